@@ -1,0 +1,26 @@
+// Lint the TypeScript sources and tests with the recommended rule sets, and forbid the
+// HTTP modules in the server: the network is node:net, the parser and writer are ours.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['server/dist/**', 'node_modules/**', 'coverage/**', 'reports/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['server/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['http', 'https', 'http2', 'node:http', 'node:https', 'node:http2'].map((name) => ({
+          name,
+          message: 'The server speaks HTTP itself over node:net.',
+        })),
+      }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
