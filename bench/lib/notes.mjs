@@ -1,0 +1,50 @@
+// The remarks a reader needs beside the table: how the idle connections really fared,
+// which runs failed, and where the load generator rather than the server set the pace.
+
+// wrk above this share of its core is itself (near) the bottleneck.
+const SATURATED_CLIENT_PERCENT = 90;
+
+function idleConnectionNotes(scenario, runs) {
+  const byServer = new Map();
+  for (const run of runs) {
+    if (run.scenario !== scenario.id || !run.ok || !run.idleHolder) continue;
+    const list = byServer.get(run.server) ?? [];
+    list.push(run.idleHolder);
+    byServer.set(run.server, list);
+  }
+  return [...byServer].map(([server, holders]) => {
+    const fewest = Math.min(...holders.map((holder) => holder.minOpen));
+    const most = Math.max(...holders.map((holder) => holder.maxOpen));
+    const reconnects = holders.reduce((sum, holder) => sum + holder.reconnects, 0);
+    return `scenario ${scenario.id}, ${server}: ${fewest}–${most} of ${scenario.idleConnections} idle connections ` +
+      `open during the measured runs; ${reconnects} reconnections (the server closed them).`;
+  });
+}
+
+function failedRunNotes(runs) {
+  return runs
+    .filter((run) => !run.ok)
+    .map((run) => `scenario ${run.scenario}, ${run.server}, run ${run.rep} failed: ${run.error}`);
+}
+
+function saturatedClientNotes(scenarios, summary) {
+  const notes = [];
+  for (const scenario of scenarios) {
+    for (const [server, figures] of Object.entries(summary[scenario.id] ?? {})) {
+      if (figures.clientCpuPercent >= SATURATED_CLIENT_PERCENT) {
+        notes.push(`scenario ${scenario.id}, ${server}: wrk used ${Math.round(figures.clientCpuPercent)}% of its core, ` +
+          'so the load generator, not the server, may have set this rate.');
+      }
+    }
+  }
+  return notes;
+}
+
+/** Every note, as plain sentences. */
+export function collectNotes(scenarios, summary, runs) {
+  return [
+    ...scenarios.filter((scenario) => scenario.idleConnections > 0).flatMap((scenario) => idleConnectionNotes(scenario, runs)),
+    ...saturatedClientNotes(scenarios, summary),
+    ...failedRunNotes(runs),
+  ];
+}

@@ -1,0 +1,73 @@
+# shellcheck shell=bash disable=SC2034 # (globals used by the files that source this one)
+# What the kernel knows about a server: its processes, the CPU time they used and their
+# memory, all read from /proc. A server may be several processes (nginx: master + worker),
+# so every figure is summed over the server's whole process tree.
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# Prints PID and the PIDs of all its descendants, one per line.
+process_tree() {
+  local root=$1 stat_file stat pid ppid
+  local -a tree=("$root")
+  local -A parent_of=()
+  for stat_file in /proc/[0-9]*/stat; do
+    # `read` rather than $(<file): no subshell per process, and a process that has just
+    # ended (its file gone) is simply skipped.
+    read -r stat 2>/dev/null <"$stat_file" || continue
+    pid=${stat%% *}
+    # The command name sits in parentheses and may hold spaces: read after the last ')'.
+    read -r _ ppid _ <<<"${stat##*) }"
+    parent_of[$pid]=$ppid
+  done
+  local index=0
+  while ((index < ${#tree[@]})); do
+    for pid in "${!parent_of[@]}"; do
+      [[ ${parent_of[$pid]} == "${tree[index]}" ]] && tree+=("$pid")
+    done
+    index=$((index + 1))
+  done
+  printf '%s\n' "${tree[@]}"
+}
+
+# CPU time (user + system, in clock ticks) used so far by a process tree.
+cpu_ticks_of_tree() {
+  local pid total=0 stat
+  local -a fields
+  for pid in $(process_tree "$1"); do
+    read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
+    read -r -a fields <<<"${stat##*) }"
+    # After the ')' field 3 (state) comes first, so utime (14) and stime (15) are 11 and 12.
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+# Sums one memory line of /proc/PID/status (VmRSS now, VmHWM peak) over a tree, in KiB.
+memory_kib_of_tree() {
+  local root=$1 field=$2 pid total=0 value
+  for pid in $(process_tree "$root"); do
+    value=$(awk -v field="$field:" '$1 == field { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
+}
+
+# Sets CHILDREN_CPU_MS to the CPU time, in milliseconds, used by all the children this
+# shell has waited for (bash's `times`). The difference around a wrk call is wrk's CPU
+# time: it tells whether the load generator itself was the bottleneck.
+# It sets a variable rather than printing because it must not run in a $(...) subshell:
+# a forked child starts with its children's times at zero.
+measure_children_cpu_ms() {
+  local scratch=$WORK_DIR/times.txt user system
+  times >"$scratch"
+  { read -r _ && read -r user system; } <"$scratch"
+  CHILDREN_CPU_MS=$(($(to_ms "$user") + $(to_ms "$system")))
+}
+
+# Converts bash's `times` format (e.g. 1m2.345s) to milliseconds.
+to_ms() {
+  local minutes=${1%%m*} seconds=${1#*m}
+  seconds=${seconds%s}
+  local whole=${seconds%.*} fraction=${seconds#*.}
+  echo $(((10#$minutes * 60 + 10#$whole) * 1000 + 10#${fraction:0:3}))
+}

@@ -1,0 +1,112 @@
+// The ratios as a hand-written SVG bar chart: for each scenario, ours ÷ nginx and
+// ours ÷ node-http on the scenario's headline figure. The axis is logarithmic (0.5× and 2×
+// are equally far from 1×) and bars grow from 1×: right of it ours is faster, left slower.
+// Thin black marks show the issue's targets.
+
+import { ratio } from './figures.mjs';
+
+const SERIES = [
+  { other: 'nginx', label: 'ours ÷ nginx', colour: '#2b6cb0' },
+  { other: 'node-http', label: 'ours ÷ Node http', colour: '#dd6b20' },
+];
+/** Target ratios drawn on the chart, by scenario and other server (from issue 4). */
+const TARGET_MARKS = { 1: { nginx: 0.9, 'node-http': 5 }, 2: { nginx: 0.9 }, 3: { nginx: 0.9 }, 4: { nginx: 0.8 } };
+
+const WIDTH = 820;
+const LEFT = 270;
+const RIGHT = 70;
+const TOP = 70;
+const BAR = 14;
+const GROUP = SERIES.length * (BAR + 3) + 14;
+
+const escapeXml = (text) => String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
+
+/** A log-2 axis wide enough for every ratio and at least 0.5× to 2×. */
+function logAxis(ratios) {
+  const low = 2 ** Math.floor(Math.log2(Math.min(0.5, ...ratios)));
+  const high = 2 ** Math.ceil(Math.log2(Math.max(2, ...ratios)));
+  const span = Math.log2(high) - Math.log2(low);
+  const x = (value) => LEFT + ((Math.log2(value) - Math.log2(low)) / span) * (WIDTH - LEFT - RIGHT);
+  const ticks = [];
+  for (let value = low; value <= high; value *= 2) ticks.push(value);
+  return { x, ticks };
+}
+
+const tickLabel = (value) => `${value >= 1 ? value : value.toString().replace(/^0/, '')}×`;
+
+function gridAndAxis(axis, height) {
+  return axis.ticks.map((value) => {
+    const x = axis.x(value).toFixed(1);
+    const strong = value === 1;
+    return `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - 40}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>` +
+      `<text x="${x}" y="${height - 26}" text-anchor="middle" class="tick">${tickLabel(value)}</text>`;
+  }).join('\n');
+}
+
+function bar(axis, y, value, colour, label) {
+  const from = axis.x(1);
+  const to = axis.x(value);
+  const left = Math.min(from, to).toFixed(1);
+  const width = Math.max(1, Math.abs(to - from)).toFixed(1);
+  const textX = value >= 1 ? to + 4 : to - 4;
+  const anchor = value >= 1 ? 'start' : 'end';
+  return `<rect x="${left}" y="${y}" width="${width}" height="${BAR}" fill="${colour}"><title>${escapeXml(label)}</title></rect>` +
+    `<text x="${textX.toFixed(1)}" y="${y + BAR - 3}" text-anchor="${anchor}" class="value">${value.toFixed(2)}×</text>`;
+}
+
+function targetMark(axis, y, target) {
+  const x = axis.x(target).toFixed(1);
+  return `<line x1="${x}" y1="${y - 2}" x2="${x}" y2="${y + BAR + 2}" stroke="#000" stroke-width="2"><title>target ${target}×</title></line>`;
+}
+
+function scenarioGroup(axis, scenario, summaries, top) {
+  const parts = [`<text x="${LEFT - 10}" y="${top + GROUP / 2 - 4}" text-anchor="end" class="label">${escapeXml(`${scenario.id}. ${scenario.title}`)}</text>`];
+  SERIES.forEach((series, index) => {
+    const y = top + index * (BAR + 3);
+    const value = ratio(summaries, scenario.headline, series.other);
+    if (value === null) {
+      parts.push(`<text x="${axis.x(1) + 4}" y="${y + BAR - 3}" class="value">no data</text>`);
+      return;
+    }
+    const figure = scenario.headline === 'megabytesPerSecond' ? 'MB/s' : 'req/s';
+    parts.push(bar(axis, y, value, series.colour, `${series.label}, ${figure}: ${value.toFixed(2)}×`));
+    const target = TARGET_MARKS[scenario.id]?.[series.other];
+    if (target) parts.push(targetMark(axis, y, target));
+  });
+  return parts.join('\n');
+}
+
+function legend() {
+  const entries = SERIES.map((series, index) => {
+    const x = LEFT + index * 170;
+    return `<rect x="${x}" y="38" width="12" height="12" fill="${series.colour}"/><text x="${x + 18}" y="49" class="label">${escapeXml(series.label)}</text>`;
+  });
+  const x = LEFT + SERIES.length * 170;
+  entries.push(`<line x1="${x + 6}" y1="36" x2="${x + 6}" y2="52" stroke="#000" stroke-width="2"/><text x="${x + 14}" y="49" class="label">target</text>`);
+  return entries.join('\n');
+}
+
+/** The whole chart as an SVG document. */
+export function renderSvg(scenarios, summary, caption) {
+  const ratios = scenarios.flatMap((scenario) => SERIES.map((series) => ratio(summary[scenario.id] ?? {}, scenario.headline, series.other)))
+    .filter((value) => value !== null);
+  const axis = logAxis(ratios);
+  const height = TOP + scenarios.length * GROUP + 60;
+  const groups = scenarios.map((scenario, index) => scenarioGroup(axis, scenario, summary[scenario.id] ?? {}, TOP + index * GROUP));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">
+<style>
+  .title { font-size: 15px; font-weight: bold; }
+  .label { font-size: 12px; }
+  .value { font-size: 11px; fill: #222; }
+  .tick { font-size: 11px; fill: #555; }
+  .caption { font-size: 11px; fill: #555; }
+</style>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="12" y="22" class="title">Our server vs nginx and Node http: throughput ratio per scenario (log scale; right of 1× = ours faster)</text>
+${legend()}
+${gridAndAxis(axis, height)}
+${groups.join('\n')}
+<text x="12" y="${height - 8}" class="caption">${escapeXml(caption)}</text>
+</svg>
+`;
+}

@@ -1,0 +1,103 @@
+// Turns the raw runs of bench/run into the results: prints the table and the targets, and
+// writes NAME.json (every figure and every raw run), NAME.md and NAME.svg.
+//
+//   node bench/report.mjs --work WORK_DIR --out bench/results/latest
+//
+// WORK_DIR holds scenarios.jsonl and runs.jsonl (one JSON object a line). The settings of
+// the run come in BENCH_* environment variables (see write_report in bench/run).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { summariseAll } from './lib/figures.mjs';
+import { checkTargets } from './lib/targets.mjs';
+import { tableModel, renderText, renderMarkdown, renderTargets } from './lib/render-table.mjs';
+import { renderSvg } from './lib/render-svg.mjs';
+import { describeEnvironment } from './lib/environment.mjs';
+import { collectNotes } from './lib/notes.mjs';
+
+const repoDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+function readJsonLines(file) {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+function settingsFromEnvironment(env) {
+  return {
+    mode: env.BENCH_MODE ?? 'unknown',
+    repeats: Number(env.BENCH_REPEATS),
+    durationSeconds: Number(env.BENCH_DURATION_S),
+    warmupSeconds: Number(env.BENCH_WARMUP_S),
+    pinning: env.BENCH_PINNING ?? 'unknown',
+    wallSeconds: Number(env.BENCH_WALL_S),
+    servers: (env.BENCH_SERVERS ?? 'ours nginx node-http python').trim().split(/\s+/),
+    memoryMethod: 'server restarted for every run; peak = VmHWM summed over its processes',
+  };
+}
+
+function caption(settings, finishedAt) {
+  const minutes = (settings.wallSeconds / 60).toFixed(1);
+  return `${settings.mode} run, ${finishedAt}: median of ${settings.repeats} × ${settings.durationSeconds} s per cell ` +
+    `after ${settings.warmupSeconds} s warm-up; ${settings.pinning}; ${minutes} min in all.`;
+}
+
+function markdownReport({ settings, environment, table, targets, notes, finishedAt }) {
+  return `# Benchmark results (${settings.mode} run)
+
+${caption(settings, finishedAt)}
+
+Machine: ${environment.cpu}, ${environment.cpus} CPUs, ${environment.memoryGiB} GiB, ${environment.kernel}.
+Versions: Node ${environment.node}; ${environment.nginx}; ${environment.wrk}; ${environment.python};
+our server at ${environment.ourRevision}.
+
+Each cell is the median of the runs (peak RSS: the highest of them). "ours ÷ this" compares
+the scenario's headline figure (req/s; MB/s for scenarios 4 and 5). See bench/README.md for
+how to read every column.
+
+${renderMarkdown(table)}
+
+${notes.map((note) => `- ${note}`).join('\n')}
+
+## Our server against the targets of issue 4
+
+${renderTargets(targets, { markdown: true })}
+
+![ratios](${path.basename(settings.outPrefix)}.svg)
+`;
+}
+
+function main() {
+  const { values: options } = parseArgs({ options: { work: { type: 'string' }, out: { type: 'string' } } });
+  if (!options.work || !options.out) throw new Error('usage: report.mjs --work DIR --out PREFIX');
+
+  const settings = { ...settingsFromEnvironment(process.env), outPrefix: options.out };
+  const scenarios = readJsonLines(path.join(options.work, 'scenarios.jsonl'));
+  const runs = readJsonLines(path.join(options.work, 'runs.jsonl'));
+  const summary = summariseAll(scenarios, settings.servers, runs);
+  const targets = checkTargets(summary);
+  const table = tableModel(scenarios, settings.servers, summary);
+  const notes = collectNotes(scenarios, summary, runs);
+  const environment = describeEnvironment({
+    repoDir,
+    nginx: process.env.BENCH_NGINX ?? 'nginx',
+    python: process.env.BENCH_PYTHON ?? 'python3',
+  });
+  const finishedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+  console.log(`\n${caption(settings, finishedAt)}\n`);
+  console.log(renderText(table));
+  for (const note of notes) console.log(`- ${note}`);
+  console.log('\nOur server against the targets of issue 4 (figures, not assertions):');
+  console.log(renderTargets(targets, { markdown: false }));
+
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  const json = { finishedAt, settings, environment, scenarios, summary, targets, notes, runs };
+  fs.writeFileSync(`${options.out}.json`, `${JSON.stringify(json, null, 2)}\n`);
+  fs.writeFileSync(`${options.out}.md`, markdownReport({ settings, environment, table, targets, notes, finishedAt }));
+  fs.writeFileSync(`${options.out}.svg`, renderSvg(scenarios, summary, caption(settings, finishedAt)));
+  console.log(`\nwrote ${options.out}.json, .md and .svg`);
+}
+
+main();
