@@ -1,0 +1,69 @@
+/**
+ * Every limit and timeout the server enforces, with its unit, why it exists, and the status a
+ * client gets when it hits it. The server takes these as one value so tests can shrink the
+ * timeouts; the defaults below are what `main` uses.
+ */
+export interface Limits {
+  /** Longest request line (method SP target SP version), bytes → 414. */
+  readonly maxRequestLineBytes: number;
+  /** Largest header section (all field lines and the blank line), bytes → 431. */
+  readonly maxHeaderSectionBytes: number;
+  /** Most header field lines in one request → 431. */
+  readonly maxHeaderFields: number;
+  /** Largest request body the server reads (and discards), bytes → 413. */
+  readonly maxBodyBytes: number;
+  /** Longest chunk-size line or trailer line in a chunked body, bytes → 400. */
+  readonly maxChunkLineBytes: number;
+  /** Time from a request's first byte until its head and body have arrived, ms → 408. */
+  readonly requestTimeoutMs: number;
+  /** Time a kept-alive connection may sit with no request, ms → closed quietly. */
+  readonly idleTimeoutMs: number;
+  /** Time a response may wait for a client that does not read, ms → connection dropped. */
+  readonly sendTimeoutMs: number;
+  /** Time to keep reading (and discarding) after ending a connection, ms, so the client reads our response instead of a reset. */
+  readonly lingerMs: number;
+  /** Requests served on one connection before it closes (Connection: close). */
+  readonly maxRequestsPerConnection: number;
+  /** Bytes of pipelined requests buffered while a response is being sent; reading pauses beyond it. */
+  readonly maxPipelinedBytes: number;
+  /** Ranges in one Range header; more are ignored and the whole file is sent (RFC 9110 §14.2). */
+  readonly maxRanges: number;
+  /** Concurrent connections; beyond it a new connection gets 503 with Retry-After. */
+  readonly maxConnections: number;
+  /** Time in-flight responses get to finish after SIGTERM/SIGINT, ms. */
+  readonly shutdownGraceMs: number;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  // RFC 9112 §3 recommends supporting request lines of at least 8000 octets.
+  maxRequestLineBytes: 8 * KiB,
+  // Generous for real browsers (cookies included), small enough that a head costs little memory.
+  maxHeaderSectionBytes: 16 * KiB,
+  // Real requests carry a dozen or two; a hundred is a flood.
+  maxHeaderFields: 100,
+  // We serve files and never use a body; we read one only to keep the connection in sync.
+  maxBodyBytes: 1 * MiB,
+  // A chunk size is a few hex digits; extensions and trailers have no reason to be long.
+  maxChunkLineBytes: 4 * KiB,
+  // A person typing into netcat has time; a slowloris sender does not get to hold a slot.
+  requestTimeoutMs: 10_000,
+  // Browsers reuse a connection within a page load; an idle one only holds a descriptor.
+  idleTimeoutMs: 5_000,
+  // A client that reads nothing for this long is gone or hostile; free its file and socket.
+  sendTimeoutMs: 30_000,
+  // Long enough for the client to read an error response, short enough not to hold a slot.
+  lingerMs: 2_000,
+  // As nginx's keepalive_requests: bounds the life (and any growth) of one connection.
+  maxRequestsPerConnection: 1_000,
+  // Four full request heads' worth: enough for pipelining, bounded for floods.
+  maxPipelinedBytes: 64 * KiB,
+  // Sixteen ranges cover every real client; more is an amplification attempt.
+  maxRanges: 16,
+  // A descriptor and a few KiB each; past this, refusing politely beats starving everyone.
+  maxConnections: 2_048,
+  // Enough for a normal response to finish; a container stop waits no longer than this.
+  shutdownGraceMs: 5_000,
+});

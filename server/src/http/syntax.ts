@@ -1,0 +1,61 @@
+/**
+ * The characters HTTP allows where, as lookup tables indexed by byte value (RFC 9110 §5.6,
+ * RFC 9112 §2), and small helpers for the list syntax fields share (RFC 9110 §5.6.1).
+ */
+
+function table(accepts: (code: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let code = 0; code < 256; code++) t[code] = accepts(code) ? 1 : 0;
+  return t;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/** tchar: the characters of a token (method, field name, coding): RFC 9110 §5.6.2. */
+export const TCHAR = table((c) => isDigit(c) || isAlpha(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)));
+
+/** Visible ASCII (VCHAR), the only bytes a request-target may contain: RFC 9112 §3.2. */
+export const VCHAR = table((c) => c >= 0x21 && c <= 0x7e);
+
+/**
+ * Bytes allowed inside a field value: VCHAR, obs-text, SP and HTAB (RFC 9110 §5.5). Every other
+ * control byte, NUL and a bare CR above all, makes the request invalid.
+ */
+export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || c === 0x20 || (c >= 0x21 && c <= 0x7e) || c >= 0x80);
+
+/** True if every character of `text` is marked in `allowed` (text is latin1: one char per byte). */
+export function allOf(text: string, allowed: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (allowed[text.charCodeAt(i)] !== 1) return false;
+  }
+  return true;
+}
+
+export function isToken(text: string): boolean {
+  return text.length > 0 && allOf(text, TCHAR);
+}
+
+/** Splits a comma-separated list, trimming optional whitespace and dropping empty elements (RFC 9110 §5.6.1). */
+export function splitList(value: string): string[] {
+  const items: string[] = [];
+  for (const part of value.split(',')) {
+    const item = part.trim();
+    if (item !== '') items.push(item);
+  }
+  return items;
+}
+
+/** True if the comma-separated list contains `token`, compared case-insensitively. */
+export function listHasToken(value: string, token: string): boolean {
+  return splitList(value).some((item) => item.toLowerCase() === token);
+}
+
+/** A run of decimal digits as a number, or undefined: no sign, no spaces, no exponent. */
+export function parseDigits(text: string, maxDigits = 15): number | undefined {
+  if (text.length === 0 || text.length > maxDigits) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    if (!isDigit(text.charCodeAt(i))) return undefined;
+  }
+  return Number(text);
+}
