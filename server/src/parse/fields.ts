@@ -1,0 +1,106 @@
+/**
+ * Header field lines: `field-name ":" OWS field-value OWS` (RFC 9112 §5), and what the fields
+ * mean for the rest of the exchange: Host, the body's framing, persistence, Expect.
+ */
+import type { BodyFraming, Field, HttpVersion } from '../http/message';
+import { fieldValue } from '../http/message';
+import type { Limits } from '../http/limits';
+import { FIELD_VALUE_CHAR, allOf, isToken, listHasToken, parseDigits, splitList } from '../http/syntax';
+import { type ParseError, parseError } from './errors';
+
+/** Parses the header section (latin1 text from after the request line up to and including the blank line). */
+export function parseFieldLines(section: string, limits: Limits): Field[] | ParseError {
+  const lines = section.split('\n');
+  lines.pop(); // what follows the blank line's LF: always empty
+  lines.pop(); // the blank line itself
+  if (lines.length > limits.maxHeaderFields) return parseError(431, `more than ${limits.maxHeaderFields} header fields`);
+  const fields: Field[] = [];
+  for (const raw of lines) {
+    const field = parseFieldLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    if (field.kind === 'error') return field;
+    fields.push({ name: field.name, value: field.value });
+  }
+  return fields;
+}
+
+type FieldLine = { kind: 'field'; name: string; value: string } | ParseError;
+
+function parseFieldLine(line: string): FieldLine {
+  if (line.startsWith(' ') || line.startsWith('\t')) return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
+  const colon = line.indexOf(':');
+  if (colon === -1) return parseError(400, 'header field line without a colon');
+  const name = line.slice(0, colon);
+  // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
+  if (!isToken(name)) return parseError(400, `field name "${name}" is not a token (whitespace before the colon?)`);
+  const value = trimOws(line.slice(colon + 1));
+  // RFC 9110 §5.5: CR, LF and NUL in a value are dangerous; we refuse every control byte but HTAB.
+  if (!allOf(value, FIELD_VALUE_CHAR)) return parseError(400, `field "${name}" has a control byte in its value`);
+  return { kind: 'field', name: name.toLowerCase(), value };
+}
+
+function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(start, end);
+}
+
+/** uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?$/;
+
+/** RFC 9112 §3.2: exactly one valid Host in HTTP/1.1; never two, in any version. */
+export function checkHost(version: HttpVersion, fields: readonly Field[]): ParseError | undefined {
+  const hosts = fields.filter((f) => f.name === 'host');
+  if (hosts.length > 1) return parseError(400, 'more than one Host field');
+  const host = hosts[0];
+  if (host === undefined) return version === '1.1' ? parseError(400, 'HTTP/1.1 request without a Host field') : undefined;
+  return HOST.test(host.value) ? undefined : parseError(400, `invalid Host "${host.value}"`);
+}
+
+const KNOWN_CODINGS = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress']);
+
+/** How the body is delimited (RFC 9112 §6.1–§6.3). Every error here is a framing error: the connection closes. */
+export function bodyFraming(version: HttpVersion, fields: readonly Field[], limits: Limits): BodyFraming | ParseError {
+  const transferEncoding = fieldValue(fields, 'transfer-encoding');
+  const contentLength = fieldValue(fields, 'content-length');
+  if (transferEncoding !== undefined) {
+    if (contentLength !== undefined) return parseError(400, 'both Content-Length and Transfer-Encoding');
+    if (version === '1.0') return parseError(400, 'Transfer-Encoding in an HTTP/1.0 request');
+    return chunkedFraming(transferEncoding);
+  }
+  if (contentLength === undefined) return { kind: 'none' };
+  // Repeated lines or a list are fine only if every value is the same number (RFC 9112 §6.3 ¶5).
+  const values = new Set(splitList(contentLength));
+  const length = values.size === 1 ? parseDigits([...values][0] ?? '') : undefined;
+  if (length === undefined) return parseError(400, `invalid Content-Length "${contentLength}"`);
+  if (length > limits.maxBodyBytes) return parseError(413, `a ${length}-byte body is over the ${limits.maxBodyBytes}-byte limit`);
+  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+}
+
+function chunkedFraming(transferEncoding: string): BodyFraming | ParseError {
+  const codings = splitList(transferEncoding).map((c) => (c.split(';')[0] ?? '').trim().toLowerCase());
+  const unknown = codings.find((c) => !KNOWN_CODINGS.has(c));
+  if (unknown !== undefined) return parseError(501, `unknown transfer coding "${unknown}"`);
+  const chunkedCount = codings.filter((c) => c === 'chunked').length;
+  // RFC 9112 §6.3 ¶4: if chunked is not the final coding, the length cannot be known.
+  if (codings[codings.length - 1] !== 'chunked' || chunkedCount !== 1) {
+    return parseError(400, 'chunked must be the final transfer coding, applied once');
+  }
+  return { kind: 'chunked' };
+}
+
+/** RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive". */
+export function wantsKeepAlive(version: HttpVersion, fields: readonly Field[]): boolean {
+  const connection = fieldValue(fields, 'connection') ?? '';
+  if (listHasToken(connection, 'close')) return false;
+  return version === '1.1' || listHasToken(connection, 'keep-alive');
+}
+
+/** RFC 9110 §10.1.1: 100-continue is the only expectation; any other → 417. */
+export function checkExpect(fields: readonly Field[]): { continue: boolean } | ParseError {
+  const expect = fieldValue(fields, 'expect');
+  if (expect === undefined) return { continue: false };
+  if (expect.toLowerCase() === '100-continue') return { continue: true };
+  return parseError(417, `unsupported expectation "${expect}"`);
+}
