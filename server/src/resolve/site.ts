@@ -1,0 +1,160 @@
+/**
+ * From safe path segments to something to send: a file, a redirect, a directory listing, or
+ * a refusal. The segments are already free of "..", escapes and dotfiles (target.ts); here we
+ * follow symlinks with realpath and check again that what they lead to is inside the root and
+ * not hidden, then open the very file we checked. All disk access goes through `FileSystem`.
+ */
+import path from 'node:path';
+import { type FileStat, type FileSystem, type FsFailure, isFailure } from './file-system';
+import { FileCache, MAX_CACHED_FILE_BYTES, sameFile } from './file-cache';
+import { directoryLocation } from './target';
+
+export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
+
+export type Found =
+  | { readonly kind: 'file'; readonly name: string; readonly stat: FileStat; readonly body: FileBody; readonly cached: boolean }
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'listing'; readonly entries: readonly Listed[] }
+  | { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
+
+export interface Listed {
+  readonly name: string;
+  readonly isDirectory: boolean;
+  readonly size: number;
+}
+
+interface Located {
+  readonly realPath: string;
+  readonly stat: FileStat;
+}
+
+export interface SiteOptions {
+  readonly root: string; // already passed through realpath
+  readonly listing: boolean;
+  readonly fs: FileSystem;
+  readonly cache?: FileCache;
+}
+
+export class Site {
+  private readonly cache: FileCache;
+
+  constructor(private readonly options: SiteOptions) {
+    this.cache = options.cache ?? new FileCache();
+  }
+
+  /** Closes a descriptor that `find` opened but the reply did not need (304, 412, 416, HEAD). */
+  release(fd: number): void {
+    this.options.fs.close(fd);
+  }
+
+  /** The whole lookup: cached small file, or locate → directory rules → open. */
+  async find(segments: readonly string[], directory: boolean, query: string): Promise<Found> {
+    const key = segments.join('/');
+    const hit = directory ? undefined : await this.fromCache(key);
+    if (hit) return hit;
+    const located = await this.locate(segments);
+    if (isRefusal(located)) return located;
+    if (located.stat.isDirectory) return this.directory(segments, directory, query, located);
+    if (!located.stat.isFile) return refused(404, 'not a regular file');
+    if (directory) return refused(404, 'a file, asked for as a directory');
+    return this.open(key, located);
+  }
+
+  /** A cached entry is good only if its real path still stats as the very same file. */
+  private async fromCache(key: string): Promise<Found | undefined> {
+    const entry = this.cache.get(key);
+    if (!entry) return undefined;
+    const stat = await this.options.fs.stat(entry.realPath);
+    if (!isFailure(stat) && sameFile(stat, entry.stat)) {
+      return { kind: 'file', name: path.basename(entry.realPath), stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
+    }
+    this.cache.delete(key);
+    return undefined;
+  }
+
+  /** realpath, then: inside the root? hidden after following links? then stat. */
+  private async locate(segments: readonly string[]): Promise<Located | Extract<Found, { kind: 'refused' }>> {
+    const { root, fs } = this.options;
+    const realPath = await fs.realpath(path.join(root, ...segments));
+    if (isFailure(realPath)) return fromFailure(realPath);
+    if (realPath !== root && !realPath.startsWith(root + path.sep)) return refused(404, 'a symlink leads outside the site root');
+    if (isHiddenPath(path.relative(root, realPath))) return refused(404, 'a symlink leads to a dotfile');
+    const stat = await fs.stat(realPath);
+    return isFailure(stat) ? fromFailure(stat) : { realPath, stat };
+  }
+
+  private async directory(segments: readonly string[], slash: boolean, query: string, dir: Located): Promise<Found> {
+    if (!slash) return { kind: 'redirect', location: directoryLocation(segments, query) };
+    const indexSegments = [...segments, 'index.html'];
+    const index = await this.locate(indexSegments);
+    if (!isRefusal(index) && index.stat.isFile) return this.open(indexSegments.join('/'), index);
+    if (isRefusal(index) && index.status !== 404) return index;
+    if (!this.options.listing) return refused(404, 'directory without index.html (listings are off)');
+    return this.list(segments, dir);
+  }
+
+  /** Opens the located file and checks the descriptor is that same file (it may have been swapped since realpath). */
+  private async open(key: string, located: Located): Promise<Found> {
+    const { fs } = this.options;
+    const opened = await fs.open(located.realPath);
+    if (isFailure(opened)) return fromFailure(opened);
+    const { fd, stat } = opened;
+    if (stat.ino !== located.stat.ino || stat.dev !== located.stat.dev || !stat.isFile) {
+      fs.close(fd);
+      return refused(404, 'the file changed while it was being opened');
+    }
+    const name = path.basename(located.realPath);
+    if (stat.size > MAX_CACHED_FILE_BYTES) return { kind: 'file', name, stat, body: { kind: 'fd', fd }, cached: false };
+    const bytes = await this.readAll(fd, stat.size);
+    fs.close(fd);
+    if (isFailure(bytes)) return fromFailure(bytes);
+    this.cache.set(key, { realPath: located.realPath, stat, bytes });
+    return { kind: 'file', name, stat, body: { kind: 'bytes', bytes }, cached: false };
+  }
+
+  /** Reads a small file whole; a file that shrank meanwhile gives fewer bytes, never garbage. */
+  private async readAll(fd: number, size: number): Promise<Buffer | FsFailure> {
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = await this.options.fs.readInto(fd, buffer.subarray(filled), filled);
+      if (isFailure(n)) return n;
+      if (n === 0) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  }
+
+  /** A listing shows what a request could actually fetch: no dotfiles, nothing whose links lead out. */
+  private async list(segments: readonly string[], dir: Located): Promise<Found> {
+    const names = await this.options.fs.list(dir.realPath);
+    if (isFailure(names)) return fromFailure(names);
+    const entries: Listed[] = [];
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const entry = await this.locate([...segments, name]);
+      if (isRefusal(entry)) continue;
+      entries.push({ name, isDirectory: entry.stat.isDirectory, size: entry.stat.size });
+    }
+    return { kind: 'listing', entries };
+  }
+}
+
+/** A relative path with a segment starting with "." (except a leading .well-known). */
+export function isHiddenPath(relative: string): boolean {
+  return relative.split(path.sep).some((s, i) => s.startsWith('.') && s !== '' && !(i === 0 && s === '.well-known'));
+}
+
+function refused(status: 403 | 404 | 500, reason: string): Extract<Found, { kind: 'refused' }> {
+  return { kind: 'refused', status, reason };
+}
+
+function isRefusal(value: Located | Found): value is Extract<Found, { kind: 'refused' }> {
+  return 'kind' in value && value.kind === 'refused';
+}
+
+function fromFailure(f: FsFailure): Extract<Found, { kind: 'refused' }> {
+  if (f.outcome === 'missing') return refused(404, `no such file (${f.code})`);
+  if (f.outcome === 'forbidden') return refused(403, `permission denied (${f.code})`);
+  return refused(500, `file-system error (${f.code})`);
+}
