@@ -1,0 +1,88 @@
+/**
+ * The path of one request, on one screen. The connection has already turned socket bytes into
+ * a `Request` (parse/); what is left is:
+ *
+ *   method → resolve the target to a file (resolve/) → decide: conditional, range (decide/)
+ *          → build the reply (respond/)
+ *
+ * and the connection then writes the reply and logs it (net/, log/). Each step's outcome is
+ * kept in `steps`, so the trace can show how the request was understood.
+ */
+import { type Reply, type Request, fieldValue } from './http/message';
+import type { Found, Site } from './resolve/site';
+import { type TargetVerdict, resolveTarget } from './resolve/target';
+import { contentTypeFor } from './resolve/media-type';
+import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
+import { type RangeDecision, decideRanges } from './decide/ranges';
+import { validatorsOf } from './decide/validators';
+import {
+  type FileContent, errorReply, listingReply, methodNotAllowedReply, multiRangeReply, notModifiedReply,
+  optionsReply, redirectReply, singleRangeReply, unsatisfiableReply, wholeFileReply,
+} from './respond/replies';
+
+export interface Steps {
+  target?: TargetVerdict;
+  found?: Found;
+  contentType?: string;
+  preconditions?: PreconditionVerdict;
+  range?: RangeDecision;
+}
+
+export interface Exchange {
+  readonly reply: Reply;
+  readonly steps: Steps;
+}
+
+export interface HandlerOptions {
+  readonly site: Site;
+  readonly maxRanges: number;
+  /** A fresh multipart boundary; the caller owns the randomness. */
+  readonly boundary: () => string;
+}
+
+export async function handleRequest(request: Request, options: HandlerOptions): Promise<Exchange> {
+  const steps: Steps = {};
+  const reply = (r: Reply): Exchange => ({ reply: r, steps });
+
+  // 1. The method: this server reads files (RFC 9110 §9.3).
+  if (request.method === 'OPTIONS') return reply(optionsReply());
+  if (request.method !== 'GET' && request.method !== 'HEAD') return reply(methodNotAllowedReply());
+
+  // 2. Resolve: the target to safe path segments, then to a file under the root.
+  const target = (steps.target = resolveTarget(request.pathAndQuery));
+  if (target.kind === 'refused') return reply(errorReply(target.status));
+  const found = (steps.found = await options.site.find(target.segments, target.directory, target.query));
+  if (found.kind === 'refused') return reply(errorReply(found.status));
+  if (found.kind === 'redirect') return reply(redirectReply(found.location));
+  if (found.kind === 'listing') return reply(listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries));
+
+  // 3. Decide and 4. respond: conditional request first, then range (RFC 9110 §13.2.2).
+  const file: FileContent = {
+    contentType: (steps.contentType = contentTypeFor(found.name)),
+    validators: validatorsOf(found.stat),
+    size: found.body.kind === 'bytes' ? found.body.bytes.length : found.stat.size,
+    source: found.body,
+  };
+  const result = reply(serveFile(request, file, options, steps));
+  // A reply that does not stream the open file releases it here.
+  if (found.body.kind === 'fd' && result.reply.body.kind !== 'file') options.site.release(found.body.fd);
+  return result;
+}
+
+function serveFile(request: Request, file: FileContent, options: HandlerOptions, steps: Steps): Reply {
+  const verdict = (steps.preconditions = evaluatePreconditions(request.method, request.fields, file.validators));
+  if (verdict.kind === 'failed') return errorReply(412);
+  if (verdict.kind === 'not-modified') return notModifiedReply(file.validators);
+
+  // RFC 9110 §14.2: Range is defined for GET only; If-Range may have told us to ignore it.
+  const rangeHeader = request.method === 'GET' && verdict.honourRange ? fieldValue(request.fields, 'range') : undefined;
+  const range = (steps.range = decideRanges(rangeHeader, file.size, options.maxRanges));
+  switch (range.kind) {
+    case 'whole': return wholeFileReply(file);
+    case 'unsatisfiable': return unsatisfiableReply(file.size);
+    case 'partial': {
+      const [only, ...more] = range.ranges;
+      return only !== undefined && more.length === 0 ? singleRangeReply(file, only) : multiRangeReply(file, range.ranges, options.boundary());
+    }
+  }
+}
