@@ -1,0 +1,43 @@
+/**
+ * pino logging: JSON lines for machines (the default when stdout is not a terminal), or
+ * pino-pretty's coloured lines for people. The observer writes the seed's per-connection
+ * line, one access line per response, and errors; hooks whose level is off are replaced by
+ * no-ops up front, so they cost nothing per request.
+ */
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { type Observer, quietObserver } from './observer';
+import { reasonPhrase } from '../http/status';
+
+export type LogFormat = 'json' | 'pretty';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function createLogger(format: LogFormat, level: LogLevel, colorize: boolean): Logger {
+  const options = { level, base: null }; // no pid and hostname on every line
+  if (format === 'pretty') {
+    return pino(options, pretty({ sync: true, colorize, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
+  return pino(options, pino.destination({ sync: true }));
+}
+
+export function logObserver(logger: Logger): Observer {
+  const info = logger.isLevelEnabled('info');
+  const debug = logger.isLevelEnabled('debug');
+  return {
+    ...quietObserver,
+    // The seed's line, kept word for word: Connection from ('127.0.0.1', 52640)
+    accepted: info ? (peer) => logger.info({ peer: peer.address, port: peer.port, conn: peer.id }, `Connection from ('${peer.address}', ${peer.port})`) : quietObserver.accepted,
+    responded: info
+      ? (peer, r) => logger.info(
+        { method: r.method, target: r.target, status: r.status, bytes: r.bytes, ms: r.ms, peer: peer.address, port: peer.port, conn: peer.id },
+        `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`,
+      )
+      : quietObserver.responded,
+    rejected: info
+      ? (peer, status, reason) => logger.info({ status, reason, peer: peer.address, port: peer.port, conn: peer.id }, `${status} ${reasonPhrase(status)}: ${reason}`)
+      : quietObserver.rejected,
+    closed: debug ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`) : quietObserver.closed,
+    failed: (peer, error) => logger.error({ err: error, conn: peer?.id }, 'unexpected error'),
+  };
+}

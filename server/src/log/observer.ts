@@ -1,0 +1,62 @@
+/**
+ * What the connection loop reports, and to whom. Two observers exist: the pino logger (a
+ * connection line and an access line per response) and the teaching trace (every byte and
+ * decision). The loop calls these hooks with values it already has, so an observer that
+ * ignores an event costs a function call and nothing more.
+ */
+import type { Request } from '../http/message';
+import type { StatusCode } from '../http/status';
+import type { Steps } from '../handle-request';
+
+export interface Peer {
+  readonly id: number;
+  readonly address: string;
+  readonly port: number;
+}
+
+/** How a connection ended, in the words the trace prints. */
+export type Ending =
+  | 'server closed'
+  | 'client closed'
+  | 'client half-closed, then server closed'
+  | 'reset by client'
+  | 'idle timeout'
+  | 'request timeout'
+  | 'send timeout (client stopped reading)'
+  | 'shutdown'
+  | 'refused: too many connections';
+
+export interface AccessRecord {
+  readonly method: string;
+  readonly target: string;
+  readonly status: StatusCode;
+  /** Body bytes sent (the head not counted), as access logs count them. */
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+export interface Observer {
+  accepted(peer: Peer): void;
+  received(peer: Peer, bytes: Buffer): void;
+  parsed(peer: Peer, request: Request): void;
+  /** A request refused before it reached the handler: malformed, too large, too slow, cut short. */
+  rejected(peer: Peer, status: StatusCode, reason: string): void;
+  decided(peer: Peer, request: Request, steps: Steps): void;
+  headSent(peer: Peer, head: string): void;
+  responded(peer: Peer, record: AccessRecord): void;
+  closed(peer: Peer, ending: Ending): void;
+  failed(peer: Peer | undefined, error: unknown): void;
+}
+
+/** Hooks that do nothing; observers override what they care about. */
+export const quietObserver: Observer = {
+  accepted: () => undefined,
+  received: () => undefined,
+  parsed: () => undefined,
+  rejected: () => undefined,
+  decided: () => undefined,
+  headSent: () => undefined,
+  responded: () => undefined,
+  closed: () => undefined,
+  failed: () => undefined,
+};

@@ -1,0 +1,87 @@
+/**
+ * Trace mode (--trace): the whole conversation, for a student watching the terminal. Every
+ * chunk of bytes as it arrived (CR and LF shown as \r and \n), the request as parsed, how its
+ * target mapped to a file, the conditional and range decisions, the response head exactly as
+ * sent, and how the connection ended. Colours only when writing to a terminal.
+ */
+import type { Request } from '../http/message';
+import type { Steps } from '../handle-request';
+import { reasonPhrase } from '../http/status';
+import type { Observer, Peer } from './observer';
+
+const MAX_SHOWN_BYTES = 2048; // of one chunk; a big upload would bury the rest
+
+interface Style {
+  readonly dim: (s: string) => string;
+  readonly in: (s: string) => string;
+  readonly out: (s: string) => string;
+  readonly note: (s: string) => string;
+  readonly bad: (s: string) => string;
+}
+
+const ansi = (code: number) => (s: string): string => `\x1b[${code}m${s}\x1b[0m`;
+const COLOURS: Style = { dim: ansi(2), in: ansi(36), out: ansi(32), note: ansi(33), bad: ansi(31) };
+const PLAIN: Style = { dim: (s) => s, in: (s) => s, out: (s) => s, note: (s) => s, bad: (s) => s };
+
+/** Shows bytes as text with the invisible made visible: \r, \n, \t and \xNN for other control or non-ASCII bytes. */
+export function visible(bytes: Buffer, dim: (s: string) => string = (s) => s): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const byte of bytes.subarray(0, MAX_SHOWN_BYTES)) {
+    if (byte === 0x0a) {
+      lines.push(`${line}${dim('\\n')}`);
+      line = '';
+    } else if (byte === 0x0d) line += dim('\\r');
+    else if (byte === 0x09) line += dim('\\t');
+    else if (byte < 0x20 || byte >= 0x7f) line += dim(`\\x${byte.toString(16).padStart(2, '0')}`);
+    else line += String.fromCharCode(byte);
+  }
+  if (line !== '') lines.push(line);
+  if (bytes.length > MAX_SHOWN_BYTES) lines.push(dim(`… ${bytes.length - MAX_SHOWN_BYTES} more bytes`));
+  return lines;
+}
+
+export function traceObserver(print: (line: string) => void, colour: boolean): Observer {
+  const s = colour ? COLOURS : PLAIN;
+  const tag = (peer: Peer): string => s.dim(`#${peer.id}`);
+  const block = (peer: Peer, title: string, lines: string[]): void => {
+    print(`${tag(peer)} ${title}`);
+    for (const line of lines) print(`${tag(peer)}    ${line}`);
+  };
+  return {
+    accepted: (peer) => print(`${tag(peer)} ${s.note(`Connection from ('${peer.address}', ${peer.port})`)}`),
+    received: (peer, bytes) => block(peer, s.in(`◀ received ${bytes.length} bytes`), visible(bytes, s.dim).map(s.in)),
+    parsed: (peer, request) => block(peer, s.note('✓ parsed request'), describeRequest(request)),
+    rejected: (peer, status, reason) => print(`${tag(peer)} ${s.bad(`✗ refused with ${status} ${reasonPhrase(status)}: ${reason}`)}`),
+    decided: (peer, _request, steps) => block(peer, s.note('→ decided'), describeSteps(steps)),
+    headSent: (peer, head) => block(peer, s.out(`▶ response head, ${Buffer.byteLength(head, 'latin1')} bytes, exactly as sent`), visible(Buffer.from(head, 'latin1'), s.dim).map(s.out)),
+    responded: (peer, r) => print(`${tag(peer)} ${s.out(`▶ body ${r.bytes} bytes; ${r.method} ${r.target} → ${r.status} in ${r.ms} ms`)}`),
+    closed: (peer, ending) => print(`${tag(peer)} ${s.note(`✕ connection closed: ${ending}`)}`),
+    failed: (peer, error) => print(`${peer ? tag(peer) : '--'} ${s.bad(`! unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)}`),
+  };
+}
+
+function describeRequest(r: Request): string[] {
+  const body = r.body.kind === 'none' ? 'no body' : r.body.kind === 'length' ? `a ${r.body.length}-byte body (read and discarded)` : 'a chunked body (read and discarded)';
+  return [
+    `method ${r.method}, target ${r.target} (${r.targetForm}-form), HTTP/${r.version}`,
+    ...r.fields.map((f) => `${f.name}: ${f.value}`),
+    `${body}; connection ${r.keepAlive ? 'may stay open' : 'closes after the reply'}`,
+  ];
+}
+
+function describeSteps(steps: Steps): string[] {
+  const lines: string[] = [];
+  const { target, found, preconditions, range } = steps;
+  if (target?.kind === 'refused') lines.push(`target refused (${target.status}): ${target.reason}`);
+  if (target?.kind === 'path') lines.push(`target → path "${target.segments.join('/')}"${target.directory ? ' (a directory)' : ''}`);
+  if (found?.kind === 'refused') lines.push(`file → ${found.status}: ${found.reason}`);
+  if (found?.kind === 'redirect') lines.push(`a directory without its slash → 301 to ${found.location}`);
+  if (found?.kind === 'listing') lines.push(`a directory without index.html → listing of ${found.entries.length} entries`);
+  if (found?.kind === 'file') lines.push(`file "${found.name}", ${found.stat.size} bytes${found.cached ? ', from the cache (revalidated by stat)' : ', read from disk'}`);
+  if (steps.contentType) lines.push(`Content-Type: ${steps.contentType}`);
+  if (preconditions) lines.push(`conditional: ${preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because} → ${preconditions.kind}`);
+  if (range) lines.push(`range: ${range.kind === 'whole' ? `whole file (${range.because})` : range.kind === 'unsatisfiable' ? 'nothing satisfiable → 416' : range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`);
+  if (lines.length === 0) lines.push('no file involved');
+  return lines;
+}

@@ -1,0 +1,285 @@
+/**
+ * One TCP connection, from accept to close: the loop that turns socket bytes into requests and
+ * replies into socket bytes. It is a small state machine:
+ *
+ *   idle ──first byte──▶ receiving ──head (and body) complete──▶ responding ──reply written──▶ idle
+ *     │                      │                                                      │
+ *     └─ idle timeout        └─ parse error / request timeout → error reply ─────────┴─▶ closing
+ *
+ * "closing" means our side has ended: we keep reading (and discarding) for a short linger so
+ * the client reads our last response instead of a reset, then close. Timeouts are checked by
+ * the server's watchdog calling `checkTimers`; the connection only records when things began.
+ */
+import type { Socket } from 'node:net';
+import type { Limits } from '../http/limits';
+import type { Reply, Request } from '../http/message';
+import { dateHeader } from '../http/dates';
+import { type StatusCode } from '../http/status';
+import { type Resume, START, parseRequestHead } from '../parse/request-head';
+import { type BodyState, skipBody, startBody } from '../parse/request-body';
+import type { Exchange } from '../handle-request';
+import { serializeHead } from '../respond/head';
+import { errorReply } from '../respond/replies';
+import type { FileSystem } from '../resolve/file-system';
+import type { Ending, Observer, Peer } from '../log/observer';
+import { type Outlet, streamFile } from './send-body';
+
+export interface ConnectionContext {
+  readonly limits: Limits;
+  readonly handle: (request: Request) => Promise<Exchange>;
+  readonly fs: FileSystem;
+  readonly observer: Observer;
+  readonly now: () => number;
+}
+
+type Phase = 'idle' | 'receiving' | 'responding' | 'closing';
+
+const EMPTY = Buffer.alloc(0);
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+
+export class Connection {
+  private phase: Phase = 'idle';
+  private phaseSince: number;
+  private pending: Buffer = EMPTY; // bytes received and not yet consumed
+  private resume: Resume = START;
+  private request: Request | undefined; // a parsed head whose body is still being read
+  private body: BodyState = { kind: 'done' };
+  private served = 0;
+  private clientEnded = false;
+  private stopping = false;
+  private ending: Ending = 'client closed';
+  private waitingForDrainSince: number | undefined;
+  private finishedAt: number | undefined; // when our FIN went out
+
+  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly ctx: ConnectionContext) {
+    this.phaseSince = ctx.now();
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('finish', () => { this.finishedAt = ctx.now(); });
+    socket.on('error', (err: NodeJS.ErrnoException) => { this.ending = err.code === 'ECONNRESET' ? 'reset by client' : this.ending; });
+    socket.on('close', () => ctx.observer.closed(peer, this.ending));
+  }
+
+  private enter(phase: Phase): void {
+    this.phase = phase;
+    this.phaseSince = this.ctx.now();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.phase === 'closing') return; // lingering: read and discard
+    this.ctx.observer.received(this.peer, chunk);
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.phase === 'idle') this.enter('receiving');
+    if (this.phase === 'receiving') this.processPending();
+    else if (this.pending.length > this.ctx.limits.maxPipelinedBytes) this.socket.pause(); // resumed after the reply
+  }
+
+  /** Parses and answers requests from `pending` until it needs more bytes or a reply is under way. */
+  private processPending(): void {
+    while (this.phase === 'receiving') {
+      if (this.request === undefined && !this.readHead()) return;
+      if (!this.readBody()) return;
+      const request = this.request;
+      this.request = undefined;
+      if (request) this.respond(request);
+    }
+  }
+
+  /** True when a head was parsed into `this.request`; false when more bytes are needed or the request was refused. */
+  private readHead(): boolean {
+    if (this.pending.length === 0) {
+      if (this.clientEnded) this.close('client half-closed, then server closed');
+      else this.enter('idle');
+      return false;
+    }
+    const result = parseRequestHead(this.pending, this.resume, this.ctx.limits);
+    if (result.kind === 'incomplete') {
+      this.resume = result.resume;
+      // A client that half-closed mid-request will never finish it.
+      if (this.clientEnded) this.refuse(400, 'the client closed before the request was complete');
+      return false;
+    }
+    if (result.kind === 'error') {
+      this.refuse(result.status, result.reason);
+      return false;
+    }
+    this.pending = this.pending.subarray(result.headBytes);
+    this.resume = START;
+    this.request = result.request;
+    this.body = startBody(result.request.body);
+    this.ctx.observer.parsed(this.peer, result.request);
+    // RFC 9110 §10.1.1: answer 100-continue at once, so the client sends the body we must read past.
+    if (result.request.expectsContinue && result.request.version === '1.1' && this.body.kind !== 'done') this.socket.write(CONTINUE);
+    return true;
+  }
+
+  /** Reads past the request body; true once it is all consumed. */
+  private readBody(): boolean {
+    if (this.body.kind === 'done') return true;
+    const step = skipBody(this.body, this.pending, this.ctx.limits);
+    if (step.kind === 'error') {
+      this.refuse(step.status, step.reason);
+      return false;
+    }
+    this.pending = this.pending.subarray(step.consumed);
+    this.body = step.state;
+    if (this.body.kind === 'done') return true;
+    if (this.clientEnded) this.refuse(400, 'the client closed before the body was complete');
+    return false;
+  }
+
+  private respond(request: Request): void {
+    this.enter('responding');
+    this.served++;
+    const started = this.ctx.now();
+    const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
+    this.ctx.handle(request).then(
+      (exchange) => {
+        this.ctx.observer.decided(this.peer, request, exchange.steps);
+        return this.send(request.method, request.target, exchange.reply, keepAlive && !exchange.reply.close, request.version, started);
+      },
+      (error: unknown) => {
+        // The one top-level catch: anything unexpected becomes a logged 500, and the connection closes.
+        this.ctx.observer.failed(this.peer, error);
+        return this.send(request.method, request.target, errorReply(500), false, request.version, started);
+      },
+    ).catch((error: unknown) => {
+      this.ctx.observer.failed(this.peer, error);
+      this.socket.destroy();
+    });
+  }
+
+  /** A request we will not serve: its error reply, then close, since the stream may be out of step (RFC 9112 §9.3). */
+  private refuse(status: StatusCode, reason: string): void {
+    if (status === 408) this.ending = 'request timeout';
+    this.ctx.observer.rejected(this.peer, status, reason);
+    this.enter('responding');
+    void this.send('-', '-', errorReply(status, [], true), false, '1.1', this.ctx.now());
+  }
+
+  /** Writes the head and the body, logs the exchange, then carries on or closes. */
+  private async send(method: string, target: string, reply: Reply, keepAlive: boolean, version: Request['version'], started: number): Promise<void> {
+    const connection = !keepAlive ? 'close' : version === '1.0' ? 'keep-alive' : undefined;
+    const head = serializeHead(reply.status, reply.fields, { date: dateHeader(this.ctx.now()), connection });
+    const withBody = method !== 'HEAD' && reply.body.kind !== 'none';
+    let bytes = 0;
+    if (this.socket.destroyed) {
+      if (reply.body.kind === 'file') this.ctx.fs.close(reply.body.file.fd);
+      return;
+    }
+    this.ctx.observer.headSent(this.peer, head);
+    if (reply.body.kind === 'bytes' && withBody) {
+      this.write(Buffer.concat([Buffer.from(head, 'latin1'), reply.body.bytes]));
+      bytes = reply.body.bytes.length;
+    } else {
+      this.write(Buffer.from(head, 'latin1'));
+      if (reply.body.kind === 'file') {
+        if (!withBody) this.ctx.fs.close(reply.body.file.fd);
+        else if (!(await this.streamBody(reply))) return;
+        else bytes = reply.contentLength ?? 0;
+      }
+    }
+    if (this.waitingForDrainSince === undefined && this.socket.writableNeedDrain && !(await this.drained())) return;
+    this.ctx.observer.responded(this.peer, { method, target, status: reply.status, bytes, ms: this.ctx.now() - started });
+    this.afterReply(keepAlive);
+  }
+
+  private async streamBody(reply: Reply): Promise<boolean> {
+    if (reply.body.kind !== 'file') return true;
+    const outcome = await streamFile(this.outlet, this.ctx.fs, reply.body.file);
+    // A file that shrank mid-send cannot meet its Content-Length: cut the connection so the client knows.
+    if (outcome === 'truncated') this.socket.destroy();
+    return outcome === 'sent';
+  }
+
+  private readonly outlet: Outlet = {
+    write: (bytes) => this.write(bytes),
+    drained: () => this.drained(),
+  };
+
+  private write(bytes: Buffer): boolean {
+    if (this.socket.destroyed) return false;
+    return this.socket.write(bytes);
+  }
+
+  /** Waits for the socket's buffer to drain; the watchdog drops the client if that takes longer than the send timeout. */
+  private drained(): Promise<boolean> {
+    if (this.socket.destroyed) return Promise.resolve(false);
+    if (!this.socket.writableNeedDrain) return Promise.resolve(true);
+    this.waitingForDrainSince = this.ctx.now();
+    return new Promise((resolve) => {
+      const settle = (ok: boolean): void => {
+        this.socket.off('drain', onDrain);
+        this.socket.off('close', onClose);
+        this.waitingForDrainSince = undefined;
+        resolve(ok);
+      };
+      const onDrain = (): void => settle(true);
+      const onClose = (): void => settle(false);
+      this.socket.on('drain', onDrain);
+      this.socket.on('close', onClose);
+    });
+  }
+
+  private afterReply(keepAlive: boolean): void {
+    if (!keepAlive) {
+      this.close(this.ending === 'request timeout' ? 'request timeout' : 'server closed');
+      return;
+    }
+    if (this.socket.isPaused()) this.socket.resume();
+    this.enter('receiving');
+    this.processPending();
+  }
+
+  /** Ends our side and lingers: reading continues (discarded) until the client closes or the linger ends. */
+  close(ending: Ending): void {
+    if (this.phase === 'closing') return;
+    this.ending = ending;
+    this.enter('closing');
+    this.pending = EMPTY;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.socket.end();
+    if (this.clientEnded) this.destroyWhenFlushed();
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    if (this.phase === 'closing') this.destroyWhenFlushed();
+    else if (this.phase === 'idle') this.close('client half-closed, then server closed');
+    else if (this.phase === 'receiving') this.processPending();
+    // responding: the reply finishes first; processPending then sees clientEnded.
+  }
+
+  private destroyWhenFlushed(): void {
+    if (this.socket.writableFinished) this.socket.destroy();
+    else this.socket.once('finish', () => this.socket.destroy());
+  }
+
+  /** Called by the server's watchdog: applies whichever timeout the current phase is under. */
+  checkTimers(now: number): void {
+    const { limits } = this.ctx;
+    const elapsed = now - this.phaseSince;
+    if (this.waitingForDrainSince !== undefined && now - this.waitingForDrainSince > limits.sendTimeoutMs) {
+      this.ending = 'send timeout (client stopped reading)';
+      this.socket.destroy();
+    } else if (this.phase === 'idle' && elapsed > limits.idleTimeoutMs) {
+      this.close('idle timeout');
+    } else if (this.phase === 'receiving' && elapsed > limits.requestTimeoutMs) {
+      this.refuse(408, 'request not complete in time');
+    } else if (this.phase === 'closing' && this.finishedAt !== undefined && now - this.finishedAt > limits.lingerMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /** Graceful shutdown: idle connections close now; busy ones close after their current reply. */
+  stop(): void {
+    this.stopping = true;
+    if (this.phase === 'idle') this.close('shutdown');
+  }
+
+  /** End of the grace period: whatever is still open is cut. */
+  destroy(): void {
+    this.ending = 'shutdown';
+    this.socket.destroy();
+  }
+}
