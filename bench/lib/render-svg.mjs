@@ -12,6 +12,8 @@ const SERIES = [
 /** Target ratios drawn on the chart, by scenario and other server (from issue 4). */
 const TARGET_MARKS = { 1: { nginx: 0.9, 'node-http': 5 }, 2: { nginx: 0.9 }, 3: { nginx: 0.9 }, 4: { nginx: 0.8 } };
 
+const TARGET_COLOUR = '#c53030';
+
 const WIDTH = 820;
 const LEFT = 270;
 const RIGHT = 70;
@@ -32,7 +34,7 @@ function logAxis(ratios) {
   return { x, ticks };
 }
 
-const tickLabel = (value) => `${value >= 1 ? value : value.toString().replace(/^0/, '')}×`;
+const tickLabel = (value) => (value >= 1 ? `${value}×` : `1/${1 / value}×`);
 
 function gridAndAxis(axis, height) {
   return axis.ticks.map((value) => {
@@ -55,8 +57,8 @@ function bar(axis, y, value, colour, label) {
 }
 
 function targetMark(axis, y, target) {
-  const x = axis.x(target).toFixed(1);
-  return `<line x1="${x}" y1="${y - 2}" x2="${x}" y2="${y + BAR + 2}" stroke="#000" stroke-width="2"><title>target ${target}×</title></line>`;
+  const x = (axis.x(target) - 1.5).toFixed(1);
+  return `<rect x="${x}" y="${y - 4}" width="3" height="${BAR + 8}" fill="${TARGET_COLOUR}"><title>target ${target}×</title></rect>`;
 }
 
 function scenarioGroup(axis, scenario, summaries, top) {
@@ -82,7 +84,7 @@ function legend() {
     return `<rect x="${x}" y="38" width="12" height="12" fill="${series.colour}"/><text x="${x + 18}" y="49" class="label">${escapeXml(series.label)}</text>`;
   });
   const x = LEFT + SERIES.length * 170;
-  entries.push(`<line x1="${x + 6}" y1="36" x2="${x + 6}" y2="52" stroke="#000" stroke-width="2"/><text x="${x + 14}" y="49" class="label">target</text>`);
+  entries.push(`<line x1="${x + 6}" y1="36" x2="${x + 6}" y2="52" stroke="${TARGET_COLOUR}" stroke-width="3"/><text x="${x + 14}" y="49" class="label">target</text>`);
   return entries.join('\n');
 }
 
@@ -90,7 +92,8 @@ function legend() {
 export function renderSvg(scenarios, summary, caption) {
   const ratios = scenarios.flatMap((scenario) => SERIES.map((series) => ratio(summary[scenario.id] ?? {}, scenario.headline, series.other)))
     .filter((value) => value !== null);
-  const axis = logAxis(ratios);
+  const targets = Object.values(TARGET_MARKS).flatMap((marks) => Object.values(marks));
+  const axis = logAxis([...ratios, ...targets]);
   const height = TOP + scenarios.length * GROUP + 60;
   const groups = scenarios.map((scenario, index) => scenarioGroup(axis, scenario, summary[scenario.id] ?? {}, TOP + index * GROUP));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">
@@ -102,7 +105,7 @@ export function renderSvg(scenarios, summary, caption) {
   .caption { font-size: 11px; fill: #555; }
 </style>
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="12" y="22" class="title">Our server vs nginx and Node http: throughput ratio per scenario (log scale; right of 1× = ours faster)</text>
+<text x="12" y="22" class="title">Our server ÷ nginx and ÷ Node http, headline figure per scenario (log scale; right of 1× = ours faster)</text>
 ${legend()}
 ${gridAndAxis(axis, height)}
 ${groups.join('\n')}

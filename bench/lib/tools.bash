@@ -52,6 +52,7 @@ our_build_is_stale() {
 # Builds our server when needed. If its sources do not exist yet, "ours" is left out of
 # this run (the other servers still run), so the benchmark can be developed before it.
 prepare_our_server() {
+  [[ ${OUR_SERVER_GIVEN:-} == yes ]] && return 0
   if [[ ! -f $REPO_DIR/server/src/main.ts ]]; then
     warn "server/src/main.ts does not exist yet: leaving our server out of this run"
     local server kept=''
