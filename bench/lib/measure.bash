@@ -14,7 +14,7 @@ run_wrk() {
   if [[ $SC_CLOSE == yes ]]; then
     header=(-H 'Connection: close')
   fi
-  timeout --kill-after=5 $((seconds + WRK_GRACE_S)) \
+  timeout --foreground --kill-after=5 $((seconds + WRK_GRACE_S)) \
     "${CLIENT_PIN[@]}" wrk -t1 -c "$SC_CONNECTIONS" -d "${seconds}s" --timeout 10s \
     -s "$BENCH_DIR/wrk-report.lua" "${header[@]}" "http://127.0.0.1:$port/$SC_FILE" >"$out" 2>&1
 }
