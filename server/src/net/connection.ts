@@ -222,8 +222,8 @@ export class Connection {
   }
 
   private afterReply(keepAlive: boolean): void {
-    if (!keepAlive) {
-      this.close(this.ending === 'request timeout' ? 'request timeout' : 'server closed');
+    if (!keepAlive || this.stopping) {
+      this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
       return;
     }
     if (this.socket.isPaused()) this.socket.resume();
