@@ -32,6 +32,7 @@ function settingsFromEnvironment(env) {
     warmupSeconds: Number(env.BENCH_WARMUP_S),
     pinning: env.BENCH_PINNING ?? 'unknown',
     wallSeconds: Number(env.BENCH_WALL_S),
+    nginxSendfile: env.BENCH_NGINX_SENDFILE ?? 'on',
     servers: (env.BENCH_SERVERS ?? 'ours nginx node-http python').trim().split(/\s+/),
     memoryMethod: 'server restarted for every run; peak = VmHWM summed over its processes',
   };

@@ -65,7 +65,8 @@ prepare_our_server() {
   our_build_is_stale || return 0
   say "building our server (server/dist/main.js is missing or older than its sources)"
   if [[ ! -d $REPO_DIR/node_modules ]]; then
-    (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2
+    (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 ||
+      die "npm ci failed (see above); if it says the lock file is out of sync, package-lock.json needs regenerating with npm install"
   fi
   (cd "$REPO_DIR" && npm run --silent build) >&2 || die "npm run build failed"
 }
