@@ -60,7 +60,7 @@ server_command() {
   local name=$1 port=$2
   case $name in
     ours)
-      SERVER_COMMAND=(node "$OUR_SERVER" --root "$FILES_DIR" --port "$port" --host 127.0.0.1
+      SERVER_COMMAND=(env "NODE_PATH=${OUR_NODE_PATH:-}" node "$OUR_SERVER" --root "$FILES_DIR" --port "$port" --host 127.0.0.1
         --log-level warn)
       ;;
     nginx)

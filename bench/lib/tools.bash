@@ -71,6 +71,18 @@ prepare_our_server() {
   (cd "$REPO_DIR" && npm run --silent build) >&2 || die "npm run build failed"
 }
 
+# Copies the build into the work directory and runs ours from there: server/dist may be
+# rebuilt while the benchmark runs (someone is working on the server), and every run of
+# one benchmark must measure the same build. The copy finds its packages via NODE_PATH
+# (the build is CommonJS, which honours it).
+snapshot_our_server() {
+  [[ ${OUR_SERVER_GIVEN:-} == yes ]] && return 0
+  [[ " $SERVERS " == *" ours "* ]] || return 0
+  cp -R "$REPO_DIR/server/dist" "$WORK_DIR/our-server"
+  OUR_SERVER=$WORK_DIR/our-server/main.js
+  OUR_NODE_PATH=$REPO_DIR/node_modules
+}
+
 # Lets one process hold the 1,000 idle connections plus wrk's, with room to spare.
 raise_open_file_limit() {
   local wanted=$((IDLE_CONNECTIONS + 1024)) hard
