@@ -1,0 +1,74 @@
+# shellcheck shell=bash
+# methods: GET and HEAD are the two methods every general-purpose server must support (RFC
+# 9110 9.1); any other method may be refused, but in a way the client can understand.
+
+check methods.head-no-body 2 "HEAD is answered 200 with the head only: no body follows"
+methods.head-no-body() {
+  local index
+  index=$(need_site_file index)
+  send --head "HEAD /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_no_body
+}
+
+# RFC 9110 9.3.2: the server SHOULD send the same header fields as for GET; Content-Length,
+# if sent, MUST be the length GET would send (8.6).
+check methods.head-same-headers 2 "HEAD sends the same Content-Type, Content-Length, ETag and Last-Modified as GET"
+methods.head-same-headers() {
+  local index field
+  local -A from_get=()
+  index=$(need_site_file index)
+  send --label "GET, to compare with" "GET /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  for field in content-type last-modified etag; do
+    [[ -z ${HEADER_SEEN[$field]:-} ]] || from_get[$field]=${HEADER[$field]}
+  done
+  send --head --label "HEAD of the same file" "HEAD /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_header Content-Length "$(file_size "$SITE_DIR/$index")"
+  expect_header Content-Type "${from_get[content-type]:-(none in GET)}"
+  for field in Last-Modified ETag; do
+    [[ -z ${from_get[${field,,}]:-} ]] || expect_header "$field" "${from_get[${field,,}]}"
+  done
+}
+
+# expect_refused_method: 405 Method Not Allowed, which MUST list the allowed methods in Allow
+# (RFC 9110 15.5.6), or 501 Not Implemented, for a method the server does not know (15.6.2).
+expect_refused_method() {
+  expect_status 405 501
+  if [[ $STATUS == 405 ]]; then
+    expect_header_match Allow '(^|[ ,])GET([ ,]|$)' "the allowed methods, GET among them (a 405 MUST send Allow)"
+  fi
+}
+
+check methods.delete-refused 2 "DELETE on a static file: 405 with an Allow field, or 501"
+methods.delete-refused() {
+  local index
+  index=$(need_site_file index)
+  send "DELETE /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_refused_method
+}
+
+check methods.unknown-method 2 "a method nobody defined (BREW): 405 with an Allow field, or 501"
+methods.unknown-method() {
+  local index
+  index=$(need_site_file index)
+  send "BREW /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_refused_method
+}
+
+# OPTIONS asks what the server allows. Supporting it is optional (RFC 9110 9.1), so a refusal
+# done right (405 with Allow, or 501) passes too; a success should say Allow (9.3.7).
+check methods.options 1 "OPTIONS: a 2xx with Allow listing GET and HEAD, or a proper refusal (405 with Allow, 501)"
+methods.options() {
+  local index
+  index=$(need_site_file index)
+  send "OPTIONS /$index HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  if [[ $STATUS == 2?? ]]; then
+    expect_status 200 204
+    expect_header_match Allow '(^|[ ,])GET([ ,]|$)' "GET among the methods allowed"
+    expect_header_match Allow '(^|[ ,])HEAD([ ,]|$)' "HEAD among the methods allowed"
+  else
+    expect_refused_method
+  fi
+}

@@ -1,0 +1,75 @@
+# shellcheck shell=bash
+# errors: a request that breaks the rules gets the status that names the problem, and the
+# server keeps working. Each check also shows how the server ended the connection.
+
+check errors.garbage-request-line 2 "a request line that is not 'method target version': 400"
+errors.garbage-request-line() {
+  send "HELLO THERE, SERVER\r\n\r\n"
+  expect_status 400
+}
+
+check errors.bad-version-syntax 1 "a version that is not HTTP/x.y (HTTP/one): 400"
+errors.bad-version-syntax() {
+  send "GET / HTTP/one\r\nHost: $HOST_FIELD\r\n\r\n"
+  expect_status 400
+}
+
+# RFC 9112 3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
+# request message that lacks a Host header field and to any request message that contains
+# more than one Host header field".
+check errors.missing-host 2 "HTTP/1.1 without a Host field: 400 (RFC 9112 3.2)"
+errors.missing-host() {
+  send "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"
+  expect_status 400
+}
+
+check errors.two-hosts 1 "HTTP/1.1 with two Host fields: 400 (RFC 9112 3.2)"
+errors.two-hosts() {
+  send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nHost: example.org\r\nConnection: close\r\n\r\n"
+  expect_status 400
+}
+
+# RFC 9112 5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any
+# received request message that contains whitespace between a header field name and colon."
+check errors.space-before-colon 1 "a header field with a space before its colon: 400 (RFC 9112 5.1)"
+errors.space-before-colon() {
+  send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nX-Lab-Field : value\r\nConnection: close\r\n\r\n"
+  expect_status 400
+}
+
+# RFC 9110 15.6.6: 505 refuses the major version of the request. HTTP/2 is not spoken as
+# text: a server of HTTP/1.x answers a text request of version 2.0 with 505.
+check errors.http2-version 2 "a request line with HTTP/2.0: 505 HTTP Version Not Supported"
+errors.http2-version() {
+  send "GET / HTTP/2.0\r\nHost: $HOST_FIELD\r\n\r\n"
+  expect_status 505
+}
+
+# RFC 9112 3: a server MUST answer 414 to a target longer than it wishes to parse, and SHOULD
+# accept request lines of 8000 octets. This target is 66 000 octets: longer than any server
+# needs to accept (Python's http.server stops at 65 536).
+check errors.uri-too-long 2 "a 66 000-byte request target: 414 URI Too Long"
+errors.uri-too-long() {
+  send "GET /$(repeat 66000 a) HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 414
+}
+
+# RFC 6585 5: 431 Request Header Fields Too Large. 64 fields of 1 KiB each make a 64 KiB head.
+check errors.headers-too-large 2 "a request head of 64 KiB of header fields: 431 Request Header Fields Too Large"
+errors.headers-too-large() {
+  local fields='' i
+  for ((i = 1; i <= 64; i++)); do
+    fields+="X-Filler-$i: $(repeat 1000 x)\r\n"
+  done
+  send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\n${fields}Connection: close\r\n\r\n"
+  expect_status 431
+}
+
+check errors.still-answers 2 "after all of the above, a plain GET is still answered 200"
+errors.still-answers() {
+  local file
+  file=$(need_site_file ranged)
+  send "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}

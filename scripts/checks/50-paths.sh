@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# paths: from a request target to a file. The target is percent-decoded once (RFC 3986 2.1),
+# its query is not part of the file name, a directory is served through its index, and no
+# spelling of ".." ever reaches a file outside the site.
+
+check paths.space-in-name 2 "a file name with a space, sent as %20, is served"
+paths.space-in-name() {
+  local path
+  path=$(need_site_file with-space)
+  send "GET $(url_path "$path") HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$path"
+}
+
+check paths.non-ascii-name 2 "a non-ASCII file name, sent as percent-encoded UTF-8 (caf%C3%A9), is served"
+paths.non-ascii-name() {
+  local path
+  path=$(need_site_file non-ascii)
+  send "GET $(url_path "$path") HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$path"
+}
+
+# RFC 3986 6.2.2.2: %69 and i are the same character; decoding gives the same file.
+check paths.encoded-letters 1 "ordinary letters sent percent-encoded (/%69ndex.html) name the same file"
+paths.encoded-letters() {
+  local index
+  index=$(need_site_file index)
+  send "GET /%69${index#i} HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$index"
+}
+
+check paths.query-ignored 1 "a query string (?v=2) does not change which file is served"
+paths.query-ignored() {
+  local file
+  file=$(need_site_file ranged)
+  send "GET /$file?v=2&lang=en HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}
+
+# Without the slash, relative links in the index would resolve against the parent folder, so
+# servers redirect. Any redirect status is right; the Location must name the folder with "/".
+check paths.directory-redirect 2 "a directory without its trailing slash: a redirect (301) to the same path with /"
+paths.directory-redirect() {
+  local dir
+  dir=$(site_subdir_with_index) || cannot_check "the site has no subdirectory with an index.html"
+  send "GET /$dir HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 301 302 307 308
+  expect_header_match Location "^(https?://[^/]+)?/$dir/\$" "/$dir/ (or an absolute URL of it)"
+}
+
+check paths.directory-index 2 "a directory with its trailing slash serves its index.html"
+paths.directory-index() {
+  local dir
+  dir=$(site_subdir_with_index) || cannot_check "the site has no subdirectory with an index.html"
+  send "GET /$dir/ HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$dir/index.html"
+}
+
+# Traversal: each target below tries to climb out of the site to /etc/passwd. Any answer but a
+# 2xx is right (400, 403, 404...): RFC 3986 5.2.4 even lets a server drop the extra ".."
+# and look for /etc/passwd inside the site, which is not there. Raw ".." is sent by nc as is;
+# URL clients (browsers, curl without --path-as-is) would have removed it before sending.
+expect_traversal_refused() {
+  expect_answered
+  expect_not_success
+  expect_no_leak
+}
+
+check paths.traversal-dotdot 3 "raw ../ segments (/../../../../../../etc/passwd) never leave the site"
+paths.traversal-dotdot() {
+  send "GET /../../../../../../etc/passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+check paths.traversal-encoded-dots 3 "percent-encoded dots (/%2e%2e/%2e%2e/...) never leave the site"
+paths.traversal-encoded-dots() {
+  send "GET /%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+check paths.traversal-encoded-slash 3 "an encoded slash (/..%2f..%2f...) never leaves the site"
+paths.traversal-encoded-slash() {
+  send "GET /..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+check paths.traversal-from-subdir 2 "../ from inside a subdirectory (/images/../../../etc/passwd) never leaves the site"
+paths.traversal-from-subdir() {
+  local inside
+  inside=$(need_site_file in-subdir)
+  send "GET /${inside%%/*}/../../../../../etc/passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+# A NUL byte ends a string in C: "passwd%00.html" once fooled servers that checked the
+# extension in one language and opened the file in another.
+check paths.traversal-nul 2 "an encoded NUL (/../../etc/passwd%00.html) is refused, never served"
+paths.traversal-nul() {
+  send "GET /../../../../../../etc/passwd%00.html HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}

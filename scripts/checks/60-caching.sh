@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# caching: validators let a browser ask "has it changed?" instead of downloading again.
+# ETag and Last-Modified describe the file (RFC 9110 8.8); conditional requests are judged in
+# the order of RFC 9110 13.2.2. Each check first GETs the file to learn its validators.
+
+# The formats the RFC gives: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE (8.8.3), and
+# IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT" (5.6.7).
+readonly ETAG_FORMAT='^(W/)?"[^" ]*"$'
+readonly IMF_FIXDATE='^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$'
+
+CACHED_FILE='' ETAG='' LAST_MODIFIED=''
+
+# learn_validators: GET the site's plain text file and remember its ETag and Last-Modified.
+learn_validators() {
+  CACHED_FILE=$(need_site_file ranged)
+  send --label "GET, to learn the validators" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  ETAG=${HEADER[etag]:-} LAST_MODIFIED=${HEADER[last-modified]:-}
+}
+
+check caching.etag 2 "a file comes with an ETag, a quoted entity-tag (RFC 9110 8.8.3)"
+caching.etag() {
+  learn_validators
+  expect_header_match ETag "$ETAG_FORMAT" 'an entity-tag in double quotes, like "5f3a-a" or W/"5f3a-a"'
+}
+
+check caching.last-modified 2 "a file comes with Last-Modified, an IMF-fixdate (RFC 9110 8.8.2)"
+caching.last-modified() {
+  learn_validators
+  expect_header_match Last-Modified "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
+}
+
+# RFC 9110 6.6.1: an origin server with a clock MUST send Date; caches compute ages from it.
+check caching.date 1 "every response carries Date, an IMF-fixdate (RFC 9110 6.6.1)"
+caching.date() {
+  learn_validators
+  expect_header_match Date "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
+}
+
+# RFC 9110 13.1.2 and 15.4.5: a matching If-None-Match on GET is answered 304 Not Modified, no
+# body, with the ETag the 200 would have had.
+check caching.if-none-match 3 "If-None-Match with the file's ETag: 304 Not Modified, no body, same ETag"
+caching.if-none-match() {
+  learn_validators
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  send --label "the same GET, with the ETag in If-None-Match" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $ETAG\r\nConnection: close\r\n\r\n"
+  expect_status 304
+  expect_no_body
+  expect_header ETag "$ETAG"
+}
+
+check caching.if-none-match-other 1 "If-None-Match with another ETag: 200 and the file (the client's copy is stale)"
+caching.if-none-match-other() {
+  learn_validators
+  send --label "If-None-Match with an ETag the file does not have" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: \"lab-stale-tag\"\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$CACHED_FILE"
+}
+
+check caching.if-modified-since 2 "If-Modified-Since with the file's Last-Modified: 304 Not Modified"
+caching.if-modified-since() {
+  learn_validators
+  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to send back" "there was none"; return 0; }
+  send --label "the same GET, with Last-Modified in If-Modified-Since" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Modified-Since: $LAST_MODIFIED\r\nConnection: close\r\n\r\n"
+  expect_status 304
+  expect_no_body
+}
+
+check caching.if-modified-since-old 1 "If-Modified-Since in the year 2000: 200 and the file (it changed since)"
+caching.if-modified-since-old() {
+  local file
+  file=$(need_site_file ranged)
+  send "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}
+
+# RFC 9110 13.1.1: If-Match that matches no current ETag MUST fail: 412 Precondition Failed
+# (13.2.2 step 1). It protects a client from acting on a version it did not see.
+check caching.if-match-mismatch 2 "If-Match with an ETag the file does not have: 412 Precondition Failed"
+caching.if-match-mismatch() {
+  local file
+  file=$(need_site_file ranged)
+  send "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Match: \"lab-stale-tag\"\r\nConnection: close\r\n\r\n"
+  expect_status 412
+}

@@ -1,0 +1,111 @@
+# shellcheck shell=bash
+# connections: how a TCP connection lives and ends. HTTP/1.1 keeps a connection open for more
+# requests unless told otherwise (RFC 9112 9.3); a server must cope with clients that pipeline,
+# half-close, trickle bytes, go quiet, or send garbage.
+
+check connections.keep-alive-reuse 2 "curl fetching two files reuses one connection (%{num_connects}: 1, then 0)"
+connections.keep-alive-reuse() {
+  local first second connects
+  first=$(need_site_file ranged)
+  second=$(need_site_file css)
+  curl_exchange --label "two URLs in one curl run" -o /dev/null -o /dev/null -w '%{num_connects}\n' \
+    "http://$TARGET$(url_path "$first")" "http://$TARGET$(url_path "$second")"
+  connects=$(printf '%s' "$CURL_OUTPUT" | tr '\n' ' ')
+  if [[ $connects == "1 0" ]]; then
+    met "one new connection for the first file, none for the second"
+  else
+    missed "one new connection for the first file, none for the second" "new connections per transfer: ${connects:-none reported}"
+  fi
+}
+
+check connections.persistent-by-default 2 "HTTP/1.1 without Connection: close: after the response, the connection stays open"
+connections.persistent-by-default() {
+  local file
+  file=$(need_site_file ranged)
+  send --hold 1 --limit 2 "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\n\r\n"
+  expect_status 200
+  expect_complete_response
+  expect_kept_open
+}
+
+check connections.pipelined 3 "two requests sent in one write: two responses, in order, each complete"
+connections.pipelined() {
+  local first second
+  first=$(need_site_file ranged)
+  second=$(need_site_file css)
+  send --hold 2 --limit 3 \
+    "GET /$first HTTP/1.1\r\nHost: $HOST_FIELD\r\n\r\nGET /$second HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  note "response 1 of 2:"
+  expect_status 200
+  expect_body_file "$first"
+  parse_response 2
+  note "response 2 of 2:"
+  expect_status 200
+  expect_body_file "$second"
+  expect_complete_response
+}
+
+# RFC 9112 9.6: a server that receives "close" MUST close the connection after its response.
+check connections.close-honoured 2 "Connection: close: the server closes after the response, though the client keeps its side open"
+connections.close-honoured() {
+  local file
+  file=$(need_site_file ranged)
+  send --hold 1 --limit 3 "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_complete_response
+  expect_closed_within 1
+}
+
+# RFC 9112 9.3: an HTTP/1.0 request without "keep-alive" is not persistent.
+check connections.http10-closes 2 "an HTTP/1.0 request: the server closes after the response"
+connections.http10-closes() {
+  local file
+  file=$(need_site_file ranged)
+  send --hold 1 --limit 3 "GET /$file HTTP/1.0\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+  expect_closed_within 1
+}
+
+check connections.half-close 2 "a client that half-closes right after sending still gets the whole (largest) file"
+connections.half-close() {
+  local file
+  file=$(need_site_file large)
+  send --half-close "GET $(url_path "$file") HTTP/1.1\r\nHost: $HOST_FIELD\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}
+
+check connections.trickle 2 "a request sent 3 bytes at a time, 0.1 s apart, is answered"
+connections.trickle() {
+  local file
+  file=$(need_site_file ranged)
+  send --trickle 3:0.1 --limit 8 "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}
+
+# A server that waits forever on a silent client can be exhausted by opening connections.
+check connections.idle-closed 2 "a connection on which nothing is sent is closed by the server (within 20 s)"
+connections.idle-closed() {
+  send --silent --limit 21 ""
+  expect_closed_within 20
+}
+
+# Bytes a TLS client sends first (a ClientHello, as when https:// is used on an HTTP port),
+# then binary noise with a NUL: the server answers 400 or hangs up, and carries on.
+check connections.garbage-survives 2 "binary garbage (a TLS hello, NUL bytes) gets a 400 or a close, and the server answers the next request"
+connections.garbage-survives() {
+  local file
+  file=$(need_site_file ranged)
+  send --half-close --label "garbage" "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\x00\xff\xfe\x01\r\n\x00\x80 \x7f\x1b[0m\r\n\r\n"
+  if [[ -z $STATUS && $END_KIND == closed ]]; then
+    met "a 400, or the connection closed without an answer"
+  else
+    expect_status 400
+  fi
+  send --label "a plain request, on a new connection" \
+    "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$file"
+}

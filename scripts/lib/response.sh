@@ -1,0 +1,149 @@
+# shellcheck shell=bash
+# Reading the raw bytes a server sent back. parse_response N picks the Nth response out of the
+# latest exchange (pipelined requests get several) and sets:
+#   STATUS_LINE  the first line, without its CRLF        STATUS  its three-digit code
+#   HEADER[name] each field by lower-case name; repeated fields joined with ", "
+#   HEADER_SEEN[name]  how many times the field appeared
+#   BODY         a file with the body (chunked coding removed)   BODY_BYTES  its size
+#   FRAMING      how the body's end was found, in words
+#   RESPONSE_PROBLEM   empty, or why the response is incomplete or malformed
+#   RESPONSE_END       the offset just after this response in the stream
+# Framing follows RFC 9112 6.3: no body after HEAD or for 1xx/204/304; else chunked; else
+# Content-Length; else the body runs until the server closes.
+
+declare -A HEADER=() HEADER_SEEN=()
+STATUS_LINE='' STATUS='' BODY='' BODY_BYTES=0 FRAMING='' RESPONSE_PROBLEM='' RESPONSE_END=0
+
+readonly CRLF=$'\r\n'
+
+parse_response() {
+  local number=$1 head_request=${2:-} offset=0 i
+  for ((i = 1; i < number; i++)); do
+    parse_response_at "$offset" "$head_request"
+    offset=$RESPONSE_END
+  done
+  parse_response_at "$offset" "$head_request"
+}
+
+# bytes_after_response: how many bytes the stream holds beyond the response last parsed.
+bytes_after_response() {
+  printf '%s\n' $(($(file_size "$EXCHANGE.response") - RESPONSE_END))
+}
+
+parse_response_at() {
+  local offset=$1 head_request=$2 stream text head line name value total
+  stream=$EXCHANGE.response
+  total=$(file_size "$stream")
+  HEADER=() HEADER_SEEN=()
+  STATUS_LINE='' STATUS='' BODY_BYTES=0 FRAMING='' RESPONSE_PROBLEM='' RESPONSE_END=$offset
+  BODY=$EXCHANGE.body
+  : >"$BODY"
+
+  if ((total == 0)); then
+    RESPONSE_PROBLEM="no response: the server sent nothing"
+    return 0
+  elif ((offset >= total)); then
+    RESPONSE_PROBLEM="no further response: nothing came after byte $total"
+    return 0
+  fi
+  # The head is text up to the first empty line; a NUL cannot be in it, so reading up to the
+  # first NUL (or 64 KiB) is enough to find it.
+  bytes_of "$stream" "$offset" 65536 >"$EXCHANGE.window"
+  IFS= read -r -d '' text <"$EXCHANGE.window" || true
+  head=${text%%"$CRLF$CRLF"*}
+  if [[ $head == "$text" ]]; then
+    STATUS_LINE=${text%%$'\n'*}
+    STATUS_LINE=${STATUS_LINE%$'\r'}
+    STATUS=$(status_code_of "$STATUS_LINE")
+    RESPONSE_PROBLEM="the response head never ends: no empty line (CRLF CRLF) after the header fields"
+    RESPONSE_END=$total
+    return 0
+  fi
+
+  STATUS_LINE=${head%%"$CRLF"*}
+  STATUS=$(status_code_of "$STATUS_LINE")
+  [[ -n $STATUS ]] || RESPONSE_PROBLEM="the status line is not 'HTTP/1.x NNN reason'"
+  if [[ $head == *"$CRLF"* ]]; then
+    while IFS= read -r line; do
+      line=${line%$'\r'}
+      [[ $line == *:* ]] || { RESPONSE_PROBLEM="a header line has no colon: '$line'"; continue; }
+      name=${line%%:*}
+      value=${line#*:}
+      value=${value#"${value%%[![:blank:]]*}"}   # trim leading spaces and tabs (OWS)
+      value=${value%"${value##*[![:blank:]]}"}   # and trailing ones
+      name=${name,,}
+      if [[ -n ${HEADER_SEEN[$name]:-} ]]; then
+        HEADER[$name]+=", $value"
+        HEADER_SEEN[$name]=$((HEADER_SEEN[$name] + 1))
+      else
+        HEADER[$name]=$value
+        HEADER_SEEN[$name]=1
+      fi
+    done <<<"${head#*"$CRLF"}"
+  fi
+
+  local body_start=$((offset + ${#head} + 4)) available
+  available=$((total - body_start))
+  if [[ -n $head_request ]] || [[ $STATUS == 1?? || $STATUS == 204 || $STATUS == 304 ]]; then
+    FRAMING="no body (a response to HEAD, or a 1xx/204/304)"
+    RESPONSE_END=$body_start
+  elif [[ ${HEADER[transfer-encoding]:-} =~ chunked[[:blank:]]*$ ]]; then
+    FRAMING="chunked transfer coding"
+    decode_chunked "$stream" "$body_start" "$total"
+  elif [[ -n ${HEADER[content-length]:-} ]]; then
+    local length=${HEADER[content-length]}
+    if [[ ! $length =~ ^[0-9]+$ ]]; then
+      RESPONSE_PROBLEM="Content-Length is not a single number: '$length'"
+      length=$available
+    fi
+    FRAMING="Content-Length: $length"
+    if ((available < length)); then
+      RESPONSE_PROBLEM="the body is shorter than Content-Length: $available of $length bytes arrived"
+      length=$available
+    fi
+    bytes_of "$stream" "$body_start" "$length" >"$BODY"
+    RESPONSE_END=$((body_start + length))
+  else
+    FRAMING="no Content-Length: the body runs until the server closes"
+    bytes_of "$stream" "$body_start" >"$BODY"
+    RESPONSE_END=$total
+  fi
+  BODY_BYTES=$(file_size "$BODY")
+}
+
+# status_code_of LINE: the code of a well-formed status line, or nothing.
+status_code_of() {
+  if [[ $1 =~ ^HTTP/[0-9]\.[0-9]\ ([0-9]{3})(\ .*)?$ ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  fi
+}
+
+# decode_chunked STREAM START TOTAL: appends the chunks' data to $BODY (RFC 9112 7.1).
+decode_chunked() {
+  local stream=$1 at=$2 total=$3 line size
+  while ((at < total)); do
+    IFS= read -r line < <(bytes_of "$stream" "$at" 1024) || true
+    at=$((at + ${#line} + 1))
+    line=${line%$'\r'}
+    size=${line%%;*}
+    if [[ ! $size =~ ^[0-9A-Fa-f]+$ ]]; then
+      RESPONSE_PROBLEM="a chunk size line is not hexadecimal: '$line'"
+      RESPONSE_END=$total
+      return 0
+    fi
+    if ((16#$size == 0)); then
+      # The last chunk: skip trailer fields up to the empty line.
+      while ((at < total)); do
+        IFS= read -r line < <(bytes_of "$stream" "$at" 1024) || true
+        at=$((at + ${#line} + 1))
+        [[ $line == $'\r' || -z $line ]] && break
+      done
+      RESPONSE_END=$at
+      return 0
+    fi
+    bytes_of "$stream" "$at" $((16#$size)) >>"$BODY"
+    at=$((at + 16#$size + 2))
+  done
+  RESPONSE_PROBLEM="the chunked body ends before its last (zero-size) chunk"
+  RESPONSE_END=$total
+}

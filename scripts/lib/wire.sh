@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# Talking to the server: one `send` is one TCP connection, made by netcat-openbsd (the one
+# pinned raw client), carrying exactly the bytes a check wrote, and recording what came back
+# and how the connection ended. A check may make several exchanges; each is kept in the
+# check's folder as exchange-N.request / .response / .label / .end for the reports.
+#
+# How the client behaves after sending is part of the experiment, so it is chosen per send:
+#   (default)        a polite client: send, wait until the response has arrived (bytes came,
+#                    then 0.05 s of quiet), then shut down the write side. A server that stops
+#                    at the client's end-of-file still gets to answer first.
+#   --half-close     send, then shut down the write side at once (`printf ... | nc -N`): the
+#                    server sees end-of-file before it has answered.
+#   --hold S         send, then keep the write side open S more seconds: whatever the server
+#                    does with the connection, it does on its own. (nc leaves only when its
+#                    input ends, so a close is only known to have happened "within S".)
+#   --trickle B:D    send B bytes at a time, D seconds apart, then hold 1 s.
+#   --silent         connect and send nothing (`nc -d`); wait for the server to close.
+#   --limit S        give up S seconds after connecting (default 5); scaled by --timeout-scale.
+#   --head           the request is HEAD, so responses carry no body (for the framing).
+#   --label TEXT     what this exchange is for, shown in the reports.
+
+TARGET_HOST='' TARGET_PORT=''
+CHECK_DIR=          # set by the runner: where this check's exchanges are kept
+EXCHANGE_COUNT=0    # exchanges so far in this check
+EXCHANGE=           # path prefix of the latest exchange: $EXCHANGE.request, .response...
+END_KIND=           # closed | open | reset | refused: how the latest connection ended
+END_MS=0            # when it ended (or the client gave up), in ms after connecting
+CLOSED_WITHIN_MS=0  # for END_KIND=closed: the server had closed by then
+TROUBLE=            # set when an exchange timed out, was reset or refused (the runner then probes)
+
+send() {
+  local mode=polite hold=0 trickle='' limit=5 label='' head_request='' request
+  while (($# > 1)); do
+    case $1 in
+      --half-close) mode=half-close; shift ;;
+      --hold) mode=hold; hold=$2; shift 2 ;;
+      --trickle) mode=trickle; trickle=$2; hold=1; shift 2 ;;
+      --silent) mode=silent; shift ;;
+      --limit) limit=$2; shift 2 ;;
+      --head) head_request=1; shift ;;
+      --label) label=$2; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  request=$1
+
+  EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
+  EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
+  printf '%b' "$request" >"$EXCHANGE.request"
+  printf '%s\n' "${label:-}" >"$EXCHANGE.label"
+
+  local limit_s hold_s started rc=0
+  limit_s=$(scaled "$limit")
+  hold_s=$(scaled "$hold")
+  started=$(now_us)
+  : >"$EXCHANGE.response"
+  case $mode in
+    half-close)
+      timeout -k 1 "$limit_s" nc -v -N "$TARGET_HOST" "$TARGET_PORT" \
+        <"$EXCHANGE.request" >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$? ;;
+    silent)
+      timeout -k 1 "$limit_s" nc -v -d "$TARGET_HOST" "$TARGET_PORT" \
+        </dev/null >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$? ;;
+    *)
+      # A feeder process writes nc's input through a named pipe, and decides when it ends.
+      # (-N: when it ends, nc shuts down its write side, as a client that is done sending.)
+      local feeder
+      mkfifo "$EXCHANGE.input"
+      feed "$mode" "$trickle" "$hold_s" >"$EXCHANGE.input" &
+      feeder=$!
+      timeout -k 1 "$limit_s" nc -v -N "$TARGET_HOST" "$TARGET_PORT" \
+        <"$EXCHANGE.input" >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$?
+      kill "$feeder" 2>/dev/null || true
+      wait "$feeder" 2>/dev/null || true
+      rm -f "$EXCHANGE.input" ;;
+  esac
+  END_MS=$((($(now_us) - started) / 1000))
+  classify_end "$rc" "$mode" "$(scaled_ms "$hold")" "$limit_s"
+  parse_response 1 "$head_request"
+}
+
+# feed MODE TRICKLE HOLD_S: nc's input.
+#   polite: the request, then wait until the response file has grown and then kept its size
+#           for 0.05 s.
+#   hold:   the request, then HOLD_S seconds of silence (exec'd, so killing the feeder ends it).
+#   trickle: the request TRICKLE=B:D, B bytes every D seconds, then a hold.
+feed() {
+  local mode=$1 trickle=$2 hold_s=$3
+  case $mode in
+    polite)
+      cat "$EXCHANGE.request"
+      wait_for_quiet_response ;;
+    hold)
+      cat "$EXCHANGE.request"
+      exec sleep "$hold_s" ;;
+    trickle)
+      local piece=${trickle%%:*} delay=${trickle#*:} size offset
+      size=$(file_size "$EXCHANGE.request")
+      for ((offset = 0; offset < size; offset += piece)); do
+        bytes_of "$EXCHANGE.request" "$offset" "$piece"
+        sleep "$delay"
+      done
+      exec sleep "$hold_s" ;;
+  esac
+}
+
+wait_for_quiet_response() {
+  local size last=-1
+  while :; do
+    sleep 0.05
+    size=$(file_size "$EXCHANGE.response")
+    if ((size > 0 && size == last)); then return 0; fi
+    last=$size
+  done
+}
+
+# classify_end RC MODE HOLD_MS LIMIT_S: turns nc's exit into END_KIND and a sentence for the
+# reports ($EXCHANGE.end).
+classify_end() {
+  local rc=$1 mode=$2 hold_ms=$3 limit_s=$4 how
+  if grep -q -i 'refused\|failed:\|No route\|not known' "$EXCHANGE.nc-log"; then
+    END_KIND=refused
+    how="could not connect: $(grep -v succeeded "$EXCHANGE.nc-log" | head -n 1)"
+  elif ((rc == 124 || rc == 137)); then
+    END_KIND=open
+    how="still open after $limit_s s, when the client gave up"
+  elif grep -q -i 'reset' "$EXCHANGE.nc-log"; then
+    END_KIND=reset
+    how="reset by the server (TCP RST) $(seconds_of "$END_MS") s after connecting"
+  else
+    END_KIND=closed
+    CLOSED_WITHIN_MS=$END_MS
+    # In hold mode nc leaves only when its input ends, so an earlier close is only bounded.
+    if [[ $mode == hold || $mode == trickle ]] && ((END_MS <= hold_ms + 150)); then
+      how="closed by the server within the $(seconds_of "$hold_ms") s the client kept its side open"
+      CLOSED_WITHIN_MS=$hold_ms
+    else
+      how="closed by the server $(seconds_of "$END_MS") s after connecting"
+    fi
+  fi
+  [[ $END_KIND == closed ]] || TROUBLE=1
+  case $mode in
+    polite)
+      if [[ -s $EXCHANGE.response ]]; then
+        how="client half-closed once the response had arrived; $how"
+      else
+        how="client waited for a response, its side open; $how"
+      fi ;;
+    half-close) how="client half-closed right after sending; $how" ;;
+    silent) how="client sent nothing; $how" ;;
+  esac
+  printf '%s\n' "$how" >"$EXCHANGE.end"
+}
+
+# curl_exchange [--label TEXT] ARG...: one run of curl, for checks where a real client's
+# behaviour is the point (does it reuse the connection?). Its verbose log (-v: what it sent
+# and received, and "Re-using existing connection") is kept as the exchange's response, and
+# its standard output (what -w printed) in CURL_OUTPUT.
+CURL_OUTPUT=''
+curl_exchange() {
+  local label='' rc=0
+  if [[ $1 == --label ]]; then label=$2; shift 2; fi
+  EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
+  EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
+  printf '%s\n' "$label" >"$EXCHANGE.label"
+  printf 'curl %s\n' "$*" >"$EXCHANGE.command"
+  : >"$EXCHANGE.request"
+  timeout -k 1 "$(scaled 10)" curl -sS -v --max-time "$(scaled 8)" "$@" \
+    >"$EXCHANGE.out" 2>"$EXCHANGE.response" || rc=$?
+  CURL_OUTPUT=$(cat "$EXCHANGE.out")
+  if ((rc == 0)); then
+    printf 'curl finished\n' >"$EXCHANGE.end"
+  else
+    printf 'curl failed with exit status %s\n' "$rc" >"$EXCHANGE.end"
+    TROUBLE=1
+  fi
+}
