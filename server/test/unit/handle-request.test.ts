@@ -1,0 +1,87 @@
+/**
+ * handleRequest: the whole path of one request, from the parsed head to the reply, over a
+ * real site on disk. The stages have their own tables; these rows show them working together.
+ */
+import fs from 'node:fs';
+import { type HandlerOptions, handleRequest } from '../../src/handle-request';
+import type { Reply } from '../../src/http/message';
+import { validatorsOf } from '../../src/decide/validators';
+import { MAX_CACHED_FILE_BYTES } from '../../src/resolve/file-cache';
+import { nodeFileSystem } from '../../src/resolve/file-system';
+import { Site } from '../../src/resolve/site';
+import { type TempSite, makeTempSite } from './support/temp-site';
+import { head, requestOf } from './support/wire';
+
+let disk: TempSite;
+let options: HandlerOptions;
+let etag: string;
+
+beforeAll(() => {
+  disk = makeTempSite([
+    ['nums.txt', '0123456789'],
+    ['dir/index.html', 'dir'],
+    ['noindex/a.txt', 'a'],
+    ['big.bin', 'x'.repeat(MAX_CACHED_FILE_BYTES + 1)],
+  ]);
+  options = { site: new Site({ root: disk.root, listing: true, fs: nodeFileSystem }), maxRanges: 16, boundary: () => 'BOUNDARY' };
+  etag = validatorsOf(fs.statSync(disk.at('nums.txt'))).etag;
+});
+
+afterAll(() => disk.remove());
+
+const exchange = (line: string, ...fields: string[]) => handleRequest(requestOf(head(line, 'Host: a', ...fields)), options);
+const field = (reply: Reply, name: string) => reply.fields.find(([n]) => n === name)?.[1];
+const bodyText = (reply: Reply) => (reply.body.kind === 'bytes' ? reply.body.bytes.toString('latin1') : `(${reply.body.kind})`);
+
+describe('handleRequest', () => {
+  it.each([
+    ['OPTIONS * → 204 (RFC 9110 §9.3.7)', ['OPTIONS * HTTP/1.1'], 204, ''],
+    ['DELETE → 405 (RFC 9110 §15.5.6)', ['DELETE /nums.txt HTTP/1.1'], 405, '<h1>405'],
+    ['a target rising above the root → 400', ['GET /../etc/passwd HTTP/1.1'], 400, '<h1>400'],
+    ['a dotfile → 404', ['GET /.env HTTP/1.1'], 404, '<h1>404'],
+    ['a missing file → 404', ['GET /missing.txt HTTP/1.1'], 404, '<h1>404'],
+    ['a directory without its slash → 301', ['GET /dir HTTP/1.1'], 301, '<h1>301'],
+    ['a directory with an index', ['GET /dir/ HTTP/1.1'], 200, 'dir'],
+    ['a directory without one, listings on', ['GET /noindex/ HTTP/1.1'], 200, 'href="a.txt"'],
+    ['a file', ['GET /nums.txt HTTP/1.1'], 200, '0123456789'],
+    ['one range → 206', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 206, '234'],
+    ['two ranges → 206 multipart', ['GET /nums.txt HTTP/1.1', 'Range: bytes=0-1,5-6'], 206, '--BOUNDARY\r\n'],
+    ['no range overlaps → 416', ['GET /nums.txt HTTP/1.1', 'Range: bytes=10-'], 416, '<h1>416'],
+    ['Range on HEAD is ignored: Range is for GET (RFC 9110 §14.2)', ['HEAD /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 200, '0123456789'],
+    ['If-Match fails → 412', ['GET /nums.txt HTTP/1.1', 'If-Match: "nope"'], 412, '<h1>412'],
+    ['If-Range with another tag → the whole file', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'], 200, '0123456789'],
+  ])('%s', async (_name, lines, status, body) => {
+    const [line = '', ...fields] = lines;
+    const { reply } = await exchange(line, ...fields);
+    expect(reply.status).toBe(status);
+    expect(bodyText(reply)).toContain(body);
+  });
+
+  it('If-None-Match with the current tag → 304 (RFC 9110 §13.1.2)', async () => {
+    const { reply } = await exchange('GET /nums.txt HTTP/1.1', `If-None-Match: ${etag}`);
+    expect([reply.status, field(reply, 'ETag')]).toEqual([304, etag]);
+  });
+
+  it('keeps each step for the trace', async () => {
+    const { steps } = await exchange('GET /nums.txt HTTP/1.1', 'Range: bytes=2-4');
+    expect(steps).toMatchObject({
+      target: { kind: 'path', segments: ['nums.txt'] },
+      found: { kind: 'file', name: 'nums.txt' },
+      contentType: 'text/plain; charset=utf-8',
+      preconditions: { kind: 'proceed', honourRange: true },
+      range: { kind: 'partial', ranges: [{ first: 2, last: 4 }] },
+    });
+  });
+
+  it.each([
+    ['a 200 streams the open file', [], 'file', 0],
+    ['a 304 does not, so the descriptor is released', ['If-None-Match: *'], 'none', 1],
+  ])('a large file: %s', async (_name, fields, bodyKind, releases) => {
+    const release = jest.spyOn(options.site, 'release');
+    const { reply } = await exchange('GET /big.bin HTTP/1.1', ...fields);
+    const releasedByHandler = release.mock.calls.length;
+    release.mockRestore();
+    if (reply.body.kind === 'file') options.site.release(reply.body.file.fd); // the connection's job, once sent
+    expect([reply.body.kind, releasedByHandler]).toEqual([bodyKind, releases]);
+  });
+});
