@@ -33,6 +33,8 @@ function settingsFromEnvironment(env) {
     pinning: env.BENCH_PINNING ?? 'unknown',
     wallSeconds: Number(env.BENCH_WALL_S),
     nginxSendfile: env.BENCH_NGINX_SENDFILE ?? 'on',
+    // How busy the machine was (percent of one CPU) in the second before the first run.
+    busyBeforePercent: Number(env.BENCH_BUSY_BEFORE_PERCENT),
     servers: (env.BENCH_SERVERS ?? 'ours nginx node-http python').trim().split(/\s+/),
     memoryMethod: 'server restarted for every run; peak = VmHWM summed over its processes',
   };
@@ -41,7 +43,8 @@ function settingsFromEnvironment(env) {
 function caption(settings, finishedAt) {
   const minutes = (settings.wallSeconds / 60).toFixed(1);
   return `${settings.mode} run, ${finishedAt}: median of ${settings.repeats} × ${settings.durationSeconds} s per cell ` +
-    `after ${settings.warmupSeconds} s warm-up; ${settings.pinning}; ${minutes} min in all.`;
+    `after ${settings.warmupSeconds} s warm-up; ${settings.pinning}; machine ${settings.busyBeforePercent}% busy ` +
+    `before the start; ${minutes} min in all.`;
 }
 
 function markdownReport({ settings, environment, table, targets, notes, finishedAt }) {

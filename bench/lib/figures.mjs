@@ -17,11 +17,24 @@ export function runFigures(run) {
     cpuMicrosPerRequest: run.wrk.requests > 0 ? (cpuSeconds * 1e6) / run.wrk.requests : null,
     serverCpuPercent: (100 * cpuSeconds) / seconds,
     clientCpuPercent: (100 * run.clientCpuMs) / 1000 / seconds,
+    otherCpuPercent: otherCpuPercent(run, cpuSeconds, seconds),
     idleRssMiB: run.idleRssKiB / 1024,
     peakRssMiB: run.peakRssKiB / 1024,
     errors,
     heldConnections: run.idleHolder ? run.idleHolder.minOpen : null,
   };
+}
+
+/**
+ * CPU time the rest of the machine used during the run, as a percentage of one CPU: the
+ * machine's busy time minus the server's and wrk's. It holds the kernel's network work
+ * not charged to any process, the idle-connection holder, and any other job — so a run
+ * with a high figure here was disturbed. (Older result files lack the machine's time.)
+ */
+function otherCpuPercent(run, cpuSeconds, seconds) {
+  if (typeof run.machineBusyTicks !== 'number') return null;
+  const machineSeconds = run.machineBusyTicks / run.clockTicksPerSecond;
+  return (100 * (machineSeconds - cpuSeconds - run.clientCpuMs / 1000)) / seconds;
 }
 
 export function median(values) {
@@ -48,6 +61,7 @@ const AGGREGATE = {
   cpuMicrosPerRequest: median,
   serverCpuPercent: median,
   clientCpuPercent: median,
+  otherCpuPercent: median,
   idleRssMiB: median,
   // Memory: the worst run counts, since a peak is what would break a small machine.
   peakRssMiB: maxOf,

@@ -38,10 +38,14 @@ start_idle_holder() {
   done
 }
 
-# Stops the holder and prints its JSON summary (or null).
+# Stops the holder and puts its JSON summary (or null) in RESULT_HOLDER. Not to be called
+# in a $(...) subshell: the stop must update this shell's list of live PIDs.
 stop_idle_holder() {
   stop_process_tree "$HOLDER_PID"
-  if [[ -s $RUN_DIR/holder-summary.json ]]; then cat "$RUN_DIR/holder-summary.json"; else echo null; fi
+  RESULT_HOLDER=null
+  if [[ -s $RUN_DIR/holder-summary.json ]]; then
+    RESULT_HOLDER=$(<"$RUN_DIR/holder-summary.json")
+  fi
 }
 
 # Prints the integer value of "FIELD": in a flat-enough JSON text (wrk's BENCH_JSON).
@@ -58,17 +62,15 @@ record_failed_run() {
 }
 
 # The measured run of scenario SCENARIO (already loaded) for SERVER, repetition REP.
+# The figures travel in RESULT_* variables from one step to the next.
 measure_one_run() {
-  local scenario=$1 server=$2 rep=$3 port label
-  label="scenario $scenario, run $rep/$REPEATS, $server"
+  local scenario=$1 server=$2 rep=$3 port
   port=$(free_port)
   if ! start_server "$server" "$port" "$RUN_DIR/$server-s$scenario-r$rep.log"; then
     record_failed_run "$scenario" "$server" "$rep" "the server did not start"
     return 0
   fi
-  local idle_rss_kib
-  idle_rss_kib=$(memory_kib_of_tree "$SERVER_PID" VmRSS)
-
+  RESULT_IDLE_RSS_KIB=$(memory_kib_of_tree "$SERVER_PID" VmRSS)
   if ((SC_IDLE > 0)) && ! start_idle_holder "$port"; then
     stop_process_tree "$HOLDER_PID"
     stop_process_tree "$SERVER_PID"
@@ -77,45 +79,66 @@ measure_one_run() {
   fi
 
   run_wrk "$WARMUP_S" "$port" "$RUN_DIR/warmup.txt" || true
-  ((SC_IDLE > 0)) && { kill -USR1 "$HOLDER_PID" 2>/dev/null || true; }
+  measure_window "$port"
+  stop_run_processes
+  record_run "$scenario" "$server" "$rep"
+}
 
-  local ticks_before client_ms_before wrk_status=0
+# The measured wrk run, with the server's CPU time and wrk's read just before and after.
+measure_window() {
+  local port=$1 ticks_before client_ms_before machine_before
+  if ((SC_IDLE > 0)); then
+    kill -USR1 "$HOLDER_PID" 2>/dev/null || true # the holder's window starts now
+  fi
   ticks_before=$(cpu_ticks_of_tree "$SERVER_PID")
+  machine_before=$(machine_busy_ticks)
   measure_children_cpu_ms
   client_ms_before=$CHILDREN_CPU_MS
-  run_wrk "$DURATION_S" "$port" "$RUN_DIR/wrk.txt" || wrk_status=$?
+  RESULT_WRK_STATUS=0
+  run_wrk "$DURATION_S" "$port" "$RUN_DIR/wrk.txt" || RESULT_WRK_STATUS=$?
   measure_children_cpu_ms
-  local ticks_after client_ms_after=$CHILDREN_CPU_MS peak_rss_kib processes
-  ticks_after=$(cpu_ticks_of_tree "$SERVER_PID")
-  peak_rss_kib=$(memory_kib_of_tree "$SERVER_PID" VmHWM)
-  processes=$(process_tree "$SERVER_PID" | wc -l)
+  RESULT_MACHINE_TICKS=$(($(machine_busy_ticks) - machine_before))
+  RESULT_CLIENT_MS=$((CHILDREN_CPU_MS - client_ms_before))
+  RESULT_SERVER_TICKS=$(($(cpu_ticks_of_tree "$SERVER_PID") - ticks_before))
+  RESULT_PEAK_RSS_KIB=$(memory_kib_of_tree "$SERVER_PID" VmHWM)
+  RESULT_PROCESSES=$(process_tree "$SERVER_PID" | wc -l)
+}
 
-  local holder=null server_alive=yes
-  ((SC_IDLE > 0)) && holder=$(stop_idle_holder)
-  kill -0 "$SERVER_PID" 2>/dev/null || server_alive=no
+# Stops the holder (if any) and the server, noting whether the server was still alive.
+stop_run_processes() {
+  RESULT_HOLDER=null
+  if ((SC_IDLE > 0)); then
+    stop_idle_holder
+  fi
+  RESULT_SERVER_ALIVE=yes
+  kill -0 "$SERVER_PID" 2>/dev/null || RESULT_SERVER_ALIVE=no
   stop_process_tree "$SERVER_PID"
+}
 
-  local wrk_json
+# Appends the run to runs.jsonl — or a failed run, if wrk or the server failed.
+record_run() {
+  local scenario=$1 server=$2 rep=$3 wrk_json
   wrk_json=$(sed -n 's/^BENCH_JSON //p' "$RUN_DIR/wrk.txt")
-  if ((wrk_status != 0)) || [[ -z $wrk_json ]]; then
-    record_failed_run "$scenario" "$server" "$rep" "wrk failed (exit $wrk_status): $(tail -n 2 "$RUN_DIR/wrk.txt")"
+  if ((RESULT_WRK_STATUS != 0)) || [[ -z $wrk_json ]]; then
+    record_failed_run "$scenario" "$server" "$rep" \
+      "wrk failed (exit $RESULT_WRK_STATUS): $(tail -n 2 "$RUN_DIR/wrk.txt")"
     return 0
   fi
-  if [[ $server_alive == no ]]; then
+  if [[ $RESULT_SERVER_ALIVE == no ]]; then
     record_failed_run "$scenario" "$server" "$rep" "the server exited during the run"
     return 0
   fi
-
-  printf '{"scenario":%d,"server":"%s","rep":%d,"ok":true,"durationS":%d,"wrk":%s,"serverCpuTicks":%d,"clockTicksPerSecond":%d,"clientCpuMs":%d,"idleRssKiB":%d,"peakRssKiB":%d,"processes":%d,"idleHolder":%s}\n' \
-    "$scenario" "$server" "$rep" "$DURATION_S" "$wrk_json" $((ticks_after - ticks_before)) \
-    "$CLK_TCK" $((client_ms_after - client_ms_before)) "$idle_rss_kib" "$peak_rss_kib" \
-    "$processes" "$holder" >>"$WORK_DIR/runs.jsonl"
-  say "$label: $(progress_line "$wrk_json" $((ticks_after - ticks_before)) "$peak_rss_kib")"
+  printf '{"scenario":%d,"server":"%s","rep":%d,"ok":true,"durationS":%d,"wrk":%s,"serverCpuTicks":%d,"machineBusyTicks":%d,"clockTicksPerSecond":%d,"clientCpuMs":%d,"idleRssKiB":%d,"peakRssKiB":%d,"processes":%d,"idleHolder":%s}\n' \
+    "$scenario" "$server" "$rep" "$DURATION_S" "$wrk_json" "$RESULT_SERVER_TICKS" "$RESULT_MACHINE_TICKS" "$CLK_TCK" \
+    "$RESULT_CLIENT_MS" "$RESULT_IDLE_RSS_KIB" "$RESULT_PEAK_RSS_KIB" "$RESULT_PROCESSES" \
+    "$RESULT_HOLDER" >>"$WORK_DIR/runs.jsonl"
+  say "scenario $scenario, run $rep/$REPEATS, $server: $(progress_line "$wrk_json")"
 }
 
 # A one-line summary of a run for the terminal (the report computes the real figures).
 progress_line() {
-  local wrk_json=$1 ticks=$2 peak_rss_kib=$3 requests bytes duration_us
+  local wrk_json=$1 ticks=$RESULT_SERVER_TICKS peak_rss_kib=$RESULT_PEAK_RSS_KIB
+  local requests bytes duration_us
   requests=$(json_integer requests "$wrk_json")
   bytes=$(json_integer bytes "$wrk_json")
   duration_us=$(json_integer durationUs "$wrk_json")

@@ -3,6 +3,8 @@
 
 // wrk above this share of its core is itself (near) the bottleneck.
 const SATURATED_CLIENT_PERCENT = 90;
+// The rest of the machine above this share of a CPU means another job disturbed the runs.
+const DISTURBED_OTHER_PERCENT = 30;
 
 function idleConnectionNotes(scenario, runs) {
   const byServer = new Map();
@@ -16,9 +18,23 @@ function idleConnectionNotes(scenario, runs) {
     const fewest = Math.min(...holders.map((holder) => holder.minOpen));
     const most = Math.max(...holders.map((holder) => holder.maxOpen));
     const reconnects = holders.reduce((sum, holder) => sum + holder.reconnects, 0);
+    const reopened = reconnects ? `reopened ${reconnects} times after the server closed them` : 'none had to be reopened';
     return `scenario ${scenario.id}, ${server}: ${fewest}–${most} of ${scenario.idleConnections} idle connections ` +
-      `open during the measured runs; ${reconnects} reconnections (the server closed them).`;
+      `open during the measured runs; ${reopened}.`;
   });
+}
+
+/** One line for all the cells where the rest of the machine was busy. */
+function disturbedRunNotes(scenarios, summary) {
+  const cells = scenarios.flatMap((scenario) => Object.entries(summary[scenario.id] ?? {})
+    .map(([server, figures]) => ({ where: `${scenario.id}/${server}`, other: figures.otherCpuPercent })))
+    .filter((cell) => typeof cell.other === 'number');
+  const disturbed = cells.filter((cell) => cell.other >= DISTURBED_OTHER_PERCENT);
+  if (disturbed.length === 0) return [];
+  const worst = disturbed.reduce((a, b) => (b.other > a.other ? b : a));
+  return [`the rest of the machine used ${DISTURBED_OTHER_PERCENT}% of a CPU or more in ${disturbed.length} of ` +
+    `${cells.length} cells (up to ${Math.round(worst.other)}%, in ${worst.where}): another job, or kernel network ` +
+    'work, competed with the server or wrk there, so those figures are disturbed (see the other CPU % column).'];
 }
 
 function failedRunNotes(runs) {
@@ -45,6 +61,7 @@ export function collectNotes(scenarios, summary, runs) {
   return [
     ...scenarios.filter((scenario) => scenario.idleConnections > 0).flatMap((scenario) => idleConnectionNotes(scenario, runs)),
     ...saturatedClientNotes(scenarios, summary),
+    ...disturbedRunNotes(scenarios, summary),
     ...failedRunNotes(runs),
   ];
 }

@@ -42,6 +42,30 @@ cpu_ticks_of_tree() {
   echo "$total"
 }
 
+# CPU time (in clock ticks) the whole machine has spent busy, on all its CPUs: user, nice,
+# system, irq, softirq and steal from the first line of /proc/stat. Around a run, this
+# minus the server's and wrk's time is what everything else took: the kernel's network
+# work not charged to a process, the idle-connection holder, and any other job running.
+machine_busy_ticks() {
+  local user nice system irq softirq steal
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
+}
+
+# Measures, for one second before the benchmark starts, how busy the machine already is
+# (percent of one CPU), and warns when another job would disturb the figures.
+check_machine_is_quiet() {
+  local before after
+  before=$(machine_busy_ticks)
+  sleep 1
+  after=$(machine_busy_ticks)
+  BUSY_BEFORE_PERCENT=$(((after - before) * 100 / CLK_TCK))
+  if ((BUSY_BEFORE_PERCENT >= 30)); then
+    warn "the machine is already busy (${BUSY_BEFORE_PERCENT}% of a CPU before we start):" \
+      "the figures will be disturbed (see the other CPU % column)"
+  fi
+}
+
 # Sums one memory line of /proc/PID/status (VmRSS now, VmHWM peak) over a tree, in KiB.
 memory_kib_of_tree() {
   local root=$1 field=$2 pid total=0 value

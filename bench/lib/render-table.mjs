@@ -7,7 +7,7 @@ import { ratio } from './figures.mjs';
 
 const HEADERS = [
   'scenario', 'server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'CPU s', 'CPU µs/req',
-  'server CPU %', 'wrk CPU %', 'RSS idle→peak MiB', 'held conns', 'errors', 'ours ÷ this',
+  'server CPU %', 'wrk CPU %', 'other CPU %', 'RSS idle→peak MiB', 'held conns', 'errors', 'ours ÷ this',
 ];
 
 const integer = (value) => Math.round(value).toLocaleString('en-US');
@@ -35,6 +35,7 @@ function rowCells(scenario, server, summaries) {
     format(summary.cpuMicrosPerRequest, (value) => (value >= 1000 ? integer(value) : value.toFixed(1))),
     format(summary.serverCpuPercent, integer),
     format(summary.clientCpuPercent, integer),
+    format(summary.otherCpuPercent, integer),
     `${format(summary.idleRssMiB, integer)}→${format(summary.peakRssMiB, integer)}`,
     scenario.idleConnections ? format(summary.heldConnections, integer) : '',
     `${summary.errors}${summary.failedRuns ? ` (+${summary.failedRuns} failed runs)` : ''}`,

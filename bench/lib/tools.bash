@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # (globals used by the files that source this one)
 # Making sure the tools are there: wrk, nginx, python3, taskset, curl, and a build of our
 # server that matches the working tree.
 
