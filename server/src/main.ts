@@ -2,67 +2,92 @@
  * The entry point: read the command line, check the root, start logging and the server,
  * print the seed's banner, and stop gracefully on SIGTERM or SIGINT (also as PID 1 in a
  * container, where signals have no default handlers: ours are explicit).
+ *
+ * `start` does the work against the streams it is given, so tests can run it in-process; the
+ * last lines wire it to the real process.
  */
 import fs from 'node:fs/promises';
 import { constants } from 'node:fs';
+import pino from 'pino';
 import { type Config, parseCommandLine } from './cli';
 import { DEFAULT_LIMITS } from './http/limits';
-import { createLogger, logObserver } from './log/logger';
+import { type LogDestination, createLogger, logObserver } from './log/logger';
 import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
 import { startServer } from './net/server';
 
-const EXIT_USAGE = 2;
-const EXIT_CANNOT_LISTEN = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANNOT_LISTEN = 1;
 
-async function main(): Promise<number> {
-  const cli = parseCommandLine(process.argv.slice(2), process.env, process.stdout.isTTY === true);
+export interface Io {
+  readonly out: LogDestination;
+  readonly err: (text: string) => void;
+  readonly isTTY: boolean;
+}
+
+export type Started =
+  | { readonly kind: 'exited'; readonly code: number }
+  | { readonly kind: 'running'; readonly port: number; readonly stop: (why: string) => Promise<number> };
+
+export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<Started> {
+  const exit = (code: number, message?: string): Started => {
+    if (message !== undefined) io.err(`webserver-lab: ${message}\n`);
+    return { kind: 'exited', code };
+  };
+  const cli = parseCommandLine(argv, env, io.isTTY);
   if (cli.kind === 'help') {
-    process.stdout.write(cli.text);
-    return 0;
+    io.out.write(cli.text);
+    return exit(0);
   }
-  if (cli.kind === 'error') return fail(EXIT_USAGE, cli.message);
+  if (cli.kind === 'error') return exit(EXIT_USAGE, cli.message);
   const { config } = cli;
   const root = await checkRoot(config.root);
-  if (root.startsWith('!')) return fail(EXIT_USAGE, root.slice(1));
+  if (root.kind === 'bad') return exit(EXIT_USAGE, root.message);
 
-  const logger = createLogger(config.logFormat, config.logLevel, process.stdout.isTTY === true);
-  const observer = config.trace
-    ? traceObserver((line) => process.stdout.write(`${line}\n`), process.stdout.isTTY === true)
-    : logObserver(logger);
+  const logger = createLogger(config.logFormat, config.logLevel, io.isTTY, io.out);
+  const observer = config.trace ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY) : logObserver(logger);
   const limits = { ...DEFAULT_LIMITS, maxConnections: config.maxConnections };
   let server;
   try {
-    server = await startServer({ root, host: config.host, port: config.port, listing: config.listing, limits, observer, fs: nodeFileSystem });
+    server = await startServer({ root: root.path, host: config.host, port: config.port, listing: config.listing, limits, observer, fs: nodeFileSystem });
   } catch (error) {
-    return fail(EXIT_CANNOT_LISTEN, `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return exit(EXIT_CANNOT_LISTEN, `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  logger.info({ host: config.host, port: server.address.port, root }, `HTTP Server running at http://${displayHost(config.host)}:${server.address.port}`);
-  logger.info(`Serving ${root}${describeModes(config)}`);
-  onSignals(async (signal) => {
-    logger.info(`${signal}: finishing replies in flight, then stopping`);
-    await server.stop();
-    logger.info('Stopped');
-    return 0;
-  });
-  return -1; // keep running
+  // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
+  const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
+  const { port } = server.address;
+  announce.info({ host: config.host, port, root: root.path }, `HTTP Server running at http://${displayHost(config.host)}:${port}`);
+  announce.info(`Serving ${root.path}${describeModes(config)}`);
+  const running = server;
+  return {
+    kind: 'running',
+    port,
+    stop: async (why) => {
+      announce.info(`${why}: finishing replies in flight, then stopping`);
+      await running.stop();
+      announce.info('Stopped');
+      return 0;
+    },
+  };
 }
 
-/** The root must be a readable directory; returns its real path, or "!" and a message. */
-async function checkRoot(root: string): Promise<string> {
+type Root = { readonly kind: 'ok'; readonly path: string } | { readonly kind: 'bad'; readonly message: string };
+
+/** The root must be a readable directory; the server works with its real path. */
+async function checkRoot(root: string): Promise<Root> {
   try {
     const real = await fs.realpath(root);
-    if (!(await fs.stat(real)).isDirectory()) return `!site root "${root}" is not a directory`;
+    if (!(await fs.stat(real)).isDirectory()) return { kind: 'bad', message: `site root "${root}" is not a directory` };
     await fs.access(real, constants.R_OK | constants.X_OK);
-    return real;
+    return { kind: 'ok', path: real };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `!site root "${root}" does not exist` : `!site root "${root}" cannot be read (${code})`;
+    return { kind: 'bad', message: code === 'ENOENT' ? `site root "${root}" does not exist` : `site root "${root}" cannot be read (${code})` };
   }
 }
 
 /** Like the seed, show an address a browser on this machine can open, even when listening on all interfaces. */
-function displayHost(host: string): string {
+export function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -72,26 +97,28 @@ function describeModes(config: Config): string {
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }
 
-function fail(code: number, message: string): number {
-  process.stderr.write(`webserver-lab: ${message}\n`);
-  return code;
-}
-
-function onSignals(stop: (signal: string) => Promise<number>): void {
+/** Runs as the process: exit codes, and SIGTERM/SIGINT → graceful stop → exit 0. */
+async function runAsProcess(): Promise<void> {
+  const io: Io = { out: pino.destination({ fd: 1, sync: true }), err: (text) => process.stderr.write(text), isTTY: process.stdout.isTTY === true };
+  const started = await start(process.argv.slice(2), process.env, io);
+  if (started.kind === 'exited') {
+    process.exitCode = started.code;
+    return;
+  }
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
-      if (stopping) return; // a second Ctrl-C while stopping changes nothing; the grace period is bounded
+      if (stopping) return; // a second Ctrl-C changes nothing: the grace period is already bounded
       stopping = true;
-      void stop(signal).then((code) => process.exit(code));
+      void started.stop(signal).then((code) => process.exit(code));
     });
   }
 }
 
-main().then(
-  (code) => { if (code >= 0) process.exitCode = code; },
-  (error: unknown) => {
+/* istanbul ignore next -- the process wiring runs only as a real process (covered by the CLI tests) */
+if (require.main === module) {
+  runAsProcess().catch((error: unknown) => {
     process.stderr.write(`webserver-lab: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
-  },
-);
+  });
+}

@@ -5,7 +5,7 @@
  * no-ops up front, so they cost nothing per request.
  */
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import { type Observer, quietObserver } from './observer';
 import { reasonPhrase } from '../http/status';
 
@@ -13,12 +13,19 @@ export type LogFormat = 'json' | 'pretty';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(format: LogFormat, level: LogLevel, colorize: boolean): Logger {
+/** Where log lines go: stdout in production (written synchronously, so no line is lost at exit), a buffer in tests. */
+export interface LogDestination {
+  write(text: string): unknown;
+}
+
+export function createLogger(format: LogFormat, level: LogLevel, colorize: boolean, destination: LogDestination): Logger {
   const options = { level, base: null }; // no pid and hostname on every line
   if (format === 'pretty') {
-    return pino(options, pretty({ sync: true, colorize, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
+    // The message says it all; the fields stay in the JSON format, for machines.
+    const prettify = prettyFactory({ colorize, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', hideObject: true });
+    return pino(options, { write: (line: string) => destination.write(prettify(line)) });
   }
-  return pino(options, pino.destination({ sync: true }));
+  return pino(options, destination);
 }
 
 export function logObserver(logger: Logger): Observer {
