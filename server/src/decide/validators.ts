@@ -4,6 +4,7 @@
  * size and the mtime in milliseconds, as nginx does, and is sent as a strong validator so that
  * If-Range and If-Match can use it.
  */
+import { ETAGC, allOf } from '../http/syntax';
 
 export interface Validators {
   /** The quoted entity-tag, e.g. "a-18c5f3a2b10". */
@@ -43,7 +44,7 @@ export function parseEntityTags(value: string): '*' | EntityTag[] | undefined {
     const close = value.indexOf('"', i + 1);
     if (close === -1) return undefined;
     const opaque = value.slice(i, close + 1);
-    if (/[\s\x00-\x1f\x7f]/.test(opaque)) return undefined; // etagc has no whitespace or controls
+    if (!allOf(opaque.slice(1, -1), ETAGC)) return undefined;
     tags.push({ weak, opaque });
     i = close + 1;
     while (value[i] === ' ' || value[i] === '\t') i++;

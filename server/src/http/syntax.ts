@@ -24,6 +24,9 @@ export const VCHAR = table((c) => c >= 0x21 && c <= 0x7e);
  */
 export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || c === 0x20 || (c >= 0x21 && c <= 0x7e) || c >= 0x80);
 
+/** etagc: the characters inside an entity-tag's quotes (RFC 9110 §8.8.3). */
+export const ETAGC = table((c) => c === 0x21 || (c >= 0x23 && c <= 0x7e) || c >= 0x80);
+
 /** True if every character of `text` is marked in `allowed` (text is latin1: one char per byte). */
 export function allOf(text: string, allowed: Uint8Array): boolean {
   for (let i = 0; i < text.length; i++) {
