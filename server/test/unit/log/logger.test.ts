@@ -1,0 +1,58 @@
+/** The pino observer: the seed's connection line, one access line per response, and nothing when the level is off. */
+import { createLogger, logObserver } from '../../../src/log/logger';
+
+const peer = { id: 3, address: '127.0.0.1', port: 52640 };
+const record = { method: 'GET', target: '/a', status: 200 as const, bytes: 5, ms: 2 };
+
+function logLines(level: Parameters<typeof createLogger>[1]) {
+  let text = '';
+  const observer = logObserver(createLogger('json', level, false, { write: (s: string) => { text += s; } }));
+  return { observer, lines: () => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('logObserver', () => {
+  it("writes the seed's connection line, word for word", () => {
+    const log = logLines('info');
+    log.observer.accepted(peer);
+    expect(log.lines()).toEqual([expect.objectContaining({ msg: "Connection from ('127.0.0.1', 52640)", peer: '127.0.0.1', port: 52640 })]);
+  });
+
+  it('writes one access line per response with method, target, status, bytes, ms and peer', () => {
+    const log = logLines('info');
+    log.observer.responded(peer, record);
+    expect(log.lines()).toEqual([expect.objectContaining({ msg: 'GET /a 200 5B 2ms', method: 'GET', target: '/a', status: 200, bytes: 5, ms: 2, peer: '127.0.0.1' })]);
+  });
+
+  it('says why a request was refused', () => {
+    const log = logLines('info');
+    log.observer.rejected(peer, 431, 'more than 100 header fields');
+    expect(log.lines()[0]?.msg).toBe('431 Request Header Fields Too Large: more than 100 header fields');
+  });
+
+  it('logs connection endings at debug only', () => {
+    const info = logLines('info');
+    const debug = logLines('debug');
+    info.observer.closed(peer, 'idle timeout');
+    debug.observer.closed(peer, 'idle timeout');
+    expect(info.lines()).toEqual([]);
+    expect(debug.lines()[0]?.msg).toBe('connection 3 closed: idle timeout');
+  });
+
+  it('writes nothing per request at warn, but still reports errors', () => {
+    const log = logLines('warn');
+    log.observer.accepted(peer);
+    log.observer.responded(peer, record);
+    log.observer.rejected(peer, 400, 'x');
+    log.observer.failed(peer, new Error('boom'));
+    expect(log.lines()).toEqual([expect.objectContaining({ level: 50, msg: 'unexpected error' })]);
+  });
+});
+
+describe('createLogger', () => {
+  it('writes readable lines in pretty format', () => {
+    let text = '';
+    createLogger('pretty', 'info', false, { write: (s: string) => { text += s; } }).info('hello');
+    expect(text).toMatch(/INFO.*hello/);
+    expect(text.startsWith('{')).toBe(false);
+  });
+});
