@@ -29,20 +29,22 @@ launch() {
   LIVE_PIDS+=("$LAUNCHED_PID")
 }
 
-# Sends SIGTERM to a process, waits, then SIGKILLs whatever is left of its tree (an nginx
-# worker must not outlive a killed master).
+# Sends SIGTERM to a process and waits for it. If it is still running after the grace
+# period, SIGKILLs it and the children it had (an nginx worker must not outlive a killed
+# master). Only then: the PIDs of processes that ended on their own may belong to others.
 stop_process_tree() {
-  local pid=$1 tree waited=0
+  local pid=$1 tree waited=0 member
   tree=$(process_tree "$pid")
   kill -TERM "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && ((waited < SERVER_STOP_TIMEOUT_S * 10)); do
     sleep 0.1
     waited=$((waited + 1))
   done
-  local member
-  for member in $tree; do
-    kill -KILL "$member" 2>/dev/null || true
-  done
+  if kill -0 "$pid" 2>/dev/null; then
+    for member in $tree; do
+      kill -KILL "$member" 2>/dev/null || true
+    done
+  fi
   wait "$pid" 2>/dev/null || true
   forget_pid "$pid"
 }
