@@ -174,6 +174,16 @@ describe('file-system failures become statuses (issue 2: 404 missing, 403 permis
     expect(close).toHaveBeenCalledTimes(1);
   });
 
+  it('a file that shrank to nothing while read gives no bytes, never garbage', async () => {
+    const shrunk: FileSystem = { ...nodeFileSystem, readInto: () => Promise.resolve(0) };
+    expect(await lookUp('/nums.txt', siteOf({ fs: shrunk }))).toBe('file nums.txt ""');
+  });
+
+  it('a file removed between realpath and stat → 404', async () => {
+    const removed: FileSystem = { ...nodeFileSystem, stat: () => Promise.resolve(failure('ENOENT')) };
+    expect(await lookUp('/nums.txt', siteOf({ fs: removed }))).toBe(404);
+  });
+
   it('a file swapped between realpath and open (another inode) → 404, and the descriptor is closed', async () => {
     const close = jest.fn(nodeFileSystem.close);
     const swapped: FileSystem = {
