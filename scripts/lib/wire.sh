@@ -63,12 +63,14 @@ send() {
         </dev/null >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$? ;;
     *)
       # A feeder process writes nc's input through a named pipe, and decides when it ends.
-      # (-N: when it ends, nc shuts down its write side, as a client that is done sending.)
-      local feeder
+      # The polite client then shuts down its write side (-N); the holding one does not, so
+      # whatever the server does next, it does on its own.
+      local feeder half_close=()
+      [[ $mode != polite ]] || half_close=(-N)
       mkfifo "$EXCHANGE.input"
       feed "$mode" "$trickle" "$hold_s" >"$EXCHANGE.input" &
       feeder=$!
-      timeout -k 1 "$limit_s" nc -v -N "$TARGET_HOST" "$TARGET_PORT" \
+      timeout -k 1 "$limit_s" nc -v "${half_close[@]}" "$TARGET_HOST" "$TARGET_PORT" \
         <"$EXCHANGE.input" >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$?
       kill "$feeder" 2>/dev/null || true
       wait "$feeder" 2>/dev/null || true
