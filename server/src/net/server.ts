@@ -39,7 +39,7 @@ function watchdogInterval(limits: Limits): number {
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
-  const site = new Site({ root: options.root, listing: options.listing, fs: options.fs });
+  const site = new Site({ root: options.root, listing: options.listing, fs: options.fs, now: Date.now });
   const handlerOptions = { site, maxRanges: limits.maxRanges, boundary: () => randomBytes(12).toString('hex') };
   const context = { limits, fs: options.fs, observer, now: Date.now, handle: (r: Parameters<typeof handleRequest>[0]) => handleRequest(r, handlerOptions) };
   const connections = new Set<Connection>();
@@ -68,7 +68,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       resolve({
         address: { host: options.host, port: address.port },
         get connectionCount() { return connections.size; },
-        stop: () => stopServer(server, connections, watchdog, limits.shutdownGraceMs),
+        stop: () => stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => site.close()),
       });
     });
   });

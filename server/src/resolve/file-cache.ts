@@ -1,8 +1,12 @@
 /**
- * A small cache of small files: their bytes and the stat they were read under. An entry is
- * only ever used after a fresh `stat` of its real path shows the same file (device, inode,
- * size, mtime, ctime), so an edited, replaced, re-permissioned or deleted file is never served
- * stale. What it saves is the open, read and close of every request for a small file.
+ * A small cache of small files: their bytes and the stat they were read under. What it saves
+ * is the open, read and close of every request for a small file. It must never serve a stale
+ * file, so an entry is trusted without a look at the disk only while both hold:
+ *   - the directories on its path are watched (directory-watches.ts), so any change to the
+ *     file or to a directory above it drops the entry at once; and
+ *   - it was checked by stat less than TRUST_MS ago, a safety net for mounts that do not
+ *     report changes (some network file systems, Docker Desktop's shared folders).
+ * Otherwise a fresh stat must show the very same file (device, inode, size, mtime, ctime).
  */
 import type { FileStat } from './file-system';
 
@@ -10,37 +14,50 @@ export interface CachedFile {
   readonly realPath: string;
   readonly stat: FileStat;
   readonly bytes: Buffer;
+  /** The watched directories this entry holds (empty: not watched, check by stat every time). */
+  readonly watched: readonly string[];
+  /** When a stat last confirmed the entry, ms. */
+  checkedAt: number;
 }
 
 /** Files up to this size are kept in memory: scripts, styles, icons, small pages. */
 export const MAX_CACHED_FILE_BYTES = 128 * 1024;
 /** All cached bytes together stay under this; the oldest entries leave first. */
 export const CACHE_BUDGET_BYTES = 16 * 1024 * 1024;
+/** A watched entry is re-checked by stat at least this often, ms. */
+export const TRUST_MS = 1000;
 
 export function sameFile(a: FileStat, b: FileStat): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+/** May the entry be served without a stat? */
+export function isTrusted(entry: CachedFile, now: number): boolean {
+  return entry.watched.length > 0 && now - entry.checkedAt < TRUST_MS;
 }
 
 export class FileCache {
   private readonly entries = new Map<string, CachedFile>();
   private bytes = 0;
 
-  constructor(private readonly budget = CACHE_BUDGET_BYTES) {}
+  /** `onRemove` hears of every entry that leaves (evicted, replaced, deleted), to release its watches. */
+  constructor(private readonly budget = CACHE_BUDGET_BYTES, private readonly onRemove: (entry: CachedFile) => void = () => undefined) {}
 
   get(key: string): CachedFile | undefined {
     return this.entries.get(key);
   }
 
-  set(key: string, file: CachedFile): void {
-    if (file.bytes.length > MAX_CACHED_FILE_BYTES || file.bytes.length > this.budget) return;
+  /** Keeps the file if it fits; returns whether it was kept. */
+  set(key: string, file: CachedFile): boolean {
+    if (file.bytes.length > MAX_CACHED_FILE_BYTES || file.bytes.length > this.budget) return false;
     this.delete(key);
     this.entries.set(key, file);
     this.bytes += file.bytes.length;
-    for (const [oldest, entry] of this.entries) {
+    for (const [oldest] of this.entries) {
       if (this.bytes <= this.budget) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes.length;
+      this.delete(oldest);
     }
+    return true;
   }
 
   delete(key: string): void {
@@ -48,6 +65,18 @@ export class FileCache {
     if (!entry) return;
     this.entries.delete(key);
     this.bytes -= entry.bytes.length;
+    this.onRemove(entry);
+  }
+
+  /** Drops every entry whose real path is `path` or lies below it. */
+  deleteUnder(path: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.realPath === path || entry.realPath.startsWith(`${path}/`)) this.delete(key);
+    }
+  }
+
+  clear(): void {
+    for (const key of [...this.entries.keys()]) this.delete(key);
   }
 
   get size(): number {

@@ -34,6 +34,8 @@ export interface FileSystem {
   readInto(fd: number, buffer: Buffer, position: number): Promise<number | FsFailure>;
   close(fd: number): void;
   list(path: string): Promise<string[] | FsFailure>;
+  /** Calls `onChange` with an entry's name (or undefined) when the directory changes; returns a function that stops watching. */
+  watchDirectory(path: string, onChange: (name: string | undefined) => void): (() => void) | FsFailure;
 }
 
 export function isFailure(value: unknown): value is FsFailure {
@@ -77,4 +79,14 @@ export const nodeFileSystem: FileSystem = {
   readInto: (fd, buffer, position) => settle<number>((done) => fs.read(fd, buffer, 0, buffer.length, position, done)),
   close: (fd) => fs.close(fd, () => undefined),
   list: (path) => settle<string[]>((done) => fs.readdir(path, done)),
+  watchDirectory: (path, onChange) => {
+    try {
+      // persistent: false, so a watch never keeps the process alive on its own.
+      const watcher = fs.watch(path, { persistent: false }, (_event, name) => onChange(name ?? undefined));
+      watcher.on('error', () => onChange(undefined)); // the directory went away: forget all below it
+      return () => watcher.close();
+    } catch (error) {
+      return failure((error as NodeJS.ErrnoException).code ?? 'EIO');
+    }
+  },
 };

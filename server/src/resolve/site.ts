@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { type FileStat, type FileSystem, type FsFailure, isFailure } from './file-system';
-import { FileCache, MAX_CACHED_FILE_BYTES, sameFile } from './file-cache';
+import { FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
+import { DirectoryWatches } from './directory-watches';
 import { directoryLocation } from './target';
 
 export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
@@ -32,14 +33,25 @@ export interface SiteOptions {
   readonly root: string; // already passed through realpath
   readonly listing: boolean;
   readonly fs: FileSystem;
-  readonly cache?: FileCache;
+  /** The clock, ms: when a cached entry was last checked. */
+  readonly now: () => number;
+  readonly cacheBudget?: number;
 }
 
 export class Site {
   private readonly cache: FileCache;
+  private readonly watches: DirectoryWatches;
 
   constructor(private readonly options: SiteOptions) {
-    this.cache = options.cache ?? new FileCache();
+    this.cache = new FileCache(options.cacheBudget, (entry) => this.watches.release(entry.watched));
+    // A change in a watched directory drops what the cache holds for that name (or, unnamed, for all below it).
+    this.watches = new DirectoryWatches(options.fs, (dir, name) => this.cache.deleteUnder(name === undefined ? dir : path.join(dir, name)));
+  }
+
+  /** Stops watching and empties the cache (at shutdown). */
+  close(): void {
+    this.cache.clear();
+    this.watches.closeAll();
   }
 
   /** Closes a descriptor that `find` opened but the reply did not need (304, 412, 416, HEAD). */
@@ -60,16 +72,20 @@ export class Site {
     return this.open(key, located);
   }
 
-  /** A cached entry is good only if its real path still stats as the very same file. */
+  /** A cached entry is served if trusted (watched, recently checked), or if a fresh stat shows the very same file. */
   private async fromCache(key: string): Promise<Found | undefined> {
     const entry = this.cache.get(key);
     if (!entry) return undefined;
-    const stat = await this.options.fs.stat(entry.realPath);
-    if (!isFailure(stat) && sameFile(stat, entry.stat)) {
-      return { kind: 'file', name: path.basename(entry.realPath), stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
+    const now = this.options.now();
+    if (!isTrusted(entry, now)) {
+      const stat = await this.options.fs.stat(entry.realPath);
+      if (isFailure(stat) || !sameFile(stat, entry.stat)) {
+        this.cache.delete(key);
+        return undefined;
+      }
+      entry.checkedAt = now;
     }
-    this.cache.delete(key);
-    return undefined;
+    return { kind: 'file', name: path.basename(entry.realPath), stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
   }
 
   /** realpath, then: inside the root? hidden after following links? then stat. */
@@ -108,8 +124,23 @@ export class Site {
     const bytes = await this.readAll(fd, stat.size);
     fs.close(fd);
     if (isFailure(bytes)) return fromFailure(bytes);
-    this.cache.set(key, { realPath: located.realPath, stat, bytes });
+    this.remember(key, located.realPath, stat, bytes);
     return { kind: 'file', name, stat, body: { kind: 'bytes', bytes }, cached: false };
+  }
+
+  /**
+   * Caches a small file, but only one reached without symlinks: then a stat of its real path
+   * is a stat of the requested path, and watching the directories from the root down to it
+   * sees every change that could alter what the request gets.
+   */
+  private remember(key: string, realPath: string, stat: FileStat, bytes: Buffer): void {
+    if (bytes.length !== stat.size || realPath !== path.join(this.options.root, key)) return;
+    const directories = [this.options.root];
+    for (let dir = path.dirname(realPath); dir !== this.options.root; dir = path.dirname(dir)) directories.splice(1, 0, dir);
+    const watched = this.watches.acquire(directories) ? directories : [];
+    // Never checked yet: a change between our read and the watch's start would go unseen, so the
+    // first hit checks by stat, after the watch is in place.
+    if (!this.cache.set(key, { realPath, stat, bytes, watched, checkedAt: -Infinity })) this.watches.release(watched);
   }
 
   /** Reads a small file whole; a file that shrank meanwhile gives fewer bytes, never garbage. */

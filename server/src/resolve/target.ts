@@ -14,6 +14,8 @@
  * The names returned are then looked up under the root, and the real path checked again
  * after symlinks are followed (see site.ts): this function alone cannot see symlinks.
  */
+import { VCHAR, allOf } from '../http/syntax';
+
 
 export type TargetVerdict =
   | { readonly kind: 'path'; readonly segments: readonly string[]; readonly directory: boolean; readonly query: string }
@@ -55,6 +57,8 @@ const HEX = /^[0-9A-Fa-f]{2}$/;
 
 /** Decodes one segment; its raw bytes are visible ASCII (the parser checked), so only escapes can smuggle anything in. */
 function decodeSegment(raw: string): string | TargetVerdict {
+  // The parser lets only visible ASCII through; checked again here so this function is safe on its own.
+  if (!allOf(raw, VCHAR)) return refuse(400, 'a byte in the path that is not visible ASCII');
   if (raw.includes('\\')) return refuse(400, 'backslash in path');
   if (!raw.includes('%')) return raw;
   const bytes: number[] = [];
@@ -79,6 +83,7 @@ function decodeSegment(raw: string): string | TargetVerdict {
 
 /** The path of a directory with its trailing slash, percent-encoded again: a Location value that can never start with "//". */
 export function directoryLocation(segments: readonly string[], query: string): string {
-  const path = `/${segments.map(encodeURIComponent).join('/')}/`.replace(/^\/\/$/, '/');
+  const names = segments.filter((s) => s !== '');
+  const path = names.length === 0 ? '/' : `/${names.map(encodeURIComponent).join('/')}/`;
   return query === '' ? path : `${path}?${query}`;
 }

@@ -23,7 +23,7 @@ beforeAll(() => {
     ['noindex/a.txt', 'a'],
     ['big.bin', 'x'.repeat(MAX_CACHED_FILE_BYTES + 1)],
   ]);
-  options = { site: new Site({ root: disk.root, listing: true, fs: nodeFileSystem }), maxRanges: 16, boundary: () => 'BOUNDARY' };
+  options = { site: new Site({ root: disk.root, listing: true, fs: nodeFileSystem, now: Date.now }), maxRanges: 16, boundary: () => 'BOUNDARY' };
   etag = validatorsOf(fs.statSync(disk.at('nums.txt'))).etag;
 });
 

@@ -1,9 +1,9 @@
 /** The small-file cache's bookkeeping, and the file-system adapter's error mapping. */
-import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, sameFile } from '../../../src/resolve/file-cache';
+import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, TRUST_MS, isTrusted, sameFile } from '../../../src/resolve/file-cache';
 import { type FileStat, failure } from '../../../src/resolve/file-system';
 
 const STAT: FileStat = { dev: 1, ino: 2, size: 3, mtimeMs: 4, ctimeMs: 5, isFile: true, isDirectory: false };
-const fileOf = (bytes: number): CachedFile => ({ realPath: '/x', stat: STAT, bytes: Buffer.alloc(bytes) });
+const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({ realPath, stat: STAT, bytes: Buffer.alloc(bytes), watched: [], checkedAt: 0 });
 
 describe('sameFile: a cache hit needs the very same file, unchanged', () => {
   it.each([
@@ -49,6 +49,39 @@ describe('FileCache', () => {
     cache.delete('never');
     cache.set('b', fileOf(10));
     expect([cache.size, cache.get('a')]).toEqual([1, undefined]);
+  });
+});
+
+describe('FileCache removals', () => {
+  it('tells onRemove of every entry that leaves: replaced, evicted, deleted, cleared', () => {
+    const removed: string[] = [];
+    const cache = new FileCache(10, (entry) => removed.push(entry.realPath));
+    cache.set('a', fileOf(6, '/a'));
+    cache.set('a', fileOf(6, '/a2')); // replaces /a
+    cache.set('b', fileOf(6, '/b')); // evicts /a2
+    cache.delete('b');
+    cache.set('c', fileOf(1, '/c'));
+    cache.clear();
+    expect(removed).toEqual(['/a', '/a2', '/b', '/c']);
+  });
+
+  it('deleteUnder drops a path and everything below it, and nothing else', () => {
+    const cache = new FileCache();
+    for (const p of ['/site/docs', '/site/docs/a.html', '/site/docs/sub/b.html', '/site/docs-old/c.html', '/site/x.html']) cache.set(p, fileOf(1, p));
+    cache.deleteUnder('/site/docs');
+    expect(['/site/docs', '/site/docs/a.html', '/site/docs/sub/b.html', '/site/docs-old/c.html', '/site/x.html'].filter((k) => cache.get(k))).toEqual(['/site/docs-old/c.html', '/site/x.html']);
+  });
+});
+
+describe('isTrusted: served without a stat only when watched and recently checked', () => {
+  it.each([
+    ['watched, checked just now', ['/site'], 1000, 1000, true],
+    ['watched, checked almost TRUST_MS ago', ['/site'], 1000, 1000 + TRUST_MS - 1, true],
+    ['watched, checked TRUST_MS ago', ['/site'], 1000, 1000 + TRUST_MS, false],
+    ['watched, never checked', ['/site'], -Infinity, 1000, false],
+    ['not watched', [], 1000, 1000, false],
+  ])('%s → %s', (_name, watched, checkedAt, now, trusted) => {
+    expect(isTrusted({ ...fileOf(1), watched, checkedAt }, now)).toBe(trusted);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { type FileSystem, failure, isFailure, nodeFileSystem } from '../../../src/resolve/file-system';
-import { FileCache, MAX_CACHED_FILE_BYTES } from '../../../src/resolve/file-cache';
+import { MAX_CACHED_FILE_BYTES, TRUST_MS } from '../../../src/resolve/file-cache';
 import { type Found, Site } from '../../../src/resolve/site';
 import { resolveTarget } from '../../../src/resolve/target';
 import { type TempSite, makeTempSite } from '../support/temp-site';
@@ -42,7 +42,7 @@ beforeAll(() => {
 afterAll(() => disk.remove());
 
 function siteOf(options: { listing?: boolean; fs?: FileSystem } = {}): Site {
-  return new Site({ root: disk.root, listing: options.listing ?? false, fs: options.fs ?? nodeFileSystem });
+  return new Site({ root: disk.root, listing: options.listing ?? false, fs: options.fs ?? nodeFileSystem, now: Date.now });
 }
 
 /** Resolves a request target, then looks it up, as handleRequest does. */
@@ -199,42 +199,80 @@ describe('file-system failures become statuses (issue 2: 404 missing, 403 permis
   });
 });
 
-describe('the small-file cache: never stale, because every hit is checked by stat', () => {
+describe('the small-file cache: never stale', () => {
   const file = 'cached.txt';
   let site: Site;
-  const read = async () => {
-    const found = await find(site, `/${file}`);
+  let stats: number;
+  let clock: number;
+  const countingFs: FileSystem = { ...nodeFileSystem, stat: (p) => { stats++; return nodeFileSystem.stat(p); } };
+  const read = async (target = `/${file}`) => {
+    const found = await find(site, target);
     return found.kind === 'file' && found.body.kind === 'bytes' ? { text: found.body.bytes.toString(), cached: found.cached } : summary(found);
   };
+  /** What a request arriving over the network implies: the event loop has delivered pending change notifications. */
+  const nextRequest = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   beforeEach(() => {
     fs.writeFileSync(disk.at(file), 'first');
-    site = new Site({ root: disk.root, listing: false, fs: nodeFileSystem, cache: new FileCache() });
+    stats = 0;
+    clock = 1_000_000;
+    site = new Site({ root: disk.root, listing: false, fs: countingFs, now: () => clock });
   });
+  afterEach(() => site.close());
 
-  it('the second read comes from the cache', async () => {
+  it('the second read comes from the cache, checked once by stat; the third is trusted without one', async () => {
     expect(await read()).toEqual({ text: 'first', cached: false });
+    const statsForTheFirstRead = stats;
     expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(stats).toBe(statsForTheFirstRead + 1);
+    expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(stats).toBe(statsForTheFirstRead + 1);
   });
 
-  it('an edited file (content and mtime changed) is read afresh', async () => {
+  it(`a trusted entry is checked by stat again after ${TRUST_MS} ms`, async () => {
     await read();
-    fs.writeFileSync(disk.at(file), 'second, longer');
+    await read();
+    const before = stats;
+    clock += TRUST_MS;
+    expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(stats).toBe(before + 1);
+  });
+
+  it.each([
+    ['edited in place', () => fs.writeFileSync(disk.at(file), 'second, longer'), { text: 'second, longer', cached: false }],
+    ['replaced by rename (an editor\'s atomic save)', () => {
+      fs.writeFileSync(disk.at('replacement.tmp'), 'other');
+      fs.renameSync(disk.at('replacement.tmp'), disk.at(file));
+    }, { text: 'other', cached: false }],
+    ['deleted', () => fs.unlinkSync(disk.at(file)), 404],
+  ])('a trusted entry %s is dropped as soon as the change is reported', async (_name, change, expected) => {
+    await read();
+    await read(); // now trusted: no stat will look
+    change();
+    await nextRequest();
+    expect(await read()).toEqual(expected);
+  });
+
+  it('an untrusted entry edited with the same size and an old mtime is still caught by its ctime', async () => {
+    await read();
+    fs.writeFileSync(disk.at(file), 'FIRST');
     fs.utimesSync(disk.at(file), new Date('2001-01-01T00:00:00Z'), new Date('2001-01-01T00:00:00Z'));
-    expect(await read()).toEqual({ text: 'second, longer', cached: false });
+    expect(await read()).toEqual({ text: 'FIRST', cached: false });
   });
 
-  it('a file replaced by another (a new inode, same size) is read afresh', async () => {
-    await read();
-    fs.writeFileSync(disk.at('replacement.tmp'), 'other');
-    fs.renameSync(disk.at('replacement.tmp'), disk.at(file));
-    expect(await read()).toEqual({ text: 'other', cached: false });
-  });
-
-  it('a deleted file is 404, not its cached bytes', async () => {
-    await read();
-    fs.unlinkSync(disk.at(file));
-    expect(await read()).toBe(404);
+  it('a file reached through a symlink is never cached, so retargeting the link is seen at once', async () => {
+    fs.writeFileSync(disk.at('a.txt'), 'A');
+    fs.writeFileSync(disk.at('b.txt'), 'B');
+    fs.symlinkSync('a.txt', disk.at('current.txt'));
+    try {
+      expect(await read('/current.txt')).toEqual({ text: 'A', cached: false });
+      expect(await read('/current.txt')).toEqual({ text: 'A', cached: false });
+      fs.unlinkSync(disk.at('current.txt'));
+      fs.symlinkSync('b.txt', disk.at('current.txt'));
+      expect(await read('/current.txt')).toEqual({ text: 'B', cached: false });
+    } finally {
+      fs.rmSync(disk.at('current.txt'), { force: true });
+    }
   });
 
   it('a cached file asked for as a directory is still 404', async () => {
@@ -248,7 +286,7 @@ describe('the root itself', () => {
     const linkedRoot = `${disk.root}-link`;
     fs.symlinkSync(disk.root, linkedRoot);
     try {
-      const site = new Site({ root: linkedRoot, listing: false, fs: nodeFileSystem });
+      const site = new Site({ root: linkedRoot, listing: false, fs: nodeFileSystem, now: Date.now });
       expect(summary(await site.find(['nums.txt'], false, ''))).toBe(404);
     } finally {
       fs.unlinkSync(linkedRoot);

@@ -28,6 +28,10 @@ describe('the traversal table', () => {
     ['/a/b/../../c', '/c'],
     ['/..', 400],
     ['/../etc/passwd', 400],
+    // The parser passes only visible ASCII; the resolver checks again, so it is safe on its own.
+    ['/x\u012f%2e%2e\u012f%2e%2e\u012fetc\u012fpasswd', 400], // a char above 0xFF would be cut to one byte by a naive decoder
+    ['/a\x00b', 400],
+    ['/a\x7fb', 400],
     ['/a/../../x', 400],
     // Escapes are decoded exactly once, then dot-segments resolved (RFC 3986 §2.1, §6.2.2.2).
     ['/%2e%2e/x', 400],
@@ -110,6 +114,8 @@ describe('directoryLocation: the Location of a 301 to a directory', () => {
     [['hello world'], '', '/hello%20world/'],
     [['café'], '', '/caf%C3%A9/'],
     [['?#'], '', '/%3F%23/'], // re-encoded, so a name cannot start a query or fragment
+    [['', 'evil.com'], '', '/evil.com/'], // empty segments never make a "//" (another host)
+    [['', ''], '', '/'],
   ])('%j with query "%s" → %s', (segments, query, location) => {
     expect(directoryLocation(segments, query)).toBe(location);
   });
