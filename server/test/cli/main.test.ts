@@ -3,6 +3,8 @@
  * [--host ADDR] [--trace] [--listing] [--log-format json|pretty] [--log-level LEVEL] [--help]`.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
 import { FIXTURE_SITE } from '../support/test-server';
@@ -81,5 +83,39 @@ describe('a running server', () => {
     const res = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
     await server.stop();
     expect(res.body.equals(fs.readFileSync('site/nums.txt'))).toBe(true);
+  });
+
+  it('serves every edit fresh: 100 edits, each followed at once by a request on one kept-alive connection', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'edits-'));
+    const file = path.join(root, 'page.txt');
+    fs.writeFileSync(file, 'version 0');
+    const server = await spawnServer(['--root', root, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn']);
+    const socket = net.connect(server.port, '127.0.0.1');
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => { buffered = Buffer.concat([buffered, d]); });
+    const nextBody = async (): Promise<string> => {
+      for (;;) {
+        const text = buffered.toString('latin1');
+        const head = text.indexOf('\r\n\r\n');
+        const length = Number(/Content-Length: (\d+)/.exec(text)?.[1]);
+        if (head !== -1 && buffered.length >= head + 4 + length) {
+          buffered = buffered.subarray(head + 4 + length);
+          return text.slice(head + 4, head + 4 + length);
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    const served: string[] = [];
+    for (let version = 1; version <= 100; version++) {
+      // Odd versions keep the size (only mtime, ctime and content change), even ones change it.
+      fs.writeFileSync(file, version % 2 === 1 ? `version ${version}`.padEnd(12, '.') : `version ${version}`);
+      socket.write('GET /page.txt HTTP/1.1\r\nHost: x\r\n\r\n');
+      served.push(await nextBody());
+      if (version % 10 === 0) await new Promise((r) => setTimeout(r, 20)); // let some entries become trusted
+    }
+    socket.destroy();
+    await server.stop();
+    fs.rmSync(root, { recursive: true });
+    expect(served).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? `version ${i + 1}`.padEnd(12, '.') : `version ${i + 1}`)));
   });
 });
