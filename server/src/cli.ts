@@ -55,7 +55,9 @@ export function parseCommandLine(argv: readonly string[], env: Env, stdoutIsTty:
   if (typeof flags === 'string') return flags === 'help' ? { kind: 'help', text: USAGE } : { kind: 'error', message: flags };
   const raw: Raw = {};
   for (const key of Object.keys(ENV_NAMES) as Array<keyof Raw>) {
-    const value = flags[key] ?? env[ENV_NAMES[key]];
+    const fromEnv = env[ENV_NAMES[key]];
+    // An empty variable (PORT= in a compose file) means "not set", as it does to most tools.
+    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
     if (value !== undefined) raw[key] = value;
   }
   return interpret(raw, stdoutIsTty);
@@ -69,7 +71,7 @@ function readFlags(argv: readonly string[]): Raw | string {
     if (arg === '--help' || arg === '-h') return 'help';
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     const name = match?.[1] ?? '';
-    if (SWITCHES.has(name) && match?.[2] === undefined) raw[name as keyof Raw] = '1';
+    if (SWITCHES.has(name)) raw[name as keyof Raw] = match?.[2] ?? '1'; // --trace, or --trace=0 / --trace=1
     else if (VALUE_FLAGS.has(name)) {
       const value = match?.[2] ?? argv[++i];
       if (value === undefined) return `${arg} needs a value (see --help)`;
@@ -106,6 +108,6 @@ function integer(text: string, min: number, max: number): number | undefined {
 }
 
 function yesNo(text: string | undefined): boolean | undefined {
-  if (text === undefined || ['', '0', 'false', 'no'].includes(text)) return false;
+  if (text === undefined || ['0', 'false', 'no'].includes(text)) return false;
   return ['1', 'true', 'yes'].includes(text) ? true : undefined;
 }

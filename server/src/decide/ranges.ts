@@ -1,7 +1,7 @@
 /**
  * Range requests (RFC 9110 §14). `bytes=first-last`, `bytes=first-` and `bytes=-suffix`, and
  * lists of them. Following the RFC's latitude and Go's ServeContent:
- *   - no Range, another unit, or a malformed set            → the whole file (200)
+ *   - no Range, another unit, a malformed set, an empty file → the whole file (200)
  *   - no range overlaps the file                            → 416 with Content-Range: bytes *\/size
  *   - more than `maxRanges`, or more bytes than the file    → the whole file (an amplification guard, §14.2)
  *   - otherwise the satisfiable ranges, in the order asked  → 206
@@ -23,6 +23,8 @@ const UNIT = /^bytes=/i;
 
 export function decideRanges(header: string | undefined, size: number, maxRanges: number): RangeDecision {
   if (header === undefined) return whole('no Range');
+  // Nothing in an empty file can be described by a Content-Range; §14.2 lets us ignore Range.
+  if (size === 0) return whole('the file is empty');
   if (!UNIT.test(header)) return whole('not a bytes range');
   const specs = splitList(header.slice('bytes='.length));
   if (specs.length === 0) return whole('empty range set');
@@ -52,7 +54,7 @@ function parseSpec(spec: string, size: number): ByteRange | 'malformed' | 'unsat
   if (firstText === '') {
     const suffix = parseDigits(lastText, 20);
     if (suffix === undefined) return 'malformed';
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    if (suffix === 0) return 'unsatisfiable';
     return { first: Math.max(0, size - suffix), last: size - 1 };
   }
   const first = parseDigits(firstText, 20);

@@ -4,7 +4,7 @@
  * size and the mtime in milliseconds, as nginx does, and is sent as a strong validator so that
  * If-Range and If-Match can use it.
  */
-import { ETAGC, allOf } from '../http/syntax';
+import { ETAGC, allOf, trimOws } from '../http/syntax';
 
 export interface Validators {
   /** The quoted entity-tag, e.g. "a-18c5f3a2b10". */
@@ -32,7 +32,7 @@ interface EntityTag {
  * a malformed value. Entity-tags may contain commas, so this is a scanner, not a split.
  */
 export function parseEntityTags(value: string): '*' | EntityTag[] | undefined {
-  if (value.trim() === '*') return '*';
+  if (trimOws(value) === '*') return '*';
   const tags: EntityTag[] = [];
   let i = 0;
   for (;;) {

@@ -42,7 +42,10 @@ function utc(...parts: Array<string | undefined>): number | undefined {
   const fields = [year, day, hour, minute, second].map((p) => Number((p ?? '').trim()));
   const [y, d, h, mi, s] = fields as [number, number, number, number, number];
   if (d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const ms = Date.UTC(y, monthIndex, d, h, mi, Math.min(s, 59));
+  const date = new Date(0);
+  date.setUTCFullYear(y, monthIndex, d); // not Date.UTC, which reads years 0-99 as 1900-1999
+  date.setUTCHours(h, mi, Math.min(s, 59), 0);
+  const ms = date.getTime();
   // Date.UTC rolls 31 Feb over into March; a date that does not round-trip is not a date.
   return new Date(ms).getUTCDate() === d ? ms : undefined;
 }

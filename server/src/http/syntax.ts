@@ -39,11 +39,20 @@ export function isToken(text: string): boolean {
   return text.length > 0 && allOf(text, TCHAR);
 }
 
+/** Strips optional whitespace, which is SP and HTAB only (RFC 9110 §5.6.3); String.trim would also strip NBSP (0xA0). */
+export function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(start, end);
+}
+
 /** Splits a comma-separated list, trimming optional whitespace and dropping empty elements (RFC 9110 §5.6.1). */
 export function splitList(value: string): string[] {
   const items: string[] = [];
   for (const part of value.split(',')) {
-    const item = part.trim();
+    const item = trimOws(part);
     if (item !== '') items.push(item);
   }
   return items;

@@ -5,7 +5,7 @@
 import type { BodyFraming, Field, HttpVersion } from '../http/message';
 import { fieldValue } from '../http/message';
 import type { Limits } from '../http/limits';
-import { FIELD_VALUE_CHAR, allOf, isToken, listHasToken, parseDigits, splitList } from '../http/syntax';
+import { FIELD_VALUE_CHAR, allOf, isToken, listHasToken, parseDigits, splitList, trimOws } from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 
 /** Parses the header section (latin1 text from after the request line up to and including the blank line). */
@@ -23,9 +23,10 @@ export function parseFieldLines(section: string, limits: Limits): Field[] | Pars
   return fields;
 }
 
-type FieldLine = { kind: 'field'; name: string; value: string } | ParseError;
+export type FieldLine = { kind: 'field'; name: string; value: string } | ParseError;
 
-function parseFieldLine(line: string): FieldLine {
+/** One field line (without its line ending): used for the header section and for chunked trailers. */
+export function parseFieldLine(line: string): FieldLine {
   if (line.startsWith(' ') || line.startsWith('\t')) return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
   const colon = line.indexOf(':');
   if (colon === -1) return parseError(400, 'header field line without a colon');
@@ -38,16 +39,8 @@ function parseFieldLine(line: string): FieldLine {
   return { kind: 'field', name: name.toLowerCase(), value };
 }
 
-function trimOws(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
-  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
-  return text.slice(start, end);
-}
-
 /** uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?$/;
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?$/;
 
 /** RFC 9112 §3.2: exactly one valid Host in HTTP/1.1; never two, in any version. */
 export function checkHost(version: HttpVersion, fields: readonly Field[]): ParseError | undefined {
@@ -79,7 +72,7 @@ export function bodyFraming(version: HttpVersion, fields: readonly Field[], limi
 }
 
 function chunkedFraming(transferEncoding: string): BodyFraming | ParseError {
-  const codings = splitList(transferEncoding).map((c) => (c.split(';')[0] ?? '').trim().toLowerCase());
+  const codings = splitList(transferEncoding).map((c) => trimOws(c.split(';')[0] ?? '').toLowerCase());
   const unknown = codings.find((c) => !KNOWN_CODINGS.has(c));
   if (unknown !== undefined) return parseError(501, `unknown transfer coding "${unknown}"`);
   const chunkedCount = codings.filter((c) => c === 'chunked').length;

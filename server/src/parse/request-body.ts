@@ -10,6 +10,7 @@
 import type { BodyFraming } from '../http/message';
 import type { Limits } from '../http/limits';
 import { type ParseError, parseError } from './errors';
+import { parseFieldLine } from './fields';
 
 export type BodyState =
   | { readonly kind: 'length'; readonly remaining: number }
@@ -63,7 +64,11 @@ function advance(state: Exclude<BodyState, { kind: 'done' }>, bytes: Buffer, off
   }
 }
 
-const CHUNK_SIZE_LINE = /^([0-9A-Fa-f]{1,12})[ \t]*(;[^\r]*)?$/;
+// chunk-size [ chunk-ext ], chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )  (RFC 9112 §7.1.1)
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
+const EXTENSION = `[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED}))?`;
+const CHUNK_SIZE_LINE = new RegExp(`^([0-9A-Fa-f]{1,12})(?:${EXTENSION})*$`);
 
 function chunkSize(total: number, bytes: Buffer, offset: number, limits: Limits): Advance {
   const line = readLine(bytes, offset, limits.maxChunkLineBytes);
@@ -90,6 +95,8 @@ function trailerLine(lines: number, bytes: Buffer, offset: number, limits: Limit
   if (line.kind !== 'line') return line;
   if (line.text === '') return { kind: 'moved', state: { kind: 'done' }, offset: line.next };
   if (lines + 1 > limits.maxHeaderFields) return parseError(431, 'too many trailer fields');
+  const field = parseFieldLine(line.text); // a trailer is a field line like any other (RFC 9112 §7.1.2)
+  if (field.kind === 'error') return field;
   return { kind: 'moved', state: { kind: 'trailers', lines: lines + 1 }, offset: line.next };
 }
 

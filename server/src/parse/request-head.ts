@@ -54,7 +54,9 @@ function readRequestLine(bytes: Buffer, scanFrom: number, limits: Limits): LineR
   if (lineStart > limits.maxRequestLineBytes) return parseError(400, 'too many empty lines before the request line');
   const lf = bytes.indexOf(LF, Math.max(lineStart, scanFrom));
   if (lf === -1) {
-    if (bytes.length - lineStart > limits.maxRequestLineBytes) return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
+    // A CR at the very end may be the first half of the line's CRLF: it does not count yet.
+    const seen = bytes.length - lineStart - (bytes[bytes.length - 1] === CR ? 1 : 0);
+    if (seen > limits.maxRequestLineBytes) return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
     return { kind: 'incomplete', resume: { scanFrom: Math.max(bytes.length, lineStart) } };
   }
   const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;

@@ -57,6 +57,8 @@ function targetForm(method: string, target: string): FormResult {
     // The authority is ignored (RFC 9112 §3.2.2 lets an origin server use it; we serve one site).
     const scheme = (absolute[1] ?? '').toLowerCase();
     if (scheme !== 'http' && scheme !== 'https') return parseError(400, `scheme "${scheme}" is not http or https`);
+    // RFC 9110 §4.2.4: userinfo in an http(s) URI is to be treated as an error (it is how phishing links hide a host).
+    if ((absolute[2] ?? '').includes('@')) return parseError(400, 'userinfo ("user@") in the target');
     const rest = absolute[3] ?? '';
     return { kind: 'form', form: 'absolute', pathAndQuery: rest.startsWith('/') ? rest : `/${rest}` };
   }

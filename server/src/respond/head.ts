@@ -2,7 +2,7 @@
  * The response head, written by hand (RFC 9112 §4, §5): the status line, one line per field,
  * a blank line. Date, Server and Connection are added here for every response.
  */
-import { FIELD_VALUE_CHAR, allOf, isToken } from '../http/syntax';
+import { FIELD_VALUE_CHAR, allOf, isToken, trimOws } from '../http/syntax';
 import { type StatusCode, reasonPhrase } from '../http/status';
 
 export const SERVER_NAME = 'webserver-lab';
@@ -18,7 +18,7 @@ export function serializeHead(status: StatusCode, fields: ReadonlyArray<readonly
   let head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nDate: ${framing.date}\r\nServer: ${SERVER_NAME}\r\n`;
   for (const [name, value] of fields) {
     // Our own values never hold CR or LF; if one ever did, it would split the response (CWE-113).
-    if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR)) throw new Error(`unsafe response field ${JSON.stringify(name)}`);
+    if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR) || value !== trimOws(value)) throw new Error(`unsafe response field ${JSON.stringify(name)}`);
     head += `${name}: ${value}\r\n`;
   }
   if (framing.connection !== undefined) head += `Connection: ${framing.connection}\r\n`;

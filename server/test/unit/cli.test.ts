@@ -31,6 +31,8 @@ describe('a configuration', () => {
     ['SITE_ROOT, PORT, HOST', [], { SITE_ROOT: '/env/site', PORT: '9000', HOST: '::1' }, { root: '/env/site', port: 9000, host: '::1' }],
     ['TRACE=1 and LISTING=1', [], { TRACE: '1', LISTING: '1' }, { trace: true, listing: true }],
     ['TRACE=0 is off', [], { TRACE: '0' }, { trace: false }],
+    ['--trace=1 and --listing=0', ['--trace=1', '--listing=0'], {}, { trace: true, listing: false }],
+    ['empty variables count as unset', [], { PORT: '', SITE_ROOT: '', TRACE: '' }, {}],
     ['LOG_FORMAT and LOG_LEVEL', [], { LOG_FORMAT: 'pretty', LOG_LEVEL: 'warn' }, { logFormat: 'pretty', logLevel: 'warn' }],
     ['MAX_CONNECTIONS', [], { MAX_CONNECTIONS: '5' }, { maxConnections: 5 }],
     // Flags win over the environment.
@@ -64,7 +66,7 @@ describe('one clear error line', () => {
     ['an unknown flag', ['--bogus'], {}, /unknown option "--bogus"/],
     ['a positional argument', ['site'], {}, /unknown option "site"/],
     ['a value flag without its value', ['--port'], {}, /--port needs a value/],
-    ['a switch given a value', ['--trace=1'], {}, /unknown option/],
+    ['a switch given something but 1 or 0', ['--trace=maybe'], {}, /TRACE must be 1 or 0/],
     ['a port that is not a number', ['--port', 'http'], {}, /port must be an integer/],
     ['a port above 65535', ['--port', '65536'], {}, /port must be an integer/],
     ['a negative port', ['--port=-1'], {}, /port must be an integer/],

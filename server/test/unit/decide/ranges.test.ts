@@ -71,12 +71,12 @@ describe('at most maxRanges ranges (RFC 9110 §14.2 lets a server ignore the res
   });
 });
 
-describe('decideRanges over an empty file: no byte can be sent', () => {
+describe('decideRanges over an empty file: no Content-Range can describe it, so Range is ignored (RFC 9110 §14.2)', () => {
   it.each([
     [undefined, 'whole'],
-    ['bytes=0-', '416'],
-    ['bytes=0-0', '416'],
-    ['bytes=-5', '416'],
+    ['bytes=0-', 'whole'],
+    ['bytes=0-0', 'whole'],
+    ['bytes=-5', 'whole'], // a non-zero suffix is satisfiable (§14.1.1), yet there is nothing to send
     ['bytes=5-2', 'whole'],
   ])('%s → %s', (header, expected) => {
     expect(decided(decideRanges(header, 0, MAX_RANGES))).toBe(expected);

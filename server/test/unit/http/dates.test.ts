@@ -17,6 +17,7 @@ describe('parseHttpDate', () => {
     ['29 February 2000 (divisible by 400)', 'Tue, 29 Feb 2000 00:00:00 GMT', Date.UTC(2000, 1, 29)],
     // Recipients are not asked to check the weekday (RFC 9110 §5.6.7 "be robust").
     ['a wrong weekday is not checked', 'Mon, 06 Nov 1994 08:49:37 GMT', EXAMPLE],
+    ['a four-digit year below 100 is that year, not 19xx', 'Sun, 06 Nov 0094 08:49:37 GMT', Date.parse('0094-11-06T08:49:37Z')],
   ])('%s: %s', (_name, text, ms) => {
     expect(parseHttpDate(text)).toBe(ms);
   });

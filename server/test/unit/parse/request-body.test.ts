@@ -98,6 +98,13 @@ describe('a chunked body refused, with its status', () => {
     ['a size line one byte over maxChunkLineBytes', '5;abcdefg\r\n', 400],
     ['a size line over the limit, refused before its LF arrives', '5;abcdefgh', 400],
     ['more trailer lines than maxHeaderFields → 431', '0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n', 431],
+    // chunk-ext = *( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] ) (RFC 9112 §7.1.1)
+    ['an extension without a name', '5;=x\r\n', 400],
+    ['an extension value with an unclosed quote', '5;a="x\r\n', 400],
+    ['whitespace after the size with no extension', '5 \r\n', 400],
+    // A trailer is a field line (RFC 9112 §7.1.2): the same rules as in the head.
+    ['a trailer without a colon', '0\r\nnot a field\r\n\r\n', 400],
+    ['a trailer with whitespace before its colon', '0\r\nA : 1\r\n\r\n', 400],
   ])('%s', (_name, text, status) => {
     expect(skip(CHUNKED, text, SMALL)).toMatchObject({ kind: 'error', status });
   });

@@ -48,6 +48,8 @@ describe('a field that could split the response throws (RFC 9110 §5.5, §5.1)',
     ['a name with a colon', 'X:Y', 'x'],
     ['an empty name', '', 'x'],
     ['a name with CRLF', 'X\r\nY', 'x'],
+    ['a value with leading whitespace (RFC 9110 §5.5: none around a value)', 'X-A', ' x'],
+    ['a value with trailing whitespace', 'X-A', 'x\t'],
   ])('%s', (_name, name, value) => {
     expect(() => serializeHead(200, [[name, value]], { date: DATE, connection: undefined })).toThrow(/unsafe response field/);
   });
