@@ -35,6 +35,29 @@ export interface ConnectionContext {
 type Phase = 'idle' | 'receiving' | 'responding' | 'closing';
 
 const EMPTY = Buffer.alloc(0);
+
+/** One reply on its way out, with what the access log needs. */
+interface Outgoing {
+  readonly method: string;
+  readonly target: string;
+  readonly version: Request['version'];
+  readonly reply: Reply;
+  readonly keepAlive: boolean;
+  readonly started: number;
+}
+
+/** One buffer for head and body, so a small reply leaves in a single write (one syscall, one TCP segment). */
+function joinHeadAndBody(head: string, body: Buffer): Buffer {
+  const bytes = Buffer.allocUnsafe(head.length + body.length);
+  bytes.write(head, 0, 'latin1');
+  body.copy(bytes, head.length);
+  return bytes;
+}
+
+/** A reply that will not stream its open file closes it. */
+function releaseFile(reply: Reply, fs: FileSystem): void {
+  if (reply.body.kind === 'file') fs.close(reply.body.file.fd);
+}
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
 export class Connection {
@@ -133,20 +156,23 @@ export class Connection {
     this.served++;
     const started = this.ctx.now();
     const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
-    this.ctx.handle(request).then(
-      (exchange) => {
+    const { method, target, version } = request;
+    void this.ctx.handle(request)
+      .then((exchange) => {
         this.ctx.observer.decided(this.peer, request, exchange.steps);
-        return this.send(request.method, request.target, exchange.reply, keepAlive && !exchange.reply.close, request.version, started);
-      },
-      (error: unknown) => {
-        // The one top-level catch: anything unexpected becomes a logged 500, and the connection closes.
+        return exchange.reply;
+      })
+      // The one top-level catch: anything unexpected becomes a logged 500, and the connection closes.
+      .catch((error: unknown) => {
         this.ctx.observer.failed(this.peer, error);
-        return this.send(request.method, request.target, errorReply(500), false, request.version, started);
-      },
-    ).catch((error: unknown) => {
-      this.ctx.observer.failed(this.peer, error);
-      this.socket.destroy();
-    });
+        return errorReply(500, [], true);
+      })
+      .then((reply) => this.send({ method, target, version, reply, keepAlive: keepAlive && !reply.close, started }))
+      // A failure while writing leaves nothing to tell the client: cut the connection.
+      .catch((error: unknown) => {
+        this.ctx.observer.failed(this.peer, error);
+        this.socket.destroy();
+      });
   }
 
   /** A request we will not serve: its error reply, then close, since the stream may be out of step (RFC 9112 §9.3). */
@@ -154,42 +180,41 @@ export class Connection {
     if (status === 408) this.ending = 'request timeout';
     this.ctx.observer.rejected(this.peer, status, reason);
     this.enter('responding');
-    void this.send('-', '-', errorReply(status, [], true), false, '1.1', this.ctx.now());
+    void this.send({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.ctx.now() });
   }
 
-  /** Writes the head and the body, logs the exchange, then carries on or closes. */
-  private async send(method: string, target: string, reply: Reply, keepAlive: boolean, version: Request['version'], started: number): Promise<void> {
-    const connection = !keepAlive ? 'close' : version === '1.0' ? 'keep-alive' : undefined;
-    const head = serializeHead(reply.status, reply.fields, { date: dateHeader(this.ctx.now()), connection });
-    const withBody = method !== 'HEAD' && reply.body.kind !== 'none';
-    let bytes = 0;
+  /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
+  private async send(out: Outgoing): Promise<void> {
+    const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
+    const head = serializeHead(out.reply.status, out.reply.fields, { date: dateHeader(this.ctx.now()), connection });
     if (this.socket.destroyed) {
-      if (reply.body.kind === 'file') this.ctx.fs.close(reply.body.file.fd);
+      releaseFile(out.reply, this.ctx.fs);
       return;
     }
     this.ctx.observer.headSent(this.peer, head);
-    if (reply.body.kind === 'bytes' && withBody) {
-      this.write(Buffer.concat([Buffer.from(head, 'latin1'), reply.body.bytes]));
-      bytes = reply.body.bytes.length;
-    } else {
-      this.write(Buffer.from(head, 'latin1'));
-      if (reply.body.kind === 'file') {
-        if (!withBody) this.ctx.fs.close(reply.body.file.fd);
-        else if (!(await this.streamBody(reply))) return;
-        else bytes = reply.contentLength ?? 0;
-      }
-    }
-    if (this.waitingForDrainSince === undefined && this.socket.writableNeedDrain && !(await this.drained())) return;
-    this.ctx.observer.responded(this.peer, { method, target, status: reply.status, bytes, ms: this.ctx.now() - started });
-    this.afterReply(keepAlive);
+    const bytes = await this.writeReply(head, out.reply, out.method !== 'HEAD');
+    if (bytes === undefined || !(await this.drained())) return; // cut short: the socket is gone
+    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: this.ctx.now() - out.started });
+    this.afterReply(out.keepAlive);
   }
 
-  private async streamBody(reply: Reply): Promise<boolean> {
-    if (reply.body.kind !== 'file') return true;
-    const outcome = await streamFile(this.outlet, this.ctx.fs, reply.body.file);
+  /** Head and body to the socket: one write for a small reply, a stream for a file. Returns the body bytes sent, or undefined if cut short. */
+  private async writeReply(head: string, reply: Reply, withBody: boolean): Promise<number | undefined> {
+    const { body } = reply;
+    if (!withBody || body.kind === 'none') {
+      releaseFile(reply, this.ctx.fs); // HEAD: the same head, no body (RFC 9110 §9.3.2)
+      this.write(Buffer.from(head, 'latin1'));
+      return 0;
+    }
+    if (body.kind === 'bytes') {
+      this.write(joinHeadAndBody(head, body.bytes));
+      return body.bytes.length;
+    }
+    this.write(Buffer.from(head, 'latin1'));
+    const outcome = await streamFile(this.outlet, this.ctx.fs, body.file);
     // A file that shrank mid-send cannot meet its Content-Length: cut the connection so the client knows.
     if (outcome === 'truncated') this.socket.destroy();
-    return outcome === 'sent';
+    return outcome === 'sent' ? reply.contentLength : undefined;
   }
 
   private readonly outlet: Outlet = {
