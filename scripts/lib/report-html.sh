@@ -26,10 +26,12 @@ html_report() {
   printf '</section>\n<label class="filter"><input type="checkbox" id="only-problems"> show only the checks that did not pass</label>\n'
 
   while IFS= read -r group; do
-    printf '<h2 id="%s">%s</h2>\n' "$group" "$group"
+    read -r earned possible passed checks < <(group_totals "$group")
+    printf '<section class="group%s"><h2 id="%s">%s</h2>\n' "$( ((passed == checks)) && printf ' all-pass')" "$group" "$group"
     for i in "${!R_ID[@]}"; do
       [[ ${R_GROUP[i]} == "$group" ]] && html_check "$i"
     done
+    printf '</section>\n'
   done < <(groups_run)
   printf '<footer>Made by <code>scripts/grade</code>. Each request is shown byte for byte: <code>\\r\\n</code> is CR LF, <code>\\xHH</code> a byte that is not printable ASCII.</footer>\n</main></body></html>\n'
 }
@@ -116,7 +118,7 @@ header p { margin: 4px 0; color: var(--soft); }
 .card .bar i.good { background: var(--good); } .card .bar i.bad { background: var(--bad); }
 .card .nums { font-size: 13px; color: var(--soft); }
 .filter { display: block; margin: 8px 0 16px; color: var(--soft); }
-body:has(#only-problems:checked) details.pass { display: none; }
+body:has(#only-problems:checked) :is(details.pass, section.all-pass) { display: none; }
 h2 { text-transform: capitalize; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; }
 details.check { border: 1px solid var(--line); border-left: 6px solid var(--good); border-radius: 6px; margin: 8px 0; }
 details.fail { border-left-color: var(--bad); } details.error { border-left-color: var(--err); }

@@ -1,0 +1,89 @@
+# webserver-lab. `make` alone lists the targets; each one says what it does.
+# Docker targets need Docker with compose v2; serve, test and grade-host do not.
+
+SHELL := bash
+.SHELLFLAGS := -Eeuo pipefail -c
+.DEFAULT_GOAL := help
+
+COMPOSE := docker compose --profile test
+TARGET ?=
+SITE ?= site
+GROUP ?=
+# Reports written by the tester container belong to whoever runs make.
+export LAB_UID := $(shell id -u)
+export LAB_GID := $(shell id -g)
+
+.PHONY: help
+help: ## list the targets
+	@printf 'webserver-lab: make TARGET\n\n'
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
+
+# --- without Docker -----------------------------------------------------------------------
+
+# npm ci installs exactly the lockfile; where the registry lacks the optional packages of
+# other platforms, npm ci refuses it, and npm install --no-save installs the same versions.
+NPM_INSTALL := [ -d node_modules ] || npm ci || npm install --no-save
+
+.PHONY: serve
+serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker)
+	$(NPM_INSTALL)
+	npm run build
+	node server/dist/main.js --root site
+
+.PHONY: test
+test: ## the whole test command: lint, build, unit and integration tests, the suite against the server, calibration
+	scripts/setup-host
+	$(NPM_INSTALL)
+	npm run lint
+	npm run build
+	npm test
+	shellcheck -x scripts/grade scripts/calibrate scripts/setup-host scripts/lab scripts/checks/*.sh
+	@printf '\n== the suite against the reference server, started on 127.0.0.1\n'
+	scripts/calibrate reference
+	@printf '\n== calibration: python3 -m http.server and nginx, with the verdicts asserted\n'
+	scripts/calibrate python nginx
+
+.PHONY: grade-host
+grade-host: ## grade a server from this machine, without Docker: make grade-host TARGET=127.0.0.1:8080 [SITE=dir] [GROUP=name]
+	@[ -n "$(TARGET)" ] || { echo 'make grade-host needs TARGET=host:port' >&2; exit 2; }
+	scripts/grade --target $(TARGET) --site $(SITE) --reports reports $(foreach g,$(GROUP),--group $(g))
+
+# --- with Docker --------------------------------------------------------------------------
+
+.PHONY: lab
+lab: ## build both images, run the whole suite against the server in Docker, write reports/
+	scripts/lab
+
+.PHONY: up
+up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080, in the background
+	$(COMPOSE) up --build --detach --wait server
+	@printf 'serving %s at http://localhost:%s (make logs, make down)\n' "$${SITE_DIR:-./site}" "$${PORT:-8080}"
+
+.PHONY: down
+down: ## stop and remove the containers
+	$(COMPOSE) down --remove-orphans
+
+.PHONY: logs
+logs: ## follow the server's logs
+	$(COMPOSE) logs --follow server
+
+.PHONY: trace
+trace: ## the server in trace mode, in the foreground: every byte and decision (Ctrl-C stops it)
+	TRACE=1 $(COMPOSE) up --build server
+
+.PHONY: grade
+grade: ## grade any server from the tester container: make grade TARGET=host:port [SITE=dir] [GROUP=name]
+	@[ -n "$(TARGET)" ] || { echo 'make grade needs TARGET=host:port (server:8080 after make up; host.docker.internal:PORT for a server on this machine)' >&2; exit 2; }
+	mkdir -p reports
+	SITE_DIR=$(abspath $(SITE)) $(COMPOSE) run --rm --build --no-deps tester \
+	  --target $(TARGET) --site /srv/site --reports /reports $(foreach g,$(GROUP),--group $(g))
+
+.PHONY: shell
+shell: ## a shell in the tester container, with nc and curl (after make up, the server is server:8080)
+	$(COMPOSE) run --rm --build --no-deps --entrypoint bash tester
+
+.PHONY: clean
+clean: ## remove the containers, the images built here, reports/ and the build output
+	if command -v docker >/dev/null; then $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
+	if command -v docker >/dev/null; then COMPOSE_PROJECT_NAME=webserver-lab-run $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
+	rm -rf reports server/dist coverage
