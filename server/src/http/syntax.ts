@@ -29,7 +29,12 @@ export const ETAGC = table((c) => c === 0x21 || (c >= 0x23 && c <= 0x7e) || c >=
 
 /** True if every character of `text` is marked in `allowed` (text is latin1: one char per byte). */
 export function allOf(text: string, allowed: Uint8Array): boolean {
-  for (let i = 0; i < text.length; i++) {
+  return allOfRange(text, 0, text.length, allowed);
+}
+
+/** The same for text[start, end), so a parser can check part of a line without cutting it out first. */
+export function allOfRange(text: string, start: number, end: number, allowed: Uint8Array): boolean {
+  for (let i = start; i < end; i++) {
     if (allowed[text.charCodeAt(i)] !== 1) return false;
   }
   return true;

@@ -5,39 +5,57 @@
 import type { BodyFraming, Field, HttpVersion } from '../http/message';
 import { fieldValue } from '../http/message';
 import type { Limits } from '../http/limits';
-import { FIELD_VALUE_CHAR, allOf, isToken, listHasToken, parseDigits, splitList, trimOws } from '../http/syntax';
+import { FIELD_VALUE_CHAR, TCHAR, allOfRange, listHasToken, parseDigits, splitList, trimOws } from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 
-/** Parses the header section (latin1 text from after the request line up to and including the blank line). */
+/**
+ * Parses the header section: latin1 text from after the request line up to and including the
+ * blank line that ends it. Walks it line by line by index, so no line is copied before it is
+ * known to be valid.
+ */
 export function parseFieldLines(section: string, limits: Limits): Field[] | ParseError {
-  const lines = section.split('\n');
-  lines.pop(); // what follows the blank line's LF: always empty
-  lines.pop(); // the blank line itself
-  if (lines.length > limits.maxHeaderFields) return parseError(431, `more than ${limits.maxHeaderFields} header fields`);
   const fields: Field[] = [];
-  for (const raw of lines) {
-    const field = parseFieldLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
-    if (field.kind === 'error') return field;
-    fields.push({ name: field.name, value: field.value });
+  for (let start = 0; ;) {
+    const lf = section.indexOf('\n', start);
+    if (lf === -1) return parseError(400, 'header section without its blank line');
+    const end = lf > start && section.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+    if (end === start) return fields; // the blank line
+    if (fields.length === limits.maxHeaderFields) return parseError(431, `more than ${limits.maxHeaderFields} header fields`);
+    const field = parseFieldLineAt(section, start, end);
+    if ('status' in field) return field;
+    fields.push(field);
+    start = lf + 1;
   }
-  return fields;
 }
-
-export type FieldLine = { kind: 'field'; name: string; value: string } | ParseError;
 
 /** One field line (without its line ending): used for the header section and for chunked trailers. */
-export function parseFieldLine(line: string): FieldLine {
-  if (line.startsWith(' ') || line.startsWith('\t')) return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
-  const colon = line.indexOf(':');
-  if (colon === -1) return parseError(400, 'header field line without a colon');
-  const name = line.slice(0, colon);
-  // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
-  if (!isToken(name)) return parseError(400, `field name "${name}" is not a token (whitespace before the colon?)`);
-  const value = trimOws(line.slice(colon + 1));
-  // RFC 9110 §5.5: CR, LF and NUL in a value are dangerous; we refuse every control byte but HTAB.
-  if (!allOf(value, FIELD_VALUE_CHAR)) return parseError(400, `field "${name}" has a control byte in its value`);
-  return { kind: 'field', name: name.toLowerCase(), value };
+export function parseFieldLine(line: string): Field | ParseError {
+  return parseFieldLineAt(line, 0, line.length);
 }
+
+/** The field line text[start, end): `field-name ":" OWS field-value OWS`. */
+function parseFieldLineAt(text: string, start: number, end: number): Field | ParseError {
+  const first = text.charCodeAt(start);
+  if (first === SP || first === HTAB) return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
+  const colon = text.indexOf(':', start);
+  if (colon === -1 || colon >= end) return parseError(400, 'header field line without a colon');
+  // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
+  if (colon === start || !allOfRange(text, start, colon, TCHAR)) {
+    return parseError(400, `field name "${text.slice(start, colon)}" is not a token (whitespace before the colon?)`);
+  }
+  let valueStart = colon + 1;
+  let valueEnd = end;
+  while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
+  while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  // RFC 9110 §5.5: CR, LF and NUL in a value are dangerous; we refuse every control byte but HTAB.
+  if (!allOfRange(text, valueStart, valueEnd, FIELD_VALUE_CHAR)) return parseError(400, `field "${text.slice(start, colon)}" has a control byte in its value`);
+  return { name: text.slice(start, colon).toLowerCase(), value: text.slice(valueStart, valueEnd) };
+}
+
+const CR = 0x0d;
+const SP = 0x20;
+const HTAB = 0x09;
+const isOws = (c: number): boolean => c === SP || c === HTAB;
 
 /** uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?$/;

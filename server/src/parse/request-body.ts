@@ -96,7 +96,7 @@ function trailerLine(lines: number, bytes: Buffer, offset: number, limits: Limit
   if (line.text === '') return { kind: 'moved', state: { kind: 'done' }, offset: line.next };
   if (lines + 1 > limits.maxHeaderFields) return parseError(431, 'too many trailer fields');
   const field = parseFieldLine(line.text); // a trailer is a field line like any other (RFC 9112 §7.1.2)
-  if (field.kind === 'error') return field;
+  if ('status' in field) return field;
   return { kind: 'moved', state: { kind: 'trailers', lines: lines + 1 }, offset: line.next };
 }
 

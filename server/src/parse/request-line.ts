@@ -16,7 +16,6 @@ export interface RequestLine {
   readonly version: HttpVersion;
 }
 
-const VERSION = /^HTTP\/(\d)\.(\d)$/;
 const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?]*)(.*)$/;
 
 export function parseRequestLine(line: string): RequestLine | ParseError {
@@ -34,13 +33,18 @@ export function parseRequestLine(line: string): RequestLine | ParseError {
   return { kind: 'line', method, target, targetForm: form.form, pathAndQuery: form.pathAndQuery, version };
 }
 
-/** HTTP/1.0 and HTTP/1.1; a later 1.x is answered as 1.1 (RFC 9110 §6.2); another major → 505. */
+/** HTTP-version = "HTTP/" DIGIT "." DIGIT: HTTP/1.0 and HTTP/1.1; a later 1.x is answered as 1.1 (RFC 9110 §6.2); another major → 505. */
 function parseVersion(text: string): HttpVersion | ParseError {
-  const match = VERSION.exec(text);
-  if (!match) return parseError(400, `"${text}" is not an HTTP version (HTTP/DIGIT.DIGIT)`);
-  if (match[1] !== '1') return parseError(505, `HTTP/${match[1]}.x is not supported over this connection`);
-  return match[2] === '0' ? '1.0' : '1.1';
+  const major = text.charCodeAt(5);
+  const minor = text.charCodeAt(7);
+  if (text.length !== 8 || !text.startsWith('HTTP/') || text[6] !== '.' || !isDigit(major) || !isDigit(minor)) {
+    return parseError(400, `"${text}" is not an HTTP version (HTTP/DIGIT.DIGIT)`);
+  }
+  if (text[5] !== '1') return parseError(505, `HTTP/${text[5]}.x is not supported over this connection`);
+  return text[7] === '0' ? '1.0' : '1.1';
 }
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 type FormResult = { kind: 'form'; form: TargetForm; pathAndQuery: string } | ParseError;
 
