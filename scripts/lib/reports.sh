@@ -227,7 +227,8 @@ junit_group_counts() {
 # json_string TEXT: TEXT as a JSON string (the texts are printable ASCII, tabs and newlines).
 json_string() {
   printf '"'
-  printf '%s' "$1" | sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/\r/\\r/g' -e ':a;N;$!ba;s/\n/\\n/g' | tr -d '\n'
+  # First gather every line (:a;N;$!ba), then escape, so that the escapes reach every line.
+  printf '%s' "$1" | sed -e ':a;N;$!ba' -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/\r/\\r/g; s/\n/\\n/g' | tr -d '\n'
   printf '"'
 }
 

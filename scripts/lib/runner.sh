@@ -115,7 +115,11 @@ server_answers() {
   send --limit 5 "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   if [[ -z $STATUS ]]; then
     answered=0
-    printf '%s; %s\n' "${RESPONSE_PROBLEM:-no response}" "$(cat "$EXCHANGE.end")" >"$RESULTS_DIR/probe-end"
+    if [[ $END_KIND == refused ]]; then
+      cat "$EXCHANGE.end" >"$RESULTS_DIR/probe-end"
+    else
+      printf '%s; connection: %s\n' "${RESPONSE_PROBLEM:-no response}" "$(cat "$EXCHANGE.end")" >"$RESULTS_DIR/probe-end"
+    fi
   fi
   rm -rf "$CHECK_DIR"
   CHECK_DIR=$saved_dir EXCHANGE_COUNT=$saved_count

@@ -141,7 +141,7 @@ classify_end() {
     fi
   fi
   [[ $END_KIND == closed ]] || TROUBLE=1
-  case $mode in
+  [[ $END_KIND == refused ]] || case $mode in
     polite)
       if [[ -s $EXCHANGE.response ]]; then
         how="client half-closed once the response had arrived; $how"
