@@ -27,9 +27,9 @@ export function runFigures(run) {
 
 /**
  * CPU time the rest of the machine used during the run, as a percentage of one CPU: the
- * machine's busy time minus the server's and wrk's. It holds the kernel's network work
- * not charged to any process, the idle-connection holder, and any other job — so a run
- * with a high figure here was disturbed. (Older result files lack the machine's time.)
+ * time all processes ran minus the server's and wrk's. It holds the idle-connection
+ * holder (scenario 6) and any other job, so a run with a high figure here was disturbed.
+ * (Result files from before this column lack the machine's time.)
  */
 function otherCpuPercent(run, cpuSeconds, seconds) {
   if (typeof run.machineBusyTicks !== 'number') return null;
