@@ -36,12 +36,12 @@ function logAxis(ratios) {
 
 const tickLabel = (value) => (value >= 1 ? `${value}×` : `1/${1 / value}×`);
 
-function gridAndAxis(axis, height) {
+function gridAndAxis(axis, axisBottom) {
   return axis.ticks.map((value) => {
     const x = axis.x(value).toFixed(1);
     const strong = value === 1;
-    return `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - 40}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>` +
-      `<text x="${x}" y="${height - 26}" text-anchor="middle" class="tick">${tickLabel(value)}</text>`;
+    return `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${axisBottom}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>` +
+      `<text x="${x}" y="${axisBottom + 14}" text-anchor="middle" class="tick">${tickLabel(value)}</text>`;
   }).join('\n');
 }
 
@@ -88,13 +88,25 @@ function legend() {
   return entries.join('\n');
 }
 
+/** Splits a caption into lines of at most `width` characters, at spaces. */
+function wrap(text, width) {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (lines[last] && lines[last].length + word.length + 1 > width) lines.push(word);
+    else lines[last] = lines[last] ? `${lines[last]} ${word}` : word;
+  }
+  return lines;
+}
+
 /** The whole chart as an SVG document. */
 export function renderSvg(scenarios, summary, caption) {
   const ratios = scenarios.flatMap((scenario) => SERIES.map((series) => ratio(summary[scenario.id] ?? {}, scenario.headline, series.other)))
     .filter((value) => value !== null);
   const targets = Object.values(TARGET_MARKS).flatMap((marks) => Object.values(marks));
   const axis = logAxis([...ratios, ...targets]);
-  const height = TOP + scenarios.length * GROUP + 60;
+  const captionLines = wrap(caption, 125);
+  const height = TOP + scenarios.length * GROUP + 46 + 14 * captionLines.length;
   const groups = scenarios.map((scenario, index) => scenarioGroup(axis, scenario, summary[scenario.id] ?? {}, TOP + index * GROUP));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">
 <style>
@@ -107,9 +119,9 @@ export function renderSvg(scenarios, summary, caption) {
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="12" y="22" class="title">Our server ÷ nginx and ÷ Node http, headline figure per scenario (log scale; right of 1× = ours faster)</text>
 ${legend()}
-${gridAndAxis(axis, height)}
+${gridAndAxis(axis, TOP + scenarios.length * GROUP)}
 ${groups.join('\n')}
-<text x="12" y="${height - 8}" class="caption">${escapeXml(caption)}</text>
+${captionLines.map((line, index) => `<text x="12" y="${height - 8 - 14 * (captionLines.length - 1 - index)}" class="caption">${escapeXml(line)}</text>`).join('\n')}
 </svg>
 `;
 }
