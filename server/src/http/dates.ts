@@ -3,9 +3,20 @@
  * and accept the two obsolete forms as the RFC asks recipients to.
  */
 
-/** Formats a time (ms since the epoch) as an IMF-fixdate. `toUTCString` produces exactly that format. */
+const formatted = new Map<number, string>();
+
+/**
+ * Formats a time (ms since the epoch) as an IMF-fixdate; `toUTCString` produces exactly that
+ * format. Remembered, because every response for a file carries the same Last-Modified.
+ */
 export function formatHttpDate(ms: number): string {
-  return new Date(ms).toUTCString();
+  let text = formatted.get(ms);
+  if (text === undefined) {
+    if (formatted.size >= 4096) formatted.clear(); // a bound, not an LRU: dates are cheap to redo
+    text = new Date(ms).toUTCString();
+    formatted.set(ms, text);
+  }
+  return text;
 }
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;

@@ -104,7 +104,7 @@ export class Connection {
       if (!this.readBody()) return;
       const request = this.request;
       this.request = undefined;
-      if (request) this.respond(request);
+      if (request) void this.respond(request);
     }
   }
 
@@ -151,28 +151,28 @@ export class Connection {
     return false;
   }
 
-  private respond(request: Request): void {
+  private async respond(request: Request): Promise<void> {
     this.enter('responding');
     this.served++;
     const started = this.ctx.now();
     const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
-    const { method, target, version } = request;
-    void this.ctx.handle(request)
-      .then((exchange) => {
-        this.ctx.observer.decided(this.peer, request, exchange.steps);
-        return exchange.reply;
-      })
+    let reply: Reply;
+    try {
+      const exchange = await this.ctx.handle(request);
+      this.ctx.observer.decided(this.peer, request, exchange.steps);
+      reply = exchange.reply;
+    } catch (error) {
       // The one top-level catch: anything unexpected becomes a logged 500, and the connection closes.
-      .catch((error: unknown) => {
-        this.ctx.observer.failed(this.peer, error);
-        return errorReply(500, [], true);
-      })
-      .then((reply) => this.send({ method, target, version, reply, keepAlive: keepAlive && !reply.close, started }))
+      this.ctx.observer.failed(this.peer, error);
+      reply = errorReply(500, [], true);
+    }
+    try {
+      await this.send({ method: request.method, target: request.target, version: request.version, reply, keepAlive: keepAlive && !reply.close, started });
+    } catch (error) {
       // A failure while writing leaves nothing to tell the client: cut the connection.
-      .catch((error: unknown) => {
-        this.ctx.observer.failed(this.peer, error);
-        this.socket.destroy();
-      });
+      this.ctx.observer.failed(this.peer, error);
+      this.socket.destroy();
+    }
   }
 
   /** A request we will not serve: its error reply, then close, since the stream may be out of step (RFC 9112 §9.3). */
@@ -192,26 +192,32 @@ export class Connection {
       return;
     }
     this.ctx.observer.headSent(this.peer, head);
-    const bytes = await this.writeReply(head, out.reply, out.method !== 'HEAD');
-    if (bytes === undefined || !(await this.drained())) return; // cut short: the socket is gone
+    const { body } = out.reply;
+    const streams = body.kind === 'file' && out.method !== 'HEAD';
+    const bytes = streams ? await this.streamReply(head, out.reply) : this.writeSmallReply(head, out.reply, out.method !== 'HEAD');
+    if (bytes === undefined) return; // cut short: the socket is gone
+    if (this.socket.writableNeedDrain && !(await this.drained())) return;
     this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: this.ctx.now() - out.started });
     this.afterReply(out.keepAlive);
   }
 
-  /** Head and body to the socket: one write for a small reply, a stream for a file. Returns the body bytes sent, or undefined if cut short. */
-  private async writeReply(head: string, reply: Reply, withBody: boolean): Promise<number | undefined> {
+  /** A reply without a file to stream leaves in a single write; returns the body bytes sent. */
+  private writeSmallReply(head: string, reply: Reply, withBody: boolean): number {
     const { body } = reply;
-    if (!withBody || body.kind === 'none') {
-      releaseFile(reply, this.ctx.fs); // HEAD: the same head, no body (RFC 9110 §9.3.2)
-      this.write(Buffer.from(head, 'latin1'));
-      return 0;
-    }
-    if (body.kind === 'bytes') {
+    if (withBody && body.kind === 'bytes') {
       this.write(joinHeadAndBody(head, body.bytes));
       return body.bytes.length;
     }
+    releaseFile(reply, this.ctx.fs); // HEAD: the same head, no body (RFC 9110 §9.3.2)
     this.write(Buffer.from(head, 'latin1'));
-    const outcome = await streamFile(this.outlet, this.ctx.fs, body.file);
+    return 0;
+  }
+
+  /** The head, then the file in chunks; returns the body bytes sent, or undefined if cut short. */
+  private async streamReply(head: string, reply: Reply): Promise<number | undefined> {
+    if (reply.body.kind !== 'file') return 0;
+    this.write(Buffer.from(head, 'latin1'));
+    const outcome = await streamFile(this.outlet, this.ctx.fs, reply.body.file);
     // A file that shrank mid-send cannot meet its Content-Length: cut the connection so the client knows.
     if (outcome === 'truncated') this.socket.destroy();
     return outcome === 'sent' ? reply.contentLength : undefined;

@@ -15,6 +15,9 @@ it.each([
   ['archive.tar.gz', 'application/gzip'],
   ['unknown.mystery', 'application/octet-stream'],
   ['README', 'application/octet-stream'],
+  // mime-types reads a bare name as an extension; the per-extension memo must agree, whatever came first.
+  ['json', 'application/json; charset=utf-8'],
+  ['Makefile', 'application/octet-stream'],
 ])('%s → %s', (name, type) => {
   expect(contentTypeFor(name)).toBe(type);
 });
