@@ -53,7 +53,7 @@ plural() {
 
 # file_size FILE: its size in bytes.
 file_size() {
-  wc -c <"$1" | tr -d ' '
+  stat -c %s "$1"
 }
 
 # repeat N TEXT: TEXT N times, to build oversized requests without a loop in every check.
