@@ -25,18 +25,18 @@ export interface HostileSite {
  */
 export function makeSite(files: Readonly<Record<string, string | number>>): HostileSite {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-site-')));
-  const at = (relative: string): string => path.join(root, relative);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(at(name)), { recursive: true });
-    if (typeof content === 'number') fs.truncateSync(createEmpty(at(name)), content);
-    else fs.writeFileSync(at(name), content);
-  }
-  return { root, at, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  writeFiles(root, files);
+  return { root, at: (relative) => path.join(root, relative), remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
-function createEmpty(file: string): string {
-  fs.writeFileSync(file, '');
-  return file;
+/** Writes `files` under `root` (made if missing), as makeSite does. */
+export function writeFiles(root: string, files: Readonly<Record<string, string | number>>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, typeof content === 'number' ? '' : content);
+    if (typeof content === 'number') fs.truncateSync(file, content);
+  }
 }
 
 export const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 /** Runs the compiled server as a child process, the way a user or a container does. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
@@ -12,9 +12,12 @@ export interface Spawned {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Who the child runs as (root only: e.g. user nobody, where chmod really denies reads). */
+export type RunAs = Pick<SpawnOptions, 'uid' | 'gid'>;
+
 /** Starts `main.js` with `args` (add --port 0) and waits for the banner, which carries the real port. */
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Spawned> {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, runAs: RunAs = {}): Promise<Spawned> {
+  const child = spawn(process.execPath, [MAIN, ...args], { ...runAs, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
