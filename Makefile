@@ -22,7 +22,7 @@ help: ## list the targets
 
 # npm ci installs exactly the lockfile; where the registry lacks the optional packages of
 # other platforms, npm ci refuses it, and npm install --no-save installs the same versions.
-NPM_INSTALL := [ -d node_modules ] || npm ci || npm install --no-save
+NPM_INSTALL := [ -d node_modules ] || npm ci || { echo 'make: npm ci refused the lockfile (above); installing the same versions with npm install --no-save' >&2; npm install --no-save; }
 
 .PHONY: serve
 serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker)
@@ -47,6 +47,8 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 grade-host: ## grade a server from this machine, without Docker: make grade-host TARGET=127.0.0.1:8080 [SITE=dir] [GROUP=name]
 	@[ -n "$(TARGET)" ] || { echo 'make grade-host needs TARGET=host:port' >&2; exit 2; }
 	scripts/grade --target $(TARGET) --site $(SITE) --reports reports $(foreach g,$(GROUP),--group $(g))
+
+# --- benchmarks (bench, soak) --------------------------------------------------------------
 
 # --- with Docker --------------------------------------------------------------------------
 
