@@ -25,6 +25,7 @@ EXCHANGE_COUNT=0    # exchanges so far in this check
 EXCHANGE=           # path prefix of the latest exchange: $EXCHANGE.request, .response...
 END_KIND=           # closed | open | reset | refused: how the latest connection ended
 END_MS=0            # when it ended (or the client gave up), in ms after connecting
+ENDED_US=0          # the same moment, in microseconds since the epoch
 CLOSED_WITHIN_MS=0  # for END_KIND=closed: the server had closed by then
 TROUBLE=            # set when an exchange timed out, was reset or refused (the runner then probes)
 
@@ -76,7 +77,8 @@ send() {
       wait "$feeder" 2>/dev/null || true
       rm -f "$EXCHANGE.input" ;;
   esac
-  END_MS=$((($(now_us) - started) / 1000))
+  ENDED_US=$(now_us)
+  END_MS=$(((ENDED_US - started) / 1000))
   classify_end "$rc" "$mode" "$(scaled_ms "$hold")" "$limit_s"
   parse_response 1 "$head_request"
 }
@@ -94,7 +96,7 @@ feed() {
       wait_for_quiet_response ;;
     hold)
       cat "$EXCHANGE.request"
-      exec sleep "$hold_s" ;;
+      hold_then_note_the_time "$hold_s" ;;
     trickle)
       local piece=${trickle%%:*} delay=${trickle#*:} size offset
       size=$(file_size "$EXCHANGE.request")
@@ -102,8 +104,16 @@ feed() {
         bytes_of "$EXCHANGE.request" "$offset" "$piece"
         sleep "$delay"
       done
-      exec sleep "$hold_s" ;;
+      hold_then_note_the_time "$hold_s" ;;
   esac
+}
+
+# hold_then_note_the_time SECONDS: keeps nc's input open, then writes down when it ended,
+# so that classify_end can tell "nc left at once: the server had already closed" from "nc
+# had to wait for the server".
+hold_then_note_the_time() {
+  sleep "$1"
+  now_us >"$EXCHANGE.hold-ended"
 }
 
 wait_for_quiet_response() {
@@ -114,6 +124,14 @@ wait_for_quiet_response() {
     if ((size > 0 && size == last)); then return 0; fi
     last=$size
   done
+}
+
+# closed_during_hold: nc left within 0.5 s of the end of the hold.
+closed_during_hold() {
+  local hold_ended
+  [[ -s $EXCHANGE.hold-ended ]] || return 1
+  IFS= read -r hold_ended <"$EXCHANGE.hold-ended"
+  ((ENDED_US - hold_ended <= 500000))
 }
 
 # classify_end RC MODE HOLD_MS LIMIT_S: turns nc's exit into END_KIND and a sentence for the
@@ -132,8 +150,9 @@ classify_end() {
   else
     END_KIND=closed
     CLOSED_WITHIN_MS=$END_MS
-    # In hold mode nc leaves only when its input ends, so an earlier close is only bounded.
-    if [[ $mode == hold || $mode == trickle ]] && ((END_MS <= hold_ms + 150)); then
+    # nc leaves a held connection only once its input ends: if it left right then (a busy
+    # machine may take a moment), the server had closed during the hold.
+    if [[ $mode == hold || $mode == trickle ]] && closed_during_hold; then
       how="closed by the server within the $(seconds_of "$hold_ms") s the client kept its side open"
       CLOSED_WITHIN_MS=$hold_ms
     else
