@@ -49,6 +49,15 @@ our_build_is_stale() {
     "$REPO_DIR/tsconfig.build.json" -newer "$main_js" -print -quit 2>/dev/null) ]]
 }
 
+# npm ci installs exactly the lockfile. Where the registry lacks the optional packages of
+# other platforms npm ci refuses it; then, as the Makefile does, npm install --no-save
+# installs the same versions without rewriting package.json or the lockfile.
+install_node_modules() {
+  (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 && return 0
+  warn "npm ci refused the lockfile (above); installing the same versions with npm install --no-save"
+  (cd "$REPO_DIR" && npm install --no-save --no-audit --no-fund) >&2 || die "npm install failed"
+}
+
 # Builds our server when needed. If its sources do not exist yet, "ours" is left out of
 # this run (the other servers still run), so the benchmark can be developed before it.
 prepare_our_server() {
@@ -65,8 +74,7 @@ prepare_our_server() {
   our_build_is_stale || return 0
   say "building our server (server/dist/main.js is missing or older than its sources)"
   if [[ ! -d $REPO_DIR/node_modules ]]; then
-    (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 ||
-      die "npm ci failed (see above); if it says the lock file is out of sync, package-lock.json needs regenerating with npm install"
+    install_node_modules
   fi
   (cd "$REPO_DIR" && npm run --silent build) >&2 || die "npm run build failed"
 }
