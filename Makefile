@@ -71,7 +71,7 @@ logs: ## follow the server's logs
 
 .PHONY: trace
 trace: ## the server in trace mode, in the foreground: every byte and decision (Ctrl-C stops it)
-	TRACE=1 $(COMPOSE) up --build server
+	TRACE=1 HEALTHCHECK_INTERVAL=1h $(COMPOSE) up --build server
 
 .PHONY: grade
 grade: ## grade any server from the tester container: make grade TARGET=host:port [SITE=dir] [GROUP=name]
