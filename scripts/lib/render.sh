@@ -44,7 +44,23 @@ visible_bytes() {
 # FILE.visible, since the text, TAP, JUnit, JSON and HTML reports all show the same bytes.
 visible_file() {
   [[ -f $1.visible ]] || visible_bytes "$1" '' "$2" >"$1.visible"
-  cat "$1.visible"
+  printf '%s\n' "$(<"$1.visible")"
+}
+
+# markup_escape TEXT: TEXT with & < > " ' escaped, for HTML and XML. (bash's ${text//...}
+# is quick on short texts and slow on long ones, where sed takes over.)
+markup_escape() {
+  local text=$1
+  if ((${#text} > 8192)); then
+    printf '%s' "$text" | sed -e "s/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/\"/\&quot;/g; s/'/\&#39;/g"
+    return 0
+  fi
+  # The replacements are quoted: unquoted, bash 5.2 reads & in them as "the matched text".
+  text=${text//&/'&amp;'}
+  text=${text//</'&lt;'}
+  text=${text//>/'&gt;'}
+  text=${text//\"/'&quot;'}
+  printf '%s' "${text//\'/'&#39;'}"
 }
 
 # visible_line TEXT: a short string with CR, LF and tabs made visible.

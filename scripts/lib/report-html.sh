@@ -4,9 +4,7 @@
 # expectations and the exact bytes exchanged. Failed checks start open. A checkbox hides the
 # passing ones (CSS :has, no JavaScript).
 
-html_escape() {
-  printf '%s' "$1" | sed -e 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'
-}
+html_escape() { markup_escape "$1"; }
 
 html_report() {
   local earned possible passed checks group i
@@ -50,7 +48,7 @@ html_check() {
   printf '<details class="check %s"%s><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">%s/%s</span></summary>\n' \
     "$verdict" "$open" "${verdict^^}" "${R_ID[i]}" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
   printf '<div class="body">\n'
-  [[ ! -s $dir/error ]] || printf '<p class="why">Could not be carried out: %s</p>\n' "$(html_escape "$(cat "$dir/error")")"
+  [[ ! -s $dir/error ]] || printf '<p class="why">Could not be carried out: %s</p>\n' "$(html_escape "$(<"$dir/error")")"
   html_expectations "$dir"
   html_exchanges "$dir"
   printf '</div></details>\n'
@@ -76,16 +74,16 @@ html_exchanges() {
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
     n=${exchange##*-}
-    label=$(cat "$exchange.label")
+    label=$(<"$exchange.label")
     printf '<div class="exchange"><h4>exchange %s%s</h4>\n' "$n" "$(html_escape "${label:+: $label}")"
     if [[ -f $exchange.command ]]; then
-      printf '<pre class="cmd">$ %s</pre>\n' "$(html_escape "$(cat "$exchange.command")")"
+      printf '<pre class="cmd">$ %s</pre>\n' "$(html_escape "$(<"$exchange.command")")"
       printf '<pre class="res">%s</pre>\n' "$(html_escape "$(visible_file "$exchange.response" 4096)")"
     else
       printf '<div class="pair"><div><h5>request</h5><pre class="req">%s</pre></div>' "$(html_escape "$(visible_file "$exchange.request" 1024)")"
       printf '<div><h5>response</h5><pre class="res">%s</pre></div></div>\n' "$(html_escape "$(visible_file "$exchange.response" 1536)")"
     fi
-    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(cat "$exchange.end")")"
+    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$exchange.end")")"
     printf '</div>\n'
   done
 }

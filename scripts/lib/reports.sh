@@ -71,25 +71,25 @@ percent() {
 # and kept in DIR/details, since every report shows it.
 check_details() {
   [[ -f $1/details ]] || render_check_details "$1" >"$1/details"
-  if [[ -z $2 ]]; then cat "$1/details"; else sed "s/^/$2/" "$1/details"; fi
+  if [[ -z $2 ]]; then printf '%s\n' "$(<"$1/details")"; else sed "s/^/$2/" "$1/details"; fi
 }
 
 render_check_details() {
   local dir=$1 exchange label
-  [[ ! -s $dir/error ]] || printf 'could not be carried out: %s\n' "$(cat "$dir/error")"
+  [[ ! -s $dir/error ]] || printf 'could not be carried out: %s\n' "$(<"$dir/error")"
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
-    label=$(cat "$exchange.label")
+    label=$(<"$exchange.label")
     printf 'exchange %s%s\n' "${exchange##*-}" "${label:+: $label}"
     if [[ -f $exchange.command ]]; then
-      printf '  $ %s\n' "$(cat "$exchange.command")"
+      printf '  $ %s\n' "$(<"$exchange.command")"
       visible_file "$exchange.response" 4096 | sed 's/^/  | /'
     else
       visible_file "$exchange.request" 1024 | sed 's/^/  > /'
       visible_file "$exchange.response" 1536 | sed 's/^/  < /'
     fi
-    [[ ! -s $exchange.end ]] || printf '  connection: %s\n' "$(cat "$exchange.end")"
+    [[ ! -s $exchange.end ]] || printf '  connection: %s\n' "$(<"$exchange.end")"
   done
   if [[ -s $dir/expectations ]]; then
     printf 'expected:\n'
@@ -170,10 +170,7 @@ tap_report() {
 
 # --- JUnit XML: a failed expectation is a <failure>, a check not carried out an <error> -----
 
-# xml_escape TEXT (sed, because bash's ${text//...} slows down badly on long texts)
-xml_escape() {
-  printf '%s' "$1" | sed -e 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g' -e "s/'/\&apos;/g"
-}
+xml_escape() { markup_escape "$1"; }
 
 junit_report() {
   local i group checks failures errors
