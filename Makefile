@@ -25,10 +25,10 @@ help: ## list the targets
 NPM_INSTALL := [ -d node_modules ] || npm ci || { echo 'make: npm ci refused the lockfile (above); installing the same versions with npm install --no-save' >&2; npm install --no-save; }
 
 .PHONY: serve
-serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker)
+serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker; HOST=0.0.0.0 to share it)
 	$(NPM_INSTALL)
 	npm run build
-	node server/dist/main.js --root site
+	HOST=$${HOST:-127.0.0.1} node server/dist/main.js --root site
 
 .PHONY: test
 test: ## the whole test command: lint, build, unit and integration tests, the suite against the server, calibration
