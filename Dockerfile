@@ -5,12 +5,10 @@
 # --- build: install everything, compile TypeScript, then drop the dev dependencies ----------
 FROM node:24-trixie-slim AS build
 WORKDIR /app
-# The lockfile first, so that the install layer is reused until the dependencies change.
-# npm ci installs exactly the lockfile. A registry mirror that lacks the optional packages
-# of other platforms (some do) makes npm ci refuse the lockfile; npm install --no-save then
-# installs the same locked versions, leaving the lockfile as it is.
+# The lockfile first, so that the install layer is reused until the dependencies change;
+# npm ci installs exactly what it locks, or fails.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY server/src server/src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

@@ -20,9 +20,8 @@ help: ## list the targets
 
 # --- without Docker -----------------------------------------------------------------------
 
-# npm ci installs exactly the lockfile; where the registry lacks the optional packages of
-# other platforms, npm ci refuses it, and npm install --no-save installs the same versions.
-NPM_INSTALL := [ -d node_modules ] || npm ci || { echo 'make: npm ci refused the lockfile (above); installing the same versions with npm install --no-save' >&2; npm install --no-save; }
+# npm ci installs exactly what the lockfile says (once: node_modules is kept between runs).
+NPM_INSTALL := [ -d node_modules ] || npm ci
 
 .PHONY: serve
 serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker; HOST=0.0.0.0 to share it)
