@@ -12,21 +12,11 @@ import net from 'node:net';
 import fs from 'node:fs';
 import { type Ending } from '../../src/log/observer';
 import { get, onlyResponse, parseResponses, rawExchange } from '../support/raw-client';
-import { type TestServer, type TestServerOptions, startTestServer } from '../support/test-server';
 import { eventually, openDescriptors } from '../support/big-file';
-import { Download, type HostileSite, MiB, countingFileSystem, makeSite, residentBytes, samplePeak } from '../support/hostile';
+import { Download, type HostileSite, MiB, countingFileSystem, makeSite, residentBytes, samplePeak, withServer } from '../support/hostile';
 
 // Every wait below has its own bound; this one only catches a test that hangs outright.
 jest.setTimeout(30_000);
-
-async function withServer(options: TestServerOptions, test: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer(options);
-  try {
-    await test(server);
-  } finally {
-    await server.stop();
-  }
-}
 
 /** The server still answers a normal GET. */
 async function stillServes(port: number): Promise<void> {

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
 import { type TestServer, startTestServer } from '../support/test-server';
-import { type RunAs, type Spawned, spawnServer } from '../support/spawn-server';
-import { type HostileSite, MiB, makeSite, writeFiles } from '../support/hostile';
+import { type Spawned, spawnServer } from '../support/spawn-server';
+import { type HostileSite, MiB, makeSite, unprivileged, writeFiles } from '../support/hostile';
 
 // Every wait below has its own bound; this one only catches a test that hangs outright.
 jest.setTimeout(20_000);
@@ -28,8 +28,9 @@ const every = (targets: readonly string[], status: number) => Object.fromEntries
 
 describe('files and directories without permission (the compiled server, as user nobody)', () => {
   // chmod cannot deny root a read, and tests run as root in CI: there the server runs as
-  // nobody (uid/gid 65534); run by anyone else, it runs as them and chmod works as it is.
-  const runAs: RunAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // nobody (uid/gid 65534), or without the capabilities that bypass permissions where nobody
+  // cannot reach the checkout; run by anyone else, it runs as them and chmod works as it is.
+  const runAs = unprivileged();
   let site: HostileSite;
   let server: Spawned;
 
@@ -38,7 +39,7 @@ describe('files and directories without permission (the compiled server, as user
     fs.chmodSync(site.root, 0o755); // mkdtemp makes it 0700: nobody could not even enter it
     fs.chmodSync(site.at('locked.txt'), 0o000);
     fs.chmodSync(site.at('noexec'), 0o644); // r without x: names can be read, nothing inside reached
-    fs.chmodSync(site.at('noread'), 0o711); // x without r: a known name is reached, the list is refused
+    fs.chmodSync(site.at('noread'), 0o311); // x without r (for its owner too): a known name is reached, the list is refused
     server = await spawnServer(['--root', site.root, '--host', '127.0.0.1', '--port', '0', '--listing', '--log-level', 'error'], {}, runAs);
   });
   afterAll(async () => {

@@ -10,9 +10,9 @@
 import net from 'node:net';
 import fc from 'fast-check';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
-import { type TestServer, type TestServerOptions, startTestServer } from '../support/test-server';
+import { type TestServer, startTestServer } from '../support/test-server';
 import { eventually, openDescriptors } from '../support/big-file';
-import { KeptAliveClient, destroyAll, openCrowd } from '../support/hostile';
+import { KeptAliveClient, destroyAll, openCrowd, withServer } from '../support/hostile';
 
 // Every wait below has its own bound; this one only catches a test that hangs outright.
 jest.setTimeout(20_000);
@@ -23,15 +23,6 @@ const keepAliveGet = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\n\
 async function timedGet(port: number): Promise<{ status: number; ms: number }> {
   const result = await rawExchange(port, get('/nums.txt'));
   return { status: onlyResponse(result).status, ms: result.ms };
-}
-
-async function withServer(options: TestServerOptions, test: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer(options);
-  try {
-    await test(server);
-  } finally {
-    await server.stop();
-  }
 }
 
 describe('500 idle connections do not stop a normal client (default cap of 2048)', () => {

@@ -11,6 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { type FileSystem, isFailure, nodeFileSystem } from '../../src/resolve/file-system';
 import { type ParsedResponse, parseResponses } from './raw-client';
+import { MAIN, type RunAs } from './spawn-server';
+import { type TestServer, type TestServerOptions, startTestServer } from './test-server';
+
+/** Runs `test` against a fresh in-process server, and stops the server whatever happens. */
+export async function withServer(options: TestServerOptions, test: (server: TestServer) => Promise<void>): Promise<void> {
+  const server = await startTestServer(options);
+  try {
+    await test(server);
+  } finally {
+    await server.stop();
+  }
+}
 
 export interface HostileSite {
   /** The root, through realpath (as main passes it to the server). */
@@ -235,4 +247,27 @@ export function samplePeak(measure: () => number, everyMs = 10): { stop(): numbe
 /** This process's resident memory, bytes (server and clients share it in the in-process tests). */
 export function residentBytes(): number {
   return process.memoryUsage.rss();
+}
+
+/**
+ * How to run the compiled server so that file permissions bind it. Root reads whatever chmod
+ * says (and tests run as root in CI), so as root: as user nobody when nobody can reach the
+ * compiled server; otherwise (a checkout under a private directory such as /root) as root
+ * without the two capabilities that bypass permissions. Anyone else: as themselves.
+ */
+export function unprivileged(): RunAs {
+  if (process.getuid?.() !== 0) return {};
+  if (othersCanRead(MAIN)) return { uid: 65534, gid: 65534 };
+  return { prefix: ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] };
+}
+
+/** Whether a user with no rights but "others" can read `file`: every directory above it searchable, the file readable. */
+function othersCanRead(file: string): boolean {
+  const OTHERS_READ = 0o004;
+  const OTHERS_SEARCH = 0o001;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & OTHERS_SEARCH) === 0) return false;
+    if (dir === path.dirname(dir)) break;
+  }
+  return (fs.statSync(file).mode & OTHERS_READ) !== 0;
 }

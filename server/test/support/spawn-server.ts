@@ -12,12 +12,18 @@ export interface Spawned {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Who the child runs as (root only: e.g. user nobody, where chmod really denies reads). */
-export type RunAs = Pick<SpawnOptions, 'uid' | 'gid'>;
+/**
+ * Who the child runs as, for a root parent: another user (uid, gid), and/or a command that
+ * execs node with fewer privileges (`prefix`, e.g. setpriv). By default, as the parent.
+ */
+export interface RunAs extends Pick<SpawnOptions, 'uid' | 'gid'> {
+  readonly prefix?: readonly string[];
+}
 
 /** Starts `main.js` with `args` (add --port 0) and waits for the banner, which carries the real port. */
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, runAs: RunAs = {}): Promise<Spawned> {
-  const child = spawn(process.execPath, [MAIN, ...args], { ...runAs, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { prefix = [], ...user }: RunAs = {}): Promise<Spawned> {
+  const [command = process.execPath, ...before] = [...prefix, process.execPath];
+  const child = spawn(command, [...before, MAIN, ...args], { ...user, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
