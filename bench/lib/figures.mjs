@@ -27,14 +27,16 @@ export function runFigures(run) {
 
 /**
  * CPU time the rest of the machine used during the run, as a percentage of one CPU: the
- * time all processes ran minus the server's and wrk's. It holds the idle-connection
- * holder (scenario 6) and any other job, so a run with a high figure here was disturbed.
+ * machine's busy time minus the server's and wrk's. It holds the idle-connection holder
+ * (scenario 6), network work done outside the server's and wrk's context, and any other
+ * job, so a run with a high figure here was disturbed. Time is counted in clock ticks,
+ * so a quiet run can come out a little below zero: it is shown as 0.
  * (Result files from before this column lack the machine's time.)
  */
 function otherCpuPercent(run, cpuSeconds, seconds) {
   if (typeof run.machineBusyTicks !== 'number') return null;
   const machineSeconds = run.machineBusyTicks / run.clockTicksPerSecond;
-  return (100 * (machineSeconds - cpuSeconds - run.clientCpuMs / 1000)) / seconds;
+  return Math.max(0, (100 * (machineSeconds - cpuSeconds - run.clientCpuMs / 1000)) / seconds);
 }
 
 export function median(values) {

@@ -33,8 +33,8 @@ function disturbedRunNotes(scenarios, summary) {
   if (disturbed.length === 0) return [];
   const worst = disturbed.reduce((a, b) => (b.other > a.other ? b : a));
   return [`the rest of the machine used ${DISTURBED_OTHER_PERCENT}% of a CPU or more in ${disturbed.length} of ` +
-    `${cells.length} cells (up to ${Math.round(worst.other)}%, in ${worst.where}): other jobs competed with the ` +
-    'server or wrk there, so those figures are disturbed (see the other CPU % column).'];
+    `${cells.length} cells (up to ${Math.round(worst.other)}%, in ${worst.where}): something else on the machine ` +
+    '(another job, or network work outside the server and wrk) competed there, so those figures are disturbed (see the other CPU % column).'];
 }
 
 function failedRunNotes(runs) {

@@ -42,15 +42,17 @@ cpu_ticks_of_tree() {
   echo "$total"
 }
 
-# CPU time (in clock ticks) the whole machine has spent running processes, on all its
-# CPUs: user, nice, system and steal (time the hypervisor gave to another machine) from
-# the first line of /proc/stat. Around a run, this minus the server's and wrk's time is
-# what everything else took: the idle-connection holder, and any other job running.
-# irq and softirq time are left out: that is the kernel handling this very traffic.
+# CPU time (in clock ticks) the whole machine has spent busy, on all its CPUs: user,
+# nice, system, irq, softirq and steal (time the hypervisor gave to another machine), from
+# the first line of /proc/stat. irq and softirq belong in it: without IRQ time accounting
+# (CONFIG_IRQ_TIME_ACCOUNTING) the kernel counts a tick spent in softirq both there and in
+# the stime of the process it interrupted — often the server or wrk. Around a run, this
+# minus the server's and wrk's time is what everything else took: the idle-connection
+# holder, network work done outside their context, and any other job running.
 machine_busy_ticks() {
-  local user nice system steal
-  read -r _ user nice system _ _ _ _ steal _ </proc/stat
-  echo $((user + nice + system + steal))
+  local user nice system irq softirq steal
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
 }
 
 # Measures, for one second before the benchmark starts, how busy the machine already is

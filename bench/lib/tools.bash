@@ -49,13 +49,10 @@ our_build_is_stale() {
     "$REPO_DIR/tsconfig.build.json" -newer "$main_js" -print -quit 2>/dev/null) ]]
 }
 
-# npm ci installs exactly the lockfile. Where the registry lacks the optional packages of
-# other platforms npm ci refuses it; then, as the Makefile does, npm install --no-save
-# installs the same versions without rewriting package.json or the lockfile.
+# npm ci installs exactly the lockfile, as the Makefile does; no fallback to npm install,
+# which could install other versions than the lockfile's.
 install_node_modules() {
-  (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 && return 0
-  warn "npm ci refused the lockfile (above); installing the same versions with npm install --no-save"
-  (cd "$REPO_DIR" && npm install --no-save --no-audit --no-fund) >&2 || die "npm install failed"
+  (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 || die "npm ci failed (above)"
 }
 
 # Builds our server when needed. If its sources do not exist yet, "ours" is left out of
