@@ -94,7 +94,18 @@ export class Connection {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     if (this.phase === 'idle') this.enter('receiving');
     if (this.phase === 'receiving') this.processPending();
-    else if (this.pending.length > this.ctx.limits.maxPipelinedBytes) this.socket.pause(); // resumed after the reply
+    this.regulateReading();
+  }
+
+  /**
+   * Backpressure on the way in: while more than maxPipelinedBytes of requests wait unanswered,
+   * stop reading from the socket (the kernel then stops the client); read again once the
+   * replies have caught up. While lingering, always read: what arrives is discarded.
+   */
+  private regulateReading(): void {
+    const full = this.phase !== 'closing' && this.pending.length > this.ctx.limits.maxPipelinedBytes;
+    if (full && !this.socket.isPaused()) this.socket.pause();
+    else if (!full && this.socket.isPaused()) this.socket.resume();
   }
 
   /** Parses and answers requests from `pending` until it needs more bytes or a reply is under way. */
@@ -257,9 +268,9 @@ export class Connection {
       this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
       return;
     }
-    if (this.socket.isPaused()) this.socket.resume();
     this.enter('receiving');
     this.processPending();
+    this.regulateReading();
   }
 
   /** Ends our side and lingers: reading continues (discarded) until the client closes or the linger ends. */
@@ -268,7 +279,7 @@ export class Connection {
     this.ending = ending;
     this.enter('closing');
     this.pending = EMPTY;
-    if (this.socket.isPaused()) this.socket.resume();
+    this.regulateReading();
     this.socket.end();
     if (this.clientEnded) this.destroyWhenFlushed();
   }

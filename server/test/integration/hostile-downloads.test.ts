@@ -11,6 +11,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { type Ending } from '../../src/log/observer';
+import { DEFAULT_LIMITS } from '../../src/http/limits';
 import { get, onlyResponse, parseResponses, rawExchange } from '../support/raw-client';
 import { eventually, openDescriptors } from '../support/big-file';
 import { Download, type HostileSite, MiB, countingFileSystem, makeSite, residentBytes, samplePeak, withServer } from '../support/hostile';
@@ -135,6 +136,35 @@ describe('a flood of pipelined requests from a client that does not read', () =>
       expect(responses).toHaveLength(COUNT);
       const outOfOrder = responses.findIndex((r, i) => r.status !== 200 || r.body.toString('latin1') !== contentOf(i));
       expect(outOfOrder).toBe(-1);
+    });
+  });
+});
+
+describe('a flood of pipelined requests from a client that reads slowly', () => {
+  const REQUEST = 'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n';
+  let site: HostileSite;
+  beforeAll(() => { site = makeSite({ 'f.txt': 'x'.repeat(16 * 1024) }); });
+  afterAll(() => site.remove());
+
+  it('holds no more unanswered request bytes than maxPipelinedBytes and one read', async () => {
+    const MAX_PIPELINED = DEFAULT_LIMITS.maxPipelinedBytes;
+    let received = 0;
+    let answered = 0;
+    const observer = { received: (_p: unknown, bytes: Buffer) => { received += bytes.length; }, responded: () => { answered++; } };
+    await withServer({ root: site.root, limits: { maxRequestsPerConnection: 1_000_000 }, observer }, async (server) => {
+      const client = net.connect(server.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      client.on('data', () => { // one read every 5 ms: a slow but live reader
+        client.pause();
+        setTimeout(() => client.resume(), 5);
+      });
+      const flood = Buffer.from(REQUEST.repeat(50_000)); // 1.6 MB of requests
+      for (let i = 0; i < flood.length; i += 64 * 1024) client.write(flood.subarray(i, i + 64 * 1024));
+      const held = samplePeak(() => received - answered * REQUEST.length);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      client.destroy();
+      expect(answered).toBeGreaterThan(100); // it was being served all along
+      expect(held.stop()).toBeLessThanOrEqual(MAX_PIPELINED + 64 * 1024);
     });
   });
 });
