@@ -44,8 +44,17 @@ export class Site {
 
   constructor(private readonly options: SiteOptions) {
     this.cache = new FileCache(options.cacheBudget, (entry) => this.watches.release(entry.watched));
-    // A change in a watched directory drops what the cache holds for that name (or, unnamed, for all below it).
-    this.watches = new DirectoryWatches(options.fs, (dir, name) => this.cache.deleteUnder(name === undefined ? dir : path.join(dir, name)));
+    this.watches = new DirectoryWatches(options.fs, (dir, name) => this.forgetChanged(dir, name));
+  }
+
+  /**
+   * A change in a watched directory drops what the cache holds for that entry. A directory
+   * that is itself moved or deleted reports its own name (inotify's IN_MOVE_SELF): then, as
+   * for an unnamed change, everything below it goes.
+   */
+  private forgetChanged(dir: string, name: string | undefined): void {
+    const itself = name === undefined || name === path.basename(dir); // (a child of the same name goes too)
+    this.cache.deleteUnder(itself ? dir : path.join(dir, name));
   }
 
   /** Stops watching and empties the cache (at shutdown). */

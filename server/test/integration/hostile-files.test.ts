@@ -96,4 +96,16 @@ describe('the site root disappears while the server runs', () => {
     expect(await fetchOne(server.port, '/nums.txt')).toEqual({ status: 200, body: 'v3' });
     expect(failures).toEqual([]);
   });
+
+  it('renamed away while serving: 404 at once, not the cached files', async () => {
+    // Three times: cached, then checked by stat, then trusted: only the watch can tell now.
+    for (let i = 0; i < 3; i++) expect(await statusesOf(server.port, TARGETS)).toEqual(SERVED);
+    fs.renameSync(site.root, `${site.root}.away`);
+    try {
+      expect(await statusesOf(server.port, TARGETS)).toEqual(every(TARGETS, 404));
+    } finally {
+      fs.renameSync(`${site.root}.away`, site.root);
+    }
+    expect(failures).toEqual([]);
+  });
 });
