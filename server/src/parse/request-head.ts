@@ -10,12 +10,14 @@
  */
 import type { Request } from '../http/message';
 import type { Limits } from '../http/limits';
+import { TCHAR } from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 import { type RequestLine, parseRequestLine } from './request-line';
 import { bodyFraming, checkExpect, checkHost, parseFieldLines, wantsKeepAlive } from './fields';
 
 const LF = 0x0a;
 const CR = 0x0d;
+const SP = 0x20;
 
 /** Where to pick up scanning when more bytes arrive, and the request line once it is known. */
 export interface Resume {
@@ -54,6 +56,7 @@ function readRequestLine(bytes: Buffer, scanFrom: number, limits: Limits): LineR
   if (lineStart > limits.maxRequestLineBytes) return parseError(400, 'too many empty lines before the request line');
   const lf = bytes.indexOf(LF, Math.max(lineStart, scanFrom));
   if (lf === -1) {
+    if (!couldBeMethod(bytes, lineStart)) return parseError(400, 'method is not a token');
     // A CR at the very end may be the first half of the line's CRLF: it does not count yet.
     const seen = bytes.length - lineStart - (bytes[bytes.length - 1] === CR ? 1 : 0);
     if (seen > limits.maxRequestLineBytes) return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
@@ -64,6 +67,21 @@ function readRequestLine(bytes: Buffer, scanFrom: number, limits: Limits): LineR
   const parsed = parseRequestLine(bytes.toString('latin1', lineStart, lineEnd));
   if (parsed.kind === 'error') return parsed;
   return { parsed, headerStart: lf + 1 };
+}
+
+/**
+ * Could the bytes so far begin a method (a token, RFC 9110 §9.1)? If not, the request is
+ * refused at once instead of at the request timeout: TLS sent to an http:// port, binary noise.
+ * Looks at the first 32 bytes at most; a CR as the very last byte may begin the line's CRLF.
+ */
+function couldBeMethod(bytes: Buffer, lineStart: number): boolean {
+  const end = Math.min(bytes.length, lineStart + 32);
+  for (let i = lineStart; i < end; i++) {
+    const byte = bytes[i] ?? 0;
+    if (byte === SP || (byte === CR && i === bytes.length - 1)) return true;
+    if (TCHAR[byte] !== 1) return false;
+  }
+  return true;
 }
 
 /** The index of the first byte after any leading CRLF / LF lines (a CR not yet followed by anything stays). */

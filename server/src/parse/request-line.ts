@@ -20,11 +20,12 @@ const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?]*)(.*)$/;
 
 export function parseRequestLine(line: string): RequestLine | ParseError {
   const first = line.indexOf(' ');
-  const last = line.lastIndexOf(' ');
-  if (first <= 0 || last === first) return parseError(400, 'request line is not "method SP target SP version"');
-  const method = line.slice(0, first);
-  const target = line.slice(first + 1, last);
+  const method = first === -1 ? line : line.slice(0, first);
+  // The method first: the incremental parser refuses a non-token method before the line ends (request-head.ts).
   if (!isToken(method)) return parseError(400, 'method is not a token');
+  const last = line.lastIndexOf(' ');
+  if (first === -1 || last === first) return parseError(400, 'request line is not "method SP target SP version"');
+  const target = line.slice(first + 1, last);
   if (target === '' || !allOf(target, VCHAR)) return parseError(400, 'request target is empty or has a byte that is not visible ASCII');
   const version = parseVersion(line.slice(last + 1));
   if (typeof version !== 'string') return version;

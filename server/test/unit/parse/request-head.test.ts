@@ -232,6 +232,17 @@ describe('any split of the bytes gives the same result (issue 2: "any split of a
   it('refuses a garbage request line as soon as its LF arrives, before the head is complete', () => {
     expect(verdict(parse('HELLO\r\nHost: a\r\n'))).toBe(400);
   });
+
+  it.each([
+    ['a TLS ClientHello (https:// sent to an http:// port)', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 400],
+    ['binary noise', '\x00\x01\x02', 400],
+    ['a method then a NUL', 'GET\x00', 400],
+    ['a method still arriving', 'GE', 'incomplete'],
+    ['a method and a CR that may be half a CRLF', 'GET\r', 'incomplete'],
+    ['a method and its space', 'GET ', 'incomplete'],
+  ])('refuses before any LF what cannot begin a method: %s → %s', (_name, text, expected) => {
+    expect(verdict(parse(text))).toBe(expected);
+  });
 });
 
 describe('pipelining (RFC 9112 §9.3.2)', () => {
