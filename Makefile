@@ -49,6 +49,14 @@ grade-host: ## grade a server from this machine, without Docker: make grade-host
 
 # --- benchmarks (bench, soak) --------------------------------------------------------------
 
+.PHONY: soak
+soak: ## minutes of hostile mixed load on the compiled server; fails if fds or RSS grow or a GET fails: make soak [SOAK_MINUTES=3]
+	soak/run
+
+.PHONY: fuzz
+fuzz: ## coverage-guided fuzzing of the parser, body skipper and resolver (Jazzer.js): make fuzz [FUZZ_SECONDS=60]
+	fuzz/run
+
 # --- with Docker --------------------------------------------------------------------------
 
 .PHONY: lab
