@@ -11,14 +11,13 @@
 import { type Reply, type Request, fieldValue } from './http/message';
 import type { Found, Site } from './resolve/site';
 import { type TargetVerdict, resolveTarget } from './resolve/target';
-import { contentTypeFor } from './resolve/media-type';
 import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
 import { type RangeDecision, decideRanges } from './decide/ranges';
-import { validatorsOf } from './decide/validators';
 import {
-  type FileContent, errorReply, listingReply, methodNotAllowedReply, multiRangeReply, notModifiedReply,
-  optionsReply, redirectReply, singleRangeReply, unsatisfiableReply, wholeFileReply,
+  errorReply, listingReply, methodNotAllowedReply, multiRangeReply, notModifiedReply,
+  optionsReply, redirectReply, singleRangeReply, unsatisfiableReply,
 } from './respond/replies';
+import { type Representation, representationOf } from './respond/representation';
 
 export interface Steps {
   target?: TargetVerdict;
@@ -57,19 +56,15 @@ export async function handleRequest(request: Request, options: HandlerOptions): 
   if (found.kind === 'listing') return reply(listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries));
 
   // 3. Decide and 4. respond: conditional request first, then range (RFC 9110 §13.2.2).
-  const file: FileContent = {
-    contentType: (steps.contentType = contentTypeFor(found.name)),
-    validators: validatorsOf(found.stat),
-    size: found.body.kind === 'bytes' ? found.body.bytes.length : found.stat.size,
-    source: found.body,
-  };
-  const result = reply(serveFile(request, file, options, steps));
+  const representation = representationOf(found);
+  steps.contentType = representation.file.contentType;
+  const result = reply(serveFile(request, representation, options, steps));
   // A reply that does not stream the open file releases it here.
   if (found.body.kind === 'fd' && result.reply.body.kind !== 'file') options.site.release(found.body.fd);
   return result;
 }
 
-function serveFile(request: Request, file: FileContent, options: HandlerOptions, steps: Steps): Reply {
+function serveFile(request: Request, { file, whole }: Representation, options: HandlerOptions, steps: Steps): Reply {
   const verdict = (steps.preconditions = evaluatePreconditions(request.method, request.fields, file.validators));
   if (verdict.kind === 'failed') return errorReply(412);
   if (verdict.kind === 'not-modified') return notModifiedReply(file.validators);
@@ -78,7 +73,7 @@ function serveFile(request: Request, file: FileContent, options: HandlerOptions,
   const rangeHeader = request.method === 'GET' && verdict.honourRange ? fieldValue(request.fields, 'range') : undefined;
   const range = (steps.range = decideRanges(rangeHeader, file.size, options.maxRanges));
   switch (range.kind) {
-    case 'whole': return wholeFileReply(file);
+    case 'whole': return whole;
     case 'unsatisfiable': return unsatisfiableReply(file.size);
     case 'partial': {
       const [only, ...more] = range.ranges;

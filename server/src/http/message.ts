@@ -64,6 +64,8 @@ export type BodyPiece =
 export interface Reply {
   readonly status: StatusCode;
   readonly fields: ReadonlyArray<readonly [string, string]>;
+  /** The same fields already serialized, for a reply reused across requests (respond/representation.ts). */
+  readonly fieldLines?: string;
   /** Content-Length as a GET would have it; undefined for statuses that forbid it (204, 304). */
   readonly contentLength: number | undefined;
   readonly body: ReplyBody;

@@ -18,7 +18,7 @@ import { type StatusCode } from '../http/status';
 import { type Resume, START, parseRequestHead } from '../parse/request-head';
 import { type BodyState, skipBody, startBody } from '../parse/request-body';
 import type { Exchange } from '../handle-request';
-import { serializeHead } from '../respond/head';
+import { headWithLines, serializeFields } from '../respond/head';
 import { errorReply } from '../respond/replies';
 import type { FileSystem } from '../resolve/file-system';
 import type { Ending, Observer, Peer } from '../log/observer';
@@ -165,7 +165,7 @@ export class Connection {
   private async respond(request: Request): Promise<void> {
     this.enter('responding');
     this.served++;
-    const started = this.ctx.now();
+    const started = this.phaseSince;
     const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
     let reply: Reply;
     try {
@@ -197,7 +197,8 @@ export class Connection {
   /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
   private async send(out: Outgoing): Promise<void> {
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
-    const head = serializeHead(out.reply.status, out.reply.fields, { date: dateHeader(this.ctx.now()), connection });
+    const fieldLines = out.reply.fieldLines ?? serializeFields(out.reply.fields);
+    const head = headWithLines(out.reply.status, fieldLines, { date: dateHeader(this.ctx.now()), connection });
     if (this.socket.destroyed) {
       releaseFile(out.reply, this.ctx.fs);
       return;
@@ -268,8 +269,12 @@ export class Connection {
       this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
       return;
     }
-    this.enter('receiving');
-    this.processPending();
+    if (this.pending.length === 0 && !this.clientEnded) {
+      this.enter('idle');
+    } else {
+      this.enter('receiving');
+      this.processPending();
+    }
     this.regulateReading();
   }
 

@@ -103,7 +103,8 @@ function chunkedFraming(transferEncoding: string): BodyFraming | ParseError {
 
 /** RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive". */
 export function wantsKeepAlive(version: HttpVersion, fields: readonly Field[]): boolean {
-  const connection = fieldValue(fields, 'connection') ?? '';
+  const connection = fieldValue(fields, 'connection');
+  if (connection === undefined) return version === '1.1';
   if (listHasToken(connection, 'close')) return false;
   return version === '1.1' || listHasToken(connection, 'keep-alive');
 }

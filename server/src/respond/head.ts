@@ -14,13 +14,25 @@ export interface Framing {
   readonly connection: 'close' | 'keep-alive' | undefined;
 }
 
-export function serializeHead(status: StatusCode, fields: ReadonlyArray<readonly [string, string]>, framing: Framing): string {
-  let head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nDate: ${framing.date}\r\nServer: ${SERVER_NAME}\r\n`;
+export type FieldList = ReadonlyArray<readonly [string, string]>;
+
+export function serializeHead(status: StatusCode, fields: FieldList, framing: Framing): string {
+  return headWithLines(status, serializeFields(fields), framing);
+}
+
+/** The field lines, "Name: value\r\n" each, checked once: a reply sent many times keeps them (see Reply.fieldLines). */
+export function serializeFields(fields: FieldList): string {
+  let lines = '';
   for (const [name, value] of fields) {
     // Our own values never hold CR or LF; if one ever did, it would split the response (CWE-113).
     if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR) || value !== trimOws(value)) throw new Error(`unsafe response field ${JSON.stringify(name)}`);
-    head += `${name}: ${value}\r\n`;
+    lines += `${name}: ${value}\r\n`;
   }
-  if (framing.connection !== undefined) head += `Connection: ${framing.connection}\r\n`;
-  return `${head}\r\n`;
+  return lines;
+}
+
+/** The head around field lines already serialized: the status line, Date and Server first, Connection last. */
+export function headWithLines(status: StatusCode, fieldLines: string, framing: Framing): string {
+  const connection = framing.connection === undefined ? '' : `Connection: ${framing.connection}\r\n`;
+  return `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nDate: ${framing.date}\r\nServer: ${SERVER_NAME}\r\n${fieldLines}${connection}\r\n`;
 }
