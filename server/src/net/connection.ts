@@ -46,6 +46,9 @@ interface Outgoing {
   readonly started: number;
 }
 
+/** Up to this size a body is copied after its head (one write); past it, copying costs more than a writev. */
+const JOIN_LIMIT_BYTES = 16 * 1024;
+
 /** One buffer for head and body, so a small reply leaves in a single write (one syscall, one TCP segment). */
 function joinHeadAndBody(head: string, body: Buffer): Buffer {
   const bytes = Buffer.allocUnsafe(head.length + body.length);
@@ -71,7 +74,7 @@ export class Connection {
   private clientEnded = false;
   private stopping = false;
   private ending: Ending = 'client closed';
-  private waitingForDrainSince: number | undefined;
+  private waitingForClientSince: number | undefined;
   private finishedAt: number | undefined; // when our FIN went out
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly ctx: ConnectionContext) {
@@ -213,11 +216,19 @@ export class Connection {
     this.afterReply(out.keepAlive);
   }
 
-  /** A reply without a file to stream leaves in a single write; returns the body bytes sent. */
+  /** A reply without a file to stream leaves at once: one write, or one writev for a larger body; returns the body bytes sent. */
   private writeSmallReply(head: string, reply: Reply, withBody: boolean): number {
     const { body } = reply;
-    if (withBody && body.kind === 'bytes') {
+    if (withBody && body.kind === 'bytes' && body.bytes.length <= JOIN_LIMIT_BYTES) {
       this.write(joinHeadAndBody(head, body.bytes));
+      return body.bytes.length;
+    }
+    if (withBody && body.kind === 'bytes') {
+      // cork/uncork: the head and the body leave in one writev, and the body is never copied.
+      this.socket.cork();
+      this.write(Buffer.from(head, 'latin1'));
+      this.write(body.bytes);
+      this.socket.uncork();
       return body.bytes.length;
     }
     releaseFile(reply, this.ctx.fs); // HEAD: the same head, no body (RFC 9110 §9.3.2)
@@ -235,10 +246,20 @@ export class Connection {
     return outcome === 'sent' ? reply.contentLength : undefined;
   }
 
-  private readonly outlet: Outlet = {
-    write: (bytes) => this.write(bytes),
-    drained: () => this.drained(),
-  };
+  private readonly outlet: Outlet = { send: (bytes) => this.sendAndWait(bytes) };
+
+  /** Writes and waits until the socket has taken the bytes; the watchdog drops a client that takes longer than the send timeout. */
+  private sendAndWait(bytes: Buffer): Promise<boolean> {
+    if (this.socket.destroyed) return Promise.resolve(false);
+    this.waitingForClientSince = this.ctx.now();
+    return new Promise((resolve) => {
+      // Node calls this once the bytes are with the kernel, or with an error if the socket is destroyed first.
+      this.socket.write(bytes, (error) => {
+        this.waitingForClientSince = undefined;
+        resolve(error === undefined || error === null);
+      });
+    });
+  }
 
   private write(bytes: Buffer): boolean {
     if (this.socket.destroyed) return false;
@@ -249,12 +270,12 @@ export class Connection {
   private drained(): Promise<boolean> {
     if (this.socket.destroyed) return Promise.resolve(false);
     if (!this.socket.writableNeedDrain) return Promise.resolve(true);
-    this.waitingForDrainSince = this.ctx.now();
+    this.waitingForClientSince = this.ctx.now();
     return new Promise((resolve) => {
       const settle = (ok: boolean): void => {
         this.socket.off('drain', onDrain);
         this.socket.off('close', onClose);
-        this.waitingForDrainSince = undefined;
+        this.waitingForClientSince = undefined;
         resolve(ok);
       };
       const onDrain = (): void => settle(true);
@@ -306,7 +327,7 @@ export class Connection {
   checkTimers(now: number): void {
     const { limits } = this.ctx;
     const elapsed = now - this.phaseSince;
-    if (this.waitingForDrainSince !== undefined && now - this.waitingForDrainSince > limits.sendTimeoutMs) {
+    if (this.waitingForClientSince !== undefined && now - this.waitingForClientSince > limits.sendTimeoutMs) {
       this.ending = 'send timeout (client stopped reading)';
       this.socket.destroy();
     } else if (this.phase === 'idle' && elapsed > limits.idleTimeoutMs) {
