@@ -42,7 +42,8 @@ export interface Observer {
   /** A request refused before it reached the handler: malformed, too large, too slow, cut short. */
   rejected(peer: Peer, status: StatusCode, reason: string): void;
   decided(peer: Peer, request: Request, steps: Steps): void;
-  headSent(peer: Peer, head: string): void;
+  /** The bytes as written: the head exactly as sent, then perhaps (part of) the body. */
+  headSent(peer: Peer, wire: Buffer): void;
   responded(peer: Peer, record: AccessRecord): void;
   closed(peer: Peer, ending: Ending): void;
   failed(peer: Peer | undefined, error: unknown): void;

@@ -54,7 +54,10 @@ export function traceObserver(print: (line: string) => void, colour: boolean): O
     parsed: (peer, request) => block(peer, s.note('✓ parsed request'), describeRequest(request)),
     rejected: (peer, status, reason) => print(`${tag(peer)} ${s.bad(`✗ refused with ${status} ${reasonPhrase(status)}: ${reason}`)}`),
     decided: (peer, _request, steps) => block(peer, s.note('→ decided'), describeSteps(steps)),
-    headSent: (peer, head) => block(peer, s.out(`▶ response head, ${Buffer.byteLength(head, 'latin1')} bytes, exactly as sent`), visible(Buffer.from(head, 'latin1'), s.dim).map(s.out)),
+    headSent: (peer, wire) => {
+      const head = wire.subarray(0, wire.indexOf('\r\n\r\n') + 4);
+      block(peer, s.out(`▶ response head, ${head.length} bytes, exactly as sent`), visible(head, s.dim).map(s.out));
+    },
     responded: (peer, r) => print(`${tag(peer)} ${s.out(`▶ body ${r.bytes} bytes; ${r.method} ${r.target} → ${r.status} in ${r.ms} ms`)}`),
     closed: (peer, ending) => print(`${tag(peer)} ${s.note(`✕ connection closed: ${ending}`)}`),
     failed: (peer, error) => print(`${peer ? tag(peer) : '--'} ${s.bad(`! unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)}`),

@@ -18,7 +18,8 @@ import { type StatusCode } from '../http/status';
 import { type Resume, START, parseRequestHead } from '../parse/request-head';
 import { type BodyState, skipBody, startBody } from '../parse/request-body';
 import type { Exchange } from '../handle-request';
-import { headWithLines, serializeFields } from '../respond/head';
+import type { Framing } from '../respond/head';
+import { wireBytes } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import type { FileSystem } from '../resolve/file-system';
 import type { Ending, Observer, Peer } from '../log/observer';
@@ -48,14 +49,6 @@ interface Outgoing {
 
 /** Up to this size a body is copied after its head (one write); past it, copying costs more than a writev. */
 const JOIN_LIMIT_BYTES = 16 * 1024;
-
-/** One buffer for head and body, so a small reply leaves in a single write (one syscall, one TCP segment). */
-function joinHeadAndBody(head: string, body: Buffer): Buffer {
-  const bytes = Buffer.allocUnsafe(head.length + body.length);
-  bytes.write(head, 0, 'latin1');
-  body.copy(bytes, head.length);
-  return bytes;
-}
 
 /** A reply that will not stream its open file closes it. */
 function releaseFile(reply: Reply, fs: FileSystem): void {
@@ -199,47 +192,47 @@ export class Connection {
 
   /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
   private async send(out: Outgoing): Promise<void> {
-    const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
-    const fieldLines = out.reply.fieldLines ?? serializeFields(out.reply.fields);
-    const head = headWithLines(out.reply.status, fieldLines, { date: dateHeader(this.ctx.now()), connection });
+    const { reply } = out;
     if (this.socket.destroyed) {
-      releaseFile(out.reply, this.ctx.fs);
+      releaseFile(reply, this.ctx.fs);
       return;
     }
-    this.ctx.observer.headSent(this.peer, head);
-    const { body } = out.reply;
-    const streams = body.kind === 'file' && out.method !== 'HEAD';
-    const bytes = streams ? await this.streamReply(head, out.reply) : this.writeSmallReply(head, out.reply, out.method !== 'HEAD');
+    const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
+    const framing: Framing = { date: dateHeader(this.ctx.now()), connection };
+    const withBody = out.method !== 'HEAD';
+    const bytes = reply.body.kind === 'file' && withBody ? await this.streamReply(reply, framing) : this.writeNow(reply, framing, withBody);
     if (bytes === undefined) return; // cut short: the socket is gone
     if (this.socket.writableNeedDrain && !(await this.drained())) return;
-    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: this.ctx.now() - out.started });
+    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: reply.status, bytes, ms: this.ctx.now() - out.started });
     this.afterReply(out.keepAlive);
   }
 
-  /** A reply without a file to stream leaves at once: one write, or one writev for a larger body; returns the body bytes sent. */
-  private writeSmallReply(head: string, reply: Reply, withBody: boolean): number {
-    const { body } = reply;
-    if (withBody && body.kind === 'bytes' && body.bytes.length <= JOIN_LIMIT_BYTES) {
-      this.write(joinHeadAndBody(head, body.bytes));
-      return body.bytes.length;
-    }
-    if (withBody && body.kind === 'bytes') {
+  /** A reply with no file to stream leaves at once: one write, or one writev for a larger body; returns the body bytes sent. */
+  private writeNow(reply: Reply, framing: Framing, withBody: boolean): number {
+    releaseFile(reply, this.ctx.fs); // HEAD of a streamed file: the same head, no body (RFC 9110 §9.3.2)
+    const body = withBody && reply.body.kind === 'bytes' ? reply.body.bytes : undefined;
+    if (body !== undefined && body.length > JOIN_LIMIT_BYTES) {
       // cork/uncork: the head and the body leave in one writev, and the body is never copied.
+      const head = wireBytes(reply, framing, undefined);
+      this.ctx.observer.headSent(this.peer, head);
       this.socket.cork();
-      this.write(Buffer.from(head, 'latin1'));
-      this.write(body.bytes);
+      this.write(head);
+      this.write(body);
       this.socket.uncork();
-      return body.bytes.length;
+      return body.length;
     }
-    releaseFile(reply, this.ctx.fs); // HEAD: the same head, no body (RFC 9110 §9.3.2)
-    this.write(Buffer.from(head, 'latin1'));
-    return 0;
+    const wire = wireBytes(reply, framing, body);
+    this.ctx.observer.headSent(this.peer, wire);
+    this.write(wire);
+    return body?.length ?? 0;
   }
 
   /** The head, then the file in chunks; returns the body bytes sent, or undefined if cut short. */
-  private async streamReply(head: string, reply: Reply): Promise<number | undefined> {
+  private async streamReply(reply: Reply, framing: Framing): Promise<number | undefined> {
     if (reply.body.kind !== 'file') return 0;
-    this.write(Buffer.from(head, 'latin1'));
+    const head = wireBytes(reply, framing, undefined);
+    this.ctx.observer.headSent(this.peer, head);
+    this.write(head);
     const outcome = await streamFile(this.outlet, this.ctx.fs, reply.body.file);
     // A file that shrank mid-send cannot meet its Content-Length: cut the connection so the client knows.
     if (outcome === 'truncated') this.socket.destroy();

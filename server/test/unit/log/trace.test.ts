@@ -36,7 +36,8 @@ describe('traceObserver', () => {
     ['accepted', (o: ReturnType<typeof traced>['observer']) => o.accepted(peer), ["#7 Connection from ('127.0.0.1', 52640)"]],
     ['received', (o: ReturnType<typeof traced>['observer']) => o.received(peer, Buffer.from('GET / HTTP/1.1\r\n')), ['#7 ◀ received 16 bytes', '#7    GET / HTTP/1.1\\r\\n']],
     ['rejected', (o: ReturnType<typeof traced>['observer']) => o.rejected(peer, 400, 'garbage'), ['#7 ✗ refused with 400 Bad Request: garbage']],
-    ['headSent', (o: ReturnType<typeof traced>['observer']) => o.headSent(peer, 'HTTP/1.1 204 No Content\r\n\r\n'), ['#7 ▶ response head, 27 bytes, exactly as sent', '#7    HTTP/1.1 204 No Content\\r\\n', '#7    \\r\\n']],
+    // The wire bytes may carry the body after the head: only the head is shown.
+    ['headSent', (o: ReturnType<typeof traced>['observer']) => o.headSent(peer, Buffer.from('HTTP/1.1 200 OK\r\n\r\nbody')), ['#7 ▶ response head, 19 bytes, exactly as sent', '#7    HTTP/1.1 200 OK\\r\\n', '#7    \\r\\n']],
     ['responded', (o: ReturnType<typeof traced>['observer']) => o.responded(peer, { method: 'GET', target: '/', status: 200, bytes: 5, ms: 1 }), ['#7 ▶ body 5 bytes; GET / → 200 in 1 ms']],
     ['closed', (o: ReturnType<typeof traced>['observer']) => o.closed(peer, 'idle timeout'), ['#7 ✕ connection closed: idle timeout']],
     ['failed', (o: ReturnType<typeof traced>['observer']) => o.failed(undefined, 'boom'), ['-- ! unexpected error: boom']],
