@@ -50,7 +50,7 @@ export async function handleRequest(request: Request, options: HandlerOptions): 
   // 2. Resolve: the target to safe path segments, then to a file under the root.
   const target = (steps.target = resolveTarget(request.pathAndQuery));
   if (target.kind === 'refused') return reply(errorReply(target.status));
-  const found = (steps.found = await options.site.find(target.segments, target.directory, target.query));
+  const found = (steps.found = await options.site.find(target));
   if (found.kind === 'refused') return reply(errorReply(found.status));
   if (found.kind === 'redirect') return reply(redirectReply(found.location));
   if (found.kind === 'listing') return reply(listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries));

@@ -77,7 +77,7 @@ function describeSteps(steps: Steps): string[] {
   const lines: string[] = [];
   const { target, found, preconditions, range } = steps;
   if (target?.kind === 'refused') lines.push(`target refused (${target.status}): ${target.reason}`);
-  if (target?.kind === 'path') lines.push(`target → path "${target.segments.join('/')}"${target.directory ? ' (a directory)' : ''}`);
+  if (target?.kind === 'path') lines.push(`target → path "${target.path}"${target.directory ? ' (a directory)' : ''}`);
   if (found?.kind === 'refused') lines.push(`file → ${found.status}: ${found.reason}`);
   if (found?.kind === 'redirect') lines.push(`a directory without its slash → 301 to ${found.location}`);
   if (found?.kind === 'listing') lines.push(`a directory without index.html → listing of ${found.entries.length} entries`);

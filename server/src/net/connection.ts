@@ -79,9 +79,9 @@ export class Connection {
     socket.on('close', () => ctx.observer.closed(peer, this.ending));
   }
 
-  private enter(phase: Phase): void {
+  private enter(phase: Phase, now = this.ctx.now()): void {
     this.phase = phase;
-    this.phaseSince = this.ctx.now();
+    this.phaseSince = now;
   }
 
   private onData(chunk: Buffer): void {
@@ -198,13 +198,16 @@ export class Connection {
       return;
     }
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
-    const framing: Framing = { date: dateHeader(this.ctx.now()), connection };
+    let now = this.ctx.now();
+    const framing: Framing = { date: dateHeader(now), connection };
     const withBody = out.method !== 'HEAD';
-    const bytes = reply.body.kind === 'file' && withBody ? await this.streamReply(reply, framing) : this.writeNow(reply, framing, withBody);
+    const streams = reply.body.kind === 'file' && withBody;
+    const bytes = streams ? await this.streamReply(reply, framing) : this.writeNow(reply, framing, withBody);
     if (bytes === undefined) return; // cut short: the socket is gone
     if (this.socket.writableNeedDrain && !(await this.drained())) return;
-    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: reply.status, bytes, ms: this.ctx.now() - out.started });
-    this.afterReply(out.keepAlive);
+    if (streams) now = this.ctx.now(); // a small reply left at once: no need to read the clock again
+    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: reply.status, bytes, ms: now - out.started });
+    this.afterReply(out.keepAlive, now);
   }
 
   /** A reply with no file to stream leaves at once: one write, or one writev for a larger body; returns the body bytes sent. */
@@ -278,15 +281,15 @@ export class Connection {
     });
   }
 
-  private afterReply(keepAlive: boolean): void {
+  private afterReply(keepAlive: boolean, now: number): void {
     if (!keepAlive || this.stopping) {
       this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
       return;
     }
     if (this.pending.length === 0 && !this.clientEnded) {
-      this.enter('idle');
+      this.enter('idle', now);
     } else {
-      this.enter('receiving');
+      this.enter('receiving', now);
       this.processPending();
     }
     this.regulateReading();

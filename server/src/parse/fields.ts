@@ -60,13 +60,22 @@ const isOws = (c: number): boolean => c === SP || c === HTAB;
 /** uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?$/;
 
+/** The last Host found valid: a client sends the same one on every request, so the pattern runs once. */
+let lastValidHost: string | undefined;
+
 /** RFC 9112 §3.2: exactly one valid Host in HTTP/1.1; never two, in any version. */
 export function checkHost(version: HttpVersion, fields: readonly Field[]): ParseError | undefined {
-  const hosts = fields.filter((f) => f.name === 'host');
-  if (hosts.length > 1) return parseError(400, 'more than one Host field');
-  const host = hosts[0];
+  let host: string | undefined;
+  for (const field of fields) {
+    if (field.name !== 'host') continue;
+    if (host !== undefined) return parseError(400, 'more than one Host field');
+    host = field.value;
+  }
   if (host === undefined) return version === '1.1' ? parseError(400, 'HTTP/1.1 request without a Host field') : undefined;
-  return HOST.test(host.value) ? undefined : parseError(400, `invalid Host "${host.value}"`);
+  if (host === lastValidHost) return undefined;
+  if (!HOST.test(host)) return parseError(400, `invalid Host "${host}"`);
+  lastValidHost = host;
+  return undefined;
 }
 
 const KNOWN_CODINGS = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress']);

@@ -12,6 +12,8 @@ import type { FileStat } from './file-system';
 
 export interface CachedFile {
   readonly realPath: string;
+  /** The file's own name (its real path's last segment), for its Content-Type. */
+  readonly name: string;
   readonly stat: FileStat;
   readonly bytes: Buffer;
   /** The watched directories this entry holds (empty: not watched, check by stat every time). */

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { type FileStat, type FileSystem, type FsFailure, isFailure } from './file-system';
 import { FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
 import { DirectoryWatches } from './directory-watches';
-import { directoryLocation } from './target';
+import { type TargetVerdict, directoryLocation } from './target';
+
+export type ResolvedTarget = Extract<TargetVerdict, { kind: 'path' }>;
 
 export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
 
@@ -69,8 +71,8 @@ export class Site {
   }
 
   /** The whole lookup: cached small file, or locate → directory rules → open. */
-  async find(segments: readonly string[], directory: boolean, query: string): Promise<Found> {
-    const key = segments.join('/');
+  async find(target: ResolvedTarget): Promise<Found> {
+    const { segments, path: key, directory, query } = target;
     const hit = directory ? undefined : await this.fromCache(key);
     if (hit) return hit;
     const located = await this.locate(segments);
@@ -94,7 +96,7 @@ export class Site {
       }
       entry.checkedAt = now;
     }
-    return { kind: 'file', name: path.basename(entry.realPath), stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
+    return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
   }
 
   /** realpath, then: inside the root? hidden after following links? then stat. */
@@ -149,7 +151,7 @@ export class Site {
     const watched = this.watches.acquire(directories) ? directories : [];
     // Never checked yet: a change between our read and the watch's start would go unseen, so the
     // first hit checks by stat, after the watch is in place.
-    if (!this.cache.set(key, { realPath, stat, bytes, watched, checkedAt: -Infinity })) this.watches.release(watched);
+    if (!this.cache.set(key, { realPath, name: path.basename(realPath), stat, bytes, watched, checkedAt: -Infinity })) this.watches.release(watched);
   }
 
   /** Reads a small file whole; a file that shrank meanwhile gives fewer bytes, never garbage. */

@@ -17,8 +17,9 @@
 import { VCHAR, allOf } from '../http/syntax';
 
 
+/** A target that resolved: its names below the root, and the same joined with "/" (the file's path below the root). */
 export type TargetVerdict =
-  | { readonly kind: 'path'; readonly segments: readonly string[]; readonly directory: boolean; readonly query: string }
+  | { readonly kind: 'path'; readonly segments: readonly string[]; readonly path: string; readonly directory: boolean; readonly query: string }
   | { readonly kind: 'refused'; readonly status: 400 | 404; readonly reason: string };
 
 const verdicts = new Map<string, TargetVerdict>();
@@ -62,7 +63,7 @@ function judgeTarget(pathAndQuery: string): TargetVerdict {
   }
   const hidden = segments.findIndex((s, i) => s.startsWith('.') && !(i === 0 && s === '.well-known'));
   if (hidden !== -1) return refuse(404, `"${segments[hidden]}" is a dotfile`);
-  return { kind: 'path', segments, directory, query };
+  return { kind: 'path', segments, path: segments.join('/'), directory, query };
 }
 
 function refuse(status: 400 | 404, reason: string): TargetVerdict {

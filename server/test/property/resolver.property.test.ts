@@ -67,7 +67,7 @@ describe('resolveTarget', () => {
       if (verdict.kind !== 'path') return;
       const location = directoryLocation(verdict.segments, verdict.query);
       expect(location.startsWith('//')).toBe(false);
-      expect(resolveTarget(location)).toEqual({ kind: 'path', segments: verdict.segments, directory: true, query: verdict.query });
+      expect(resolveTarget(location)).toEqual({ kind: 'path', segments: verdict.segments, path: verdict.path, directory: true, query: verdict.query });
     }), RUNS);
   });
 

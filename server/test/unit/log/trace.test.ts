@@ -62,11 +62,11 @@ describe('traceObserver', () => {
   it.each<[string, Steps, string[]]>([
     ['no file', {}, ['no file involved']],
     ['a refused target', { target: { kind: 'refused', status: 400, reason: '".." rises above the site root' } }, ['target refused (400): ".." rises above the site root']],
-    ['a redirect', { target: { kind: 'path', segments: ['dir'], directory: false, query: '' }, found: { kind: 'redirect', location: '/dir/' } }, ['target → path "dir"', 'a directory without its slash → 301 to /dir/']],
+    ['a redirect', { target: { kind: 'path', segments: ['dir'], path: 'dir', directory: false, query: '' }, found: { kind: 'redirect', location: '/dir/' } }, ['target → path "dir"', 'a directory without its slash → 301 to /dir/']],
     ['a listing', { found: { kind: 'listing', entries: [] } }, ['a directory without index.html → listing of 0 entries']],
     ['a missing file', { found: { kind: 'refused', status: 404, reason: 'no such file (ENOENT)' } }, ['file → 404: no such file (ENOENT)']],
     ['a cached file, conditional and ranged', {
-      target: { kind: 'path', segments: ['nums.txt'], directory: false, query: '' },
+      target: { kind: 'path', segments: ['nums.txt'], path: 'nums.txt', directory: false, query: '' },
       found: { kind: 'file', name: 'nums.txt', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: true },
       contentType: 'text/plain; charset=utf-8',
       preconditions: { kind: 'proceed', honourRange: true },

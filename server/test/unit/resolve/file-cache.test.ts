@@ -3,7 +3,7 @@ import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, TRUST_MS, isTrusted,
 import { type FileStat, failure } from '../../../src/resolve/file-system';
 
 const STAT: FileStat = { dev: 1, ino: 2, size: 3, mtimeMs: 4, ctimeMs: 5, isFile: true, isDirectory: false };
-const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({ realPath, stat: STAT, bytes: Buffer.alloc(bytes), watched: [], checkedAt: 0 });
+const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({ realPath, name: 'x', stat: STAT, bytes: Buffer.alloc(bytes), watched: [], checkedAt: 0 });
 
 describe('sameFile: a cache hit needs the very same file, unchanged', () => {
   it.each([

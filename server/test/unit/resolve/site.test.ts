@@ -49,7 +49,7 @@ function siteOf(options: { listing?: boolean; fs?: FileSystem } = {}): Site {
 async function find(site: Site, target: string): Promise<Found> {
   const verdict = resolveTarget(target);
   if (verdict.kind === 'refused') throw new Error(`the target itself was refused: ${verdict.reason}`);
-  return site.find(verdict.segments, verdict.directory, verdict.query);
+  return site.find(verdict);
 }
 
 /** One line per outcome: `file nums.txt "0123456789"`, `redirect /dir/`, `listing a.txt sub/`, or the status. */
@@ -287,7 +287,7 @@ describe('the root itself', () => {
     fs.symlinkSync(disk.root, linkedRoot);
     try {
       const site = new Site({ root: linkedRoot, listing: false, fs: nodeFileSystem, now: Date.now });
-      expect(summary(await site.find(['nums.txt'], false, ''))).toBe(404);
+      expect(summary(await find(site, '/nums.txt'))).toBe(404);
     } finally {
       fs.unlinkSync(linkedRoot);
     }
