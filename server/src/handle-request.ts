@@ -8,8 +8,8 @@
  * and the connection then writes the reply and logs it (net/, log/). Each step's outcome is
  * kept in `steps`, so the trace can show how the request was understood.
  */
-import { type Reply, type Request, fieldValue } from './http/message';
-import type { Found, Site } from './resolve/site';
+import { type NowOrLater, type Reply, type Request, fieldValue } from './http/message';
+import type { Found, ResolvedTarget, Site } from './resolve/site';
 import { type TargetVerdict, resolveTarget } from './resolve/target';
 import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
 import { type RangeDecision, decideRanges } from './decide/ranges';
@@ -39,29 +39,34 @@ export interface HandlerOptions {
   readonly boundary: () => string;
 }
 
-export async function handleRequest(request: Request, options: HandlerOptions): Promise<Exchange> {
+export function handleRequest(request: Request, options: HandlerOptions): NowOrLater<Exchange> {
   const steps: Steps = {};
-  const reply = (r: Reply): Exchange => ({ reply: r, steps });
 
   // 1. The method: this server reads files (RFC 9110 §9.3).
-  if (request.method === 'OPTIONS') return reply(optionsReply());
-  if (request.method !== 'GET' && request.method !== 'HEAD') return reply(methodNotAllowedReply());
+  if (request.method === 'OPTIONS') return { reply: optionsReply(), steps };
+  if (request.method !== 'GET' && request.method !== 'HEAD') return { reply: methodNotAllowedReply(), steps };
 
-  // 2. Resolve: the target to safe path segments, then to a file under the root.
+  // 2. Resolve: the target to safe path segments, then to a file under the root (at once if cached).
   const target = (steps.target = resolveTarget(request.pathAndQuery));
-  if (target.kind === 'refused') return reply(errorReply(target.status));
-  const found = (steps.found = await options.site.find(target));
-  if (found.kind === 'refused') return reply(errorReply(found.status));
-  if (found.kind === 'redirect') return reply(redirectReply(found.location));
-  if (found.kind === 'listing') return reply(listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries));
+  if (target.kind === 'refused') return { reply: errorReply(target.status), steps };
+  const found = options.site.find(target);
+  return found instanceof Promise ? found.then((f) => answer(request, target, f, options, steps)) : answer(request, target, found, options, steps);
+}
 
-  // 3. Decide and 4. respond: conditional request first, then range (RFC 9110 §13.2.2).
+/** With the file found (or not): redirect, listing, refusal, or 3. decide and 4. respond. */
+function answer(request: Request, target: ResolvedTarget, found: Found, options: HandlerOptions, steps: Steps): Exchange {
+  steps.found = found;
+  if (found.kind === 'refused') return { reply: errorReply(found.status), steps };
+  if (found.kind === 'redirect') return { reply: redirectReply(found.location), steps };
+  if (found.kind === 'listing') return { reply: listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries), steps };
+
+  // Conditional request first, then range (RFC 9110 §13.2.2).
   const representation = representationOf(found);
   steps.contentType = representation.file.contentType;
-  const result = reply(serveFile(request, representation, options, steps));
+  const reply = serveFile(request, representation, options, steps);
   // A reply that does not stream the open file releases it here.
-  if (found.body.kind === 'fd' && result.reply.body.kind !== 'file') options.site.release(found.body.fd);
-  return result;
+  if (found.body.kind === 'fd' && reply.body.kind !== 'file') options.site.release(found.body.fd);
+  return { reply, steps };
 }
 
 function serveFile(request: Request, { file, whole }: Representation, options: HandlerOptions, steps: Steps): Reply {

@@ -12,7 +12,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Limits } from '../http/limits';
-import type { Reply, Request } from '../http/message';
+import type { NowOrLater, Reply, Request } from '../http/message';
 import { dateHeader } from '../http/dates';
 import { type StatusCode } from '../http/status';
 import { type Resume, START, parseRequestHead } from '../parse/request-head';
@@ -27,7 +27,7 @@ import { type Outlet, streamFile } from './send-body';
 
 export interface ConnectionContext {
   readonly limits: Limits;
-  readonly handle: (request: Request) => Promise<Exchange>;
+  readonly handle: (request: Request) => NowOrLater<Exchange>;
   readonly fs: FileSystem;
   readonly observer: Observer;
   readonly now: () => number;
@@ -45,6 +45,10 @@ interface Outgoing {
   readonly reply: Reply;
   readonly keepAlive: boolean;
   readonly started: number;
+}
+
+function outgoing(request: Request, reply: Reply, keepAlive: boolean, started: number): Outgoing {
+  return { method: request.method, target: request.target, version: request.version, reply, keepAlive: keepAlive && !reply.close, started };
 }
 
 /** Up to this size a body is copied after its head (one write); past it, copying costs more than a writev. */
@@ -111,7 +115,7 @@ export class Connection {
       if (!this.readBody()) return;
       const request = this.request;
       this.request = undefined;
-      if (request) void this.respond(request);
+      if (request) this.respond(request);
     }
   }
 
@@ -158,28 +162,51 @@ export class Connection {
     return false;
   }
 
-  private async respond(request: Request): Promise<void> {
+  /** Hands the request to the handler and sends its reply: at once for a cached file, when it is ready otherwise. */
+  private respond(request: Request): void {
     this.enter('responding');
     this.served++;
     const started = this.phaseSince;
     const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
-    let reply: Reply;
+    const reply = this.handleSafely(request);
+    if (reply instanceof Promise) void reply.then((r) => this.sendSafely(outgoing(request, r, keepAlive, started)));
+    else this.sendSafely(outgoing(request, reply, keepAlive, started));
+  }
+
+  /** The one top-level catch: anything unexpected in the handler becomes a logged 500, and the connection closes. */
+  private handleSafely(request: Request): NowOrLater<Reply> {
     try {
-      const exchange = await this.ctx.handle(request);
-      this.ctx.observer.decided(this.peer, request, exchange.steps);
-      reply = exchange.reply;
+      const exchange = this.ctx.handle(request);
+      if (exchange instanceof Promise) return exchange.then((e) => this.decided(request, e), (error: unknown) => this.failed(error));
+      return this.decided(request, exchange);
     } catch (error) {
-      // The one top-level catch: anything unexpected becomes a logged 500, and the connection closes.
-      this.ctx.observer.failed(this.peer, error);
-      reply = errorReply(500, [], true);
+      return this.failed(error);
     }
+  }
+
+  private decided(request: Request, exchange: Exchange): Reply {
+    this.ctx.observer.decided(this.peer, request, exchange.steps);
+    return exchange.reply;
+  }
+
+  private failed(error: unknown): Reply {
+    this.ctx.observer.failed(this.peer, error);
+    return errorReply(500, [], true);
+  }
+
+  /** A failure while writing leaves nothing to tell the client: cut the connection. */
+  private sendSafely(out: Outgoing): void {
     try {
-      await this.send({ method: request.method, target: request.target, version: request.version, reply, keepAlive: keepAlive && !reply.close, started });
+      const sent = this.send(out);
+      if (sent instanceof Promise) sent.catch((error: unknown) => this.cut(error));
     } catch (error) {
-      // A failure while writing leaves nothing to tell the client: cut the connection.
-      this.ctx.observer.failed(this.peer, error);
-      this.socket.destroy();
+      this.cut(error);
     }
+  }
+
+  private cut(error: unknown): void {
+    this.ctx.observer.failed(this.peer, error);
+    this.socket.destroy();
   }
 
   /** A request we will not serve: its error reply, then close, since the stream may be out of step (RFC 9112 §9.3). */
@@ -187,26 +214,41 @@ export class Connection {
     if (status === 408) this.ending = 'request timeout';
     this.ctx.observer.rejected(this.peer, status, reason);
     this.enter('responding');
-    void this.send({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.ctx.now() });
+    this.sendSafely({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.phaseSince });
   }
 
   /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
-  private async send(out: Outgoing): Promise<void> {
+  private send(out: Outgoing): NowOrLater<void> {
     const { reply } = out;
     if (this.socket.destroyed) {
       releaseFile(reply, this.ctx.fs);
       return;
     }
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
-    let now = this.ctx.now();
+    const now = this.ctx.now();
     const framing: Framing = { date: dateHeader(now), connection };
     const withBody = out.method !== 'HEAD';
-    const streams = reply.body.kind === 'file' && withBody;
-    const bytes = streams ? await this.streamReply(reply, framing) : this.writeNow(reply, framing, withBody);
+    if (reply.body.kind === 'file' && withBody) return this.sendStreamed(out, framing);
+    const bytes = this.writeNow(reply, framing, withBody);
+    // Most replies leave at once; one that fills the socket's buffer waits for it to drain first.
+    if (this.socket.writableNeedDrain) {
+      return this.drained().then((ok) => {
+        if (ok) this.finish(out, bytes, this.ctx.now());
+      });
+    }
+    this.finish(out, bytes, now);
+  }
+
+  private async sendStreamed(out: Outgoing, framing: Framing): Promise<void> {
+    const bytes = await this.streamReply(out.reply, framing);
     if (bytes === undefined) return; // cut short: the socket is gone
     if (this.socket.writableNeedDrain && !(await this.drained())) return;
-    if (streams) now = this.ctx.now(); // a small reply left at once: no need to read the clock again
-    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: reply.status, bytes, ms: now - out.started });
+    this.finish(out, bytes, this.ctx.now());
+  }
+
+  /** The reply is out: log it, then carry on. */
+  private finish(out: Outgoing, bytes: number, now: number): void {
+    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: now - out.started });
     this.afterReply(out.keepAlive, now);
   }
 

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { type FileStat, type FileSystem, type FsFailure, isFailure } from './file-system';
-import { FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
+import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
+import type { NowOrLater } from '../http/message';
 import { DirectoryWatches } from './directory-watches';
 import { type TargetVerdict, directoryLocation } from './target';
 
@@ -70,8 +71,15 @@ export class Site {
     this.options.fs.close(fd);
   }
 
-  /** The whole lookup: cached small file, or locate → directory rules → open. */
-  async find(target: ResolvedTarget): Promise<Found> {
+  /** The whole lookup: a cached file the cache can vouch for at once, else ask the disk. */
+  find(target: ResolvedTarget): NowOrLater<Found> {
+    const entry = target.directory ? undefined : this.cache.get(target.path);
+    if (entry !== undefined && isTrusted(entry, this.options.now())) return cachedFile(entry);
+    return this.lookUp(target);
+  }
+
+  /** Cached but not trusted (check by stat), or not cached: locate → directory rules → open. */
+  private async lookUp(target: ResolvedTarget): Promise<Found> {
     const { segments, path: key, directory, query } = target;
     const hit = directory ? undefined : await this.fromCache(key);
     if (hit) return hit;
@@ -83,20 +91,18 @@ export class Site {
     return this.open(key, located);
   }
 
-  /** A cached entry is served if trusted (watched, recently checked), or if a fresh stat shows the very same file. */
+  /** A cached entry not trusted yet is served if a fresh stat shows the very same file. */
   private async fromCache(key: string): Promise<Found | undefined> {
     const entry = this.cache.get(key);
     if (!entry) return undefined;
     const now = this.options.now();
-    if (!isTrusted(entry, now)) {
-      const stat = await this.options.fs.stat(entry.realPath);
-      if (isFailure(stat) || !sameFile(stat, entry.stat)) {
-        this.cache.delete(key);
-        return undefined;
-      }
-      entry.checkedAt = now;
+    const stat = await this.options.fs.stat(entry.realPath);
+    if (isFailure(stat) || !sameFile(stat, entry.stat)) {
+      this.cache.delete(key);
+      return undefined;
     }
-    return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
+    entry.checkedAt = now;
+    return cachedFile(entry);
   }
 
   /** realpath, then: inside the root? hidden after following links? then stat. */
@@ -180,6 +186,10 @@ export class Site {
     }
     return { kind: 'listing', entries };
   }
+}
+
+function cachedFile(entry: CachedFile): Found {
+  return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
 }
 
 /** A relative path with a segment starting with "." (except a leading .well-known). */

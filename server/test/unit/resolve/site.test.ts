@@ -229,6 +229,18 @@ describe('the small-file cache: never stale', () => {
     expect(stats).toBe(statsForTheFirstRead + 1);
   });
 
+  it('finds a trusted cached file at once, without a promise; anything else through one', async () => {
+    const target = resolveTarget(`/${file}`);
+    if (target.kind !== 'path') throw new Error('refused');
+    expect(site.find(target)).toBeInstanceOf(Promise); // not cached yet
+    await read();
+    expect(site.find(target)).toBeInstanceOf(Promise); // cached, not yet checked by stat
+    await read();
+    expect(site.find(target)).not.toBeInstanceOf(Promise); // trusted: the exchange can happen in one go
+    clock += TRUST_MS;
+    expect(site.find(target)).toBeInstanceOf(Promise); // trust expired: a stat again
+  });
+
   it(`a trusted entry is checked by stat again after ${TRUST_MS} ms`, async () => {
     await read();
     await read();
