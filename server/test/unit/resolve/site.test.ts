@@ -232,13 +232,18 @@ describe('the small-file cache: never stale', () => {
   it('finds a trusted cached file at once, without a promise; anything else through one', async () => {
     const target = resolveTarget(`/${file}`);
     if (target.kind !== 'path') throw new Error('refused');
-    expect(site.find(target)).toBeInstanceOf(Promise); // not cached yet
-    await read();
-    expect(site.find(target)).toBeInstanceOf(Promise); // cached, not yet checked by stat
-    await read();
+    // Each lookup started is awaited: one left running could finish last and re-cache its copy.
+    const first = site.find(target);
+    expect(first).toBeInstanceOf(Promise); // not cached yet
+    await first;
+    const second = site.find(target);
+    expect(second).toBeInstanceOf(Promise); // cached, not yet checked by stat
+    await second;
     expect(site.find(target)).not.toBeInstanceOf(Promise); // trusted: the exchange can happen in one go
     clock += TRUST_MS;
-    expect(site.find(target)).toBeInstanceOf(Promise); // trust expired: a stat again
+    const expired = site.find(target);
+    expect(expired).toBeInstanceOf(Promise); // trust expired: a stat again
+    await expired;
   });
 
   it(`a trusted entry is checked by stat again after ${TRUST_MS} ms`, async () => {
