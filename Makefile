@@ -49,6 +49,12 @@ grade-host: ## grade a server from this machine, without Docker: make grade-host
 
 # --- benchmarks (bench, soak) --------------------------------------------------------------
 
+QUICK ?=
+
+.PHONY: bench
+bench: ## our server against nginx, Node http and Python under wrk (~17 min; QUICK=1 for ~1.5 min); writes bench/results/
+	QUICK=$(QUICK) bench/run
+
 .PHONY: soak
 soak: ## minutes of hostile mixed load on the compiled server; fails if fds or RSS grow or a GET fails: make soak [SOAK_MINUTES=3]
 	soak/run
