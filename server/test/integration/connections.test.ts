@@ -3,22 +3,15 @@
  * every limit and timeout tied to its status, lingering after errors, aborted downloads,
  * the connection cap and graceful shutdown.
  */
+import { once } from 'node:events';
 import net from 'node:net';
 import { type Ending } from '../../src/log/observer';
 import { get, onlyResponse, parseResponses, rawExchange } from '../support/raw-client';
-import { type TestServer, type TestServerOptions, startTestServer } from '../support/test-server';
+import { type TestServer, startTestServer } from '../support/test-server';
 import { type BigSite, eventually, makeBigSite, openDescriptors, sleep } from '../support/big-file';
+import { Download, withServer } from '../support/hostile';
 
 const keepAliveGet = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`;
-
-async function withServer(options: TestServerOptions, test: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer(options);
-  try {
-    await test(server);
-  } finally {
-    await server.stop();
-  }
-}
 
 describe('persistence and pipelining', () => {
   let server: TestServer;
@@ -130,7 +123,9 @@ describe('limits, each tied to its status', () => {
     socket.on('error', (e: NodeJS.ErrnoException) => { error = e.code; });
     const closed = new Promise((resolve) => socket.on('close', resolve));
     socket.write('HELLO\r\n\r\n');
-    await sleep(100); // the 400 and the server's FIN have arrived; the client is still talking
+    await once(socket, 'end'); // the server's FIN: it has answered and closed its side
+    expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    // The client is still talking: every write below comes after the server's FIN.
     for (let i = 0; i < 8; i++) {
       socket.write(Buffer.alloc(64 * 1024, 'x'));
       await sleep(10);
@@ -197,7 +192,7 @@ describe('the connection cap', () => {
     const held = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => {
       const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
     })));
-    await eventually(() => server.connectionCount === 2);
+    expect(await eventually(() => server.connectionCount === 2)).toBe(true);
     const refused = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
@@ -219,15 +214,25 @@ describe('graceful shutdown', () => {
   it('finishes a reply in flight, closes idle connections, and stops accepting', async () => {
     const server = await startTestServer({ root: site.root });
     const idle = rawExchange(server.port, keepAliveGet('/nums.txt'), { waitMs: 5000 });
-    const download = rawExchange(server.port, keepAliveGet('/big.bin'), { waitMs: 10000 });
-    await sleep(50);
-    await server.stop();
-    const [idleResult, downloadResult] = await Promise.all([idle, download]);
-    expect(idleResult.ending).toBe('server closed');
-    expect(onlyResponse(downloadResult).body.equals(site.bytes)).toBe(true);
+    const download = new Download(server.port, '/big.bin', { keepBody: true });
+    await download.started; // the reply is in flight, and the client holds back the rest of it
+    expect(await eventually(() => server.connectionCount === 2)).toBe(true);
+
+    const order: string[] = [];
+    const stopped = server.stop().then(() => { order.push('server stopped'); });
+    expect((await idle).ending).toBe('server closed');
     const refused = await new Promise<string>((resolve) => {
       net.connect(server.port, '127.0.0.1').on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')).on('connect', () => resolve('connected'));
     });
     expect(refused).toBe('ECONNREFUSED');
+    expect(order).toEqual([]); // still waiting for the download
+
+    download.resume();
+    const { body, ...framing } = await download.finished;
+    order.push('download complete');
+    await stopped;
+    expect(order).toEqual(['download complete', 'server stopped']);
+    expect(framing).toEqual({ status: 200, contentLength: site.size, bodyBytes: site.size, ending: 'server closed' });
+    expect(body?.equals(site.bytes)).toBe(true);
   });
 });

@@ -180,11 +180,14 @@ export interface DownloadResult {
   /** Body bytes received (counted, not kept: the files are big). */
   readonly bodyBytes: number;
   readonly ending: 'server closed' | 'reset';
+  /** The body itself, only when the download was made with `keepBody` (the files are usually too big to keep). */
+  readonly body?: Buffer;
 }
 
 /**
  * A GET of a big file by a client that stops reading as soon as the first bytes arrive, until
- * told to `resume`: the test can change the file (or wait) while the response is in flight.
+ * told to `resume`: the test can change the file (or wait, or stop the server) while the
+ * response is in flight. With `keepBody`, the result carries the body, to compare byte by byte.
  */
 export class Download {
   /** Resolves when the first bytes have arrived (the client is paused from then on). */
@@ -192,11 +195,12 @@ export class Download {
   readonly finished: Promise<DownloadResult>;
   private readonly socket: net.Socket;
 
-  constructor(port: number, target: string) {
+  constructor(port: number, target: string, { keepBody = false } = {}) {
     this.socket = net.connect(port, '127.0.0.1', () => this.socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
     let head = Buffer.alloc(0);
     let headLength: number | undefined;
     let total = 0;
+    const kept: Buffer[] = [];
     this.started = new Promise((resolve) => this.socket.once('data', () => {
       this.socket.pause();
       resolve();
@@ -209,14 +213,20 @@ export class Download {
           contentLength: Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? NaN),
           bodyBytes: total - (headLength ?? total),
           ending,
+          ...(keepBody ? { body: Buffer.concat(kept) } : {}),
         });
       };
       this.socket.on('data', (chunk: Buffer) => {
         total += chunk.length;
-        if (headLength !== undefined) return;
+        if (headLength !== undefined) {
+          if (keepBody) kept.push(chunk);
+          return;
+        }
         head = Buffer.concat([head, chunk]);
         const end = head.indexOf('\r\n\r\n');
-        if (end !== -1) headLength = end + 4;
+        if (end === -1) return;
+        headLength = end + 4;
+        if (keepBody) kept.push(head.subarray(headLength)); // the first body bytes came with the head
       });
       this.socket.on('end', () => finish('server closed'));
       this.socket.on('error', () => finish('reset'));
