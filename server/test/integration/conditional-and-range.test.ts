@@ -2,6 +2,7 @@
  * Validators, conditional requests (RFC 9110 §13) and ranges (§14) over a real socket, on
  * nums.txt = "0123456789", whose every byte range is easy to read.
  */
+import { errorPage } from '../../src/respond/pages';
 import { get, onlyResponse, rawExchange, request } from '../support/raw-client';
 import { type TestServer, startTestServer } from '../support/test-server';
 
@@ -87,11 +88,13 @@ describe('ranges', () => {
     expect(res.body.toString()).toBe(body);
   });
 
-  it.each(['bytes=10-', 'bytes=-0', 'bytes=100-200'])('%s → 416 with Content-Range: bytes */10 and no file bytes', async (range) => {
+  it.each(['bytes=10-', 'bytes=-0', 'bytes=100-200'])('%s → 416 with Content-Range: bytes */10 and no file bytes, only the 416 page', async (range) => {
     const res = await fetchNums(`Range: ${range}`);
     expect(res.status).toBe(416);
     expect(res.headers['content-range']).toBe('bytes */10');
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body.toString()).not.toContain('0123456789');
+    expect(res.body.equals(errorPage(416))).toBe(true);
   });
 
   it.each(['bytes=5-2', 'bytes=abc', 'lines=1-2', 'bytes=0-1,0-9,0-9'])('%s is ignored: 200 with the whole file', async (range) => {

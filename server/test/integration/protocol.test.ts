@@ -141,13 +141,16 @@ describe('request bodies are read and discarded, keeping the connection in step'
     expect(responses[1]?.body.toString()).toBe('0123456789');
   });
 
-  it('sends 100 Continue to a client that expects it, then reads the body', async () => {
+  it('sends 100 Continue to a client that expects it, then reads the body (a GET after it is answered)', async () => {
     const result = await rawExchange(server.port, '', {
-      pieces: ['POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n', 'ok'],
+      pieces: ['POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n', `ok${followUp}`],
       pauseMs: 100,
     });
     const text = result.bytes.toString('latin1');
     expect(text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 405 ')).toBe(true);
+    const responses = parseResponses(result.bytes);
+    expect(responses.map((r) => r.status)).toEqual([100, 405, 200]);
+    expect(responses[2]?.body.toString()).toBe('0123456789');
   });
 
   it('refuses a malformed chunk size with 400', async () => {
