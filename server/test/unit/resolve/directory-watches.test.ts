@@ -1,6 +1,7 @@
 /** Shared, counted directory watches: one fs watch per directory however many cached files lie below it. */
 import { DirectoryWatches } from '../../../src/resolve/directory-watches';
 import { type FileSystem, failure, nodeFileSystem } from '../../../src/resolve/file-system';
+import { eventually } from '../../support/big-file';
 
 function fakeFs(refuse: string[] = []) {
   const open = new Map<string, (name: string | undefined) => void>();
@@ -62,11 +63,13 @@ describe('DirectoryWatches', () => {
     const names: Array<string | undefined> = [];
     const watches = new DirectoryWatches(nodeFileSystem, (_dir, name) => names.push(name));
     expect(watches.acquire([dir])).toBe(true);
-    nodeFs.writeFileSync(path.join(dir, 'new.txt'), 'x');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    watches.closeAll();
-    nodeFs.rmSync(dir, { recursive: true });
-    expect(names).toContain('new.txt');
+    try {
+      nodeFs.writeFileSync(path.join(dir, 'new.txt'), 'x');
+      expect(await eventually(() => names.includes('new.txt'))).toBe(true);
+    } finally {
+      watches.closeAll();
+      nodeFs.rmSync(dir, { recursive: true });
+    }
   });
 
   it('a directory that cannot be watched by Node gives a failure, not an exception', () => {

@@ -9,6 +9,7 @@ import { MAX_CACHED_FILE_BYTES, TRUST_MS } from '../../../src/resolve/file-cache
 import { type Found, Site } from '../../../src/resolve/site';
 import { resolveTarget } from '../../../src/resolve/target';
 import { type TempSite, makeTempSite } from '../support/temp-site';
+import { eventually } from '../../support/big-file';
 
 let disk: TempSite;
 
@@ -97,11 +98,27 @@ describe('Site.find', () => {
     const found = await find(site, '/big.bin');
     if (found.kind !== 'file' || found.body.kind !== 'fd') throw new Error(`expected an open file, got ${summary(found)}`);
     expect(found.cached).toBe(false);
-    expect(fs.fstatSync(found.body.fd).size).toBe(MAX_CACHED_FILE_BYTES + 1);
-    site.release(found.body.fd);
-    expect((await find(site, '/big.bin')).kind).toBe('file');
+    const { fd } = found.body;
+    expect(fs.fstatSync(fd).size).toBe(MAX_CACHED_FILE_BYTES + 1);
+    site.release(fd);
+    // The close runs in the background (fs.close); nothing is opened meanwhile, so no new file can take the number.
+    expect(await eventually(() => isClosed(fd), 1000)).toBe(true);
+
+    const again = await find(site, '/big.bin');
+    if (again.kind !== 'file' || again.body.kind !== 'fd') throw new Error(`expected an open file again, got ${summary(again)}`);
+    site.release(again.body.fd);
   });
 });
+
+/** Whether a descriptor is closed: fstat of a closed one fails with EBADF. */
+function isClosed(fd: number): boolean {
+  try {
+    fs.fstatSync(fd);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EBADF';
+  }
+}
 
 describe('directory listings (--listing)', () => {
   const listing = (): Site => siteOf({ listing: true });
@@ -204,17 +221,30 @@ describe('the small-file cache: never stale', () => {
   let site: Site;
   let stats: number;
   let clock: number;
-  const countingFs: FileSystem = { ...nodeFileSystem, stat: (p) => { stats++; return nodeFileSystem.stat(p); } };
+  let changesReported: number;
+  const countingFs: FileSystem = {
+    ...nodeFileSystem,
+    stat: (p) => { stats++; return nodeFileSystem.stat(p); },
+    // Counts the watch's notifications about the file (or about everything in a directory), once the site has heard them.
+    watchDirectory: (dir, onChange) => nodeFileSystem.watchDirectory(dir, (name) => {
+      onChange(name);
+      if (name === file || name === undefined) changesReported++;
+    }),
+  };
   const read = async (target = `/${file}`) => {
     const found = await find(site, target);
     return found.kind === 'file' && found.body.kind === 'bytes' ? { text: found.body.bytes.toString(), cached: found.cached } : summary(found);
   };
-  /** What a request arriving over the network implies: the event loop has delivered pending change notifications. */
-  const nextRequest = () => new Promise((resolve) => setTimeout(resolve, 50));
+  /**
+   * What a request arriving over the network implies: the event loop has delivered the change's
+   * notification. Waits for exactly that, however long the kernel takes.
+   */
+  const changeReported = async (before: number) => expect(await eventually(() => changesReported > before)).toBe(true);
 
   beforeEach(() => {
     fs.writeFileSync(disk.at(file), 'first');
     stats = 0;
+    changesReported = 0;
     clock = 1_000_000;
     site = new Site({ root: disk.root, listing: false, fs: countingFs, now: () => clock });
   });
@@ -265,8 +295,9 @@ describe('the small-file cache: never stale', () => {
   ])('a trusted entry %s is dropped as soon as the change is reported', async (_name, change, expected) => {
     await read();
     await read(); // now trusted: no stat will look
+    const before = changesReported;
     change();
-    await nextRequest();
+    await changeReported(before);
     expect(await read()).toEqual(expected);
   });
 
