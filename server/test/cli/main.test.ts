@@ -1,6 +1,7 @@
 /**
  * The command line as other tools rely on it: `node server/dist/main.js [--root DIR] [--port N]
- * [--host ADDR] [--trace] [--listing] [--log-format json|pretty] [--log-level LEVEL] [--help]`.
+ * [--host ADDR] [--trace] [--listing] [--log-format json|pretty] [--log-level LEVEL]
+ * [--max-connections N] [--help]`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,9 +9,19 @@ import path from 'node:path';
 import net from 'node:net';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
 import { FIXTURE_SITE } from '../support/test-server';
-import { runMain, spawnServer } from '../support/spawn-server';
+import { type Spawned, runMain, spawnServer } from '../support/spawn-server';
+import { KeptAliveClient } from '../support/hostile';
 
 const site = ['--root', FIXTURE_SITE];
+
+/** Every server a test spawns, killed after the test whatever happened (one already stopped is left as it is). */
+const spawned: Spawned[] = [];
+async function spawnForTest(args: string[], env?: NodeJS.ProcessEnv): Promise<Spawned> {
+  const server = await spawnServer(args, env);
+  spawned.push(server);
+  return server;
+}
+afterEach(() => Promise.all(spawned.splice(0).map((server) => server.stop('SIGKILL'))));
 
 describe('the process contract (the compiled server run as a child process)', () => {
   it('exits 2 with one line on stderr for a bad flag', async () => {
@@ -36,11 +47,11 @@ describe('a running server', () => {
     const result = await runMain(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: node server\/dist\/main\.js/);
-    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--help']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--max-connections', '--help']) expect(result.stdout).toContain(flag);
   });
 
   it('with --port 0, prints the seed banner with the real port, logs JSON lines, and stops on SIGTERM with 0', async () => {
-    const server = await spawnServer([...site, '--host', '127.0.0.1', '--port', '0']);
+    const server = await spawnForTest([...site, '--host', '127.0.0.1', '--port', '0']);
     const res = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
     expect(res.body.toString()).toBe('0123456789');
     expect(await server.stop('SIGTERM')).toBe(0);
@@ -52,7 +63,7 @@ describe('a running server', () => {
   });
 
   it('reads its settings from the environment, and flags win', async () => {
-    const server = await spawnServer(['--port', '0'], { SITE_ROOT: FIXTURE_SITE, PORT: '1', HOST: '127.0.0.1', LISTING: '1', LOG_LEVEL: 'warn' });
+    const server = await spawnForTest(['--port', '0'], { SITE_ROOT: FIXTURE_SITE, PORT: '1', HOST: '127.0.0.1', LISTING: '1', LOG_LEVEL: 'warn' });
     expect(onlyResponse(await rawExchange(server.port, get('/noindex/'))).status).toBe(200);
     expect(await server.stop('SIGINT')).toBe(0);
     expect(server.output()).toMatch(/HTTP Server running at http:\/\/127\.0\.0\.1:\d+/);
@@ -60,7 +71,7 @@ describe('a running server', () => {
   });
 
   it('--trace shows the bytes received, the request, the decisions, the head as sent, and the ending', async () => {
-    const server = await spawnServer([...site, '--host', '127.0.0.1', '--port', '0', '--trace']);
+    const server = await spawnForTest([...site, '--host', '127.0.0.1', '--port', '0', '--trace']);
     await rawExchange(server.port, get('/nums.txt', 'Range: bytes=2-5'));
     await new Promise((r) => setTimeout(r, 100));
     await server.stop();
@@ -79,7 +90,7 @@ describe('a running server', () => {
   });
 
   it('serves the default ./site when run from the project root with no flags but a port', async () => {
-    const server = await spawnServer(['--port', '0', '--host', '127.0.0.1']);
+    const server = await spawnForTest(['--port', '0', '--host', '127.0.0.1']);
     const res = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
     await server.stop();
     expect(res.body.equals(fs.readFileSync('site/nums.txt'))).toBe(true);
@@ -87,35 +98,22 @@ describe('a running server', () => {
 
   it('serves every edit fresh: 100 edits, each followed at once by a request on one kept-alive connection', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'edits-'));
-    const file = path.join(root, 'page.txt');
-    fs.writeFileSync(file, 'version 0');
-    const server = await spawnServer(['--root', root, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn']);
-    const socket = net.connect(server.port, '127.0.0.1');
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (d: Buffer) => { buffered = Buffer.concat([buffered, d]); });
-    const nextBody = async (): Promise<string> => {
-      for (;;) {
-        const text = buffered.toString('latin1');
-        const head = text.indexOf('\r\n\r\n');
-        const length = Number(/Content-Length: (\d+)/.exec(text)?.[1]);
-        if (head !== -1 && buffered.length >= head + 4 + length) {
-          buffered = buffered.subarray(head + 4 + length);
-          return text.slice(head + 4, head + 4 + length);
-        }
-        await new Promise((r) => setTimeout(r, 1));
+    try {
+      const file = path.join(root, 'page.txt');
+      fs.writeFileSync(file, 'version 0');
+      const server = await spawnForTest(['--root', root, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn']);
+      const client = await KeptAliveClient.open(server.port);
+      const served: string[] = [];
+      for (let version = 1; version <= 100; version++) {
+        // Odd versions keep the size (only mtime, ctime and content change), even ones change it.
+        fs.writeFileSync(file, version % 2 === 1 ? `version ${version}`.padEnd(12, '.') : `version ${version}`);
+        served.push((await client.exchange('GET /page.txt HTTP/1.1\r\nHost: x\r\n\r\n')).body.toString('latin1'));
+        if (version % 10 === 0) await new Promise((r) => setTimeout(r, 20)); // let some entries become trusted
       }
-    };
-    const served: string[] = [];
-    for (let version = 1; version <= 100; version++) {
-      // Odd versions keep the size (only mtime, ctime and content change), even ones change it.
-      fs.writeFileSync(file, version % 2 === 1 ? `version ${version}`.padEnd(12, '.') : `version ${version}`);
-      socket.write('GET /page.txt HTTP/1.1\r\nHost: x\r\n\r\n');
-      served.push(await nextBody());
-      if (version % 10 === 0) await new Promise((r) => setTimeout(r, 20)); // let some entries become trusted
+      client.close();
+      expect(served).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? `version ${i + 1}`.padEnd(12, '.') : `version ${i + 1}`)));
+    } finally {
+      fs.rmSync(root, { recursive: true });
     }
-    socket.destroy();
-    await server.stop();
-    fs.rmSync(root, { recursive: true });
-    expect(served).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? `version ${i + 1}`.padEnd(12, '.') : `version ${i + 1}`)));
   });
 });

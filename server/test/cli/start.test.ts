@@ -62,6 +62,7 @@ describe('a started server', () => {
     await rawExchange(started.port, get('/nums.txt'));
     await started.stop('test');
     expect(io.stdout()).toBe('');
+    expect(io.stderr()).toBe('');
   });
 
   it('logs the seed connection line and an access line per response', async () => {

@@ -57,7 +57,7 @@ describe('--help', () => {
   });
 
   it('the usage names every flag', () => {
-    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--help']) expect(USAGE).toContain(flag);
+    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--max-connections', '--help']) expect(USAGE).toContain(flag);
   });
 });
 
