@@ -64,7 +64,9 @@ describe('a client that never reads a 200 MiB file', () => {
       const kernelBuffering = 3 * (maxTcpBuffer('tcp_wmem') + maxTcpBuffer('tcp_rmem') + FILE_CHUNK_BYTES);
       expect(counting.bytesRead()).toBeLessThan(Math.min(kernelBuffering, 150 * MiB));
       expect(rssGrowth).toBeLessThan(30 * MiB);
-      expect(counting.openFiles()).toBe(0);
+      // A read still on the thread pool when the socket was dropped finishes first, then its
+      // stream closes the file: closed soon after the drop, never left open.
+      expect(await eventually(() => counting.openFiles() === 0, 1000)).toBe(true);
       await stillServes(server.port);
     });
   });
