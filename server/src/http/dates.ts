@@ -57,19 +57,23 @@ function utc(...parts: Array<string | undefined>): number | undefined {
   date.setUTCFullYear(y, monthIndex, d); // not Date.UTC, which reads years 0-99 as 1900-1999
   date.setUTCHours(h, mi, Math.min(s, 59), 0);
   const ms = date.getTime();
-  // Date.UTC rolls 31 Feb over into March; a date that does not round-trip is not a date.
+  // setUTCFullYear rolls 31 Feb over into March; a date that does not round-trip is not a date.
   return new Date(ms).getUTCDate() === d ? ms : undefined;
 }
 
 let cachedSecond = -1;
 let cachedDate = '';
 
-/** The Date header value for `now`, formatted once per second: every response needs one (RFC 9110 §6.6.1). */
+/**
+ * The Date header value for `now`, formatted once per second: every response needs one (RFC 9110
+ * §6.6.1). It keeps its own one-second memo rather than formatHttpDate's: each second would be a
+ * new entry there, never read again, crowding out the Last-Modified dates that are reused.
+ */
 export function dateHeader(now: number): string {
   const second = Math.floor(now / 1000);
   if (second !== cachedSecond) {
     cachedSecond = second;
-    cachedDate = formatHttpDate(second * 1000);
+    cachedDate = new Date(second * 1000).toUTCString();
   }
   return cachedDate;
 }

@@ -77,4 +77,16 @@ describe('dateHeader: the Date of every response (RFC 9110 §6.6.1)', () => {
     dateHeader(EXAMPLE);
     expect(dateHeader(now)).toBe(text);
   });
+
+  it('does not crowd formatHttpDate\'s memo: 5000 seconds of Date headers later, a Last-Modified is still remembered', () => {
+    formatHttpDate(EXAMPLE);
+    for (let second = 0; second < 5000; second++) dateHeader(EXAMPLE + second * 1000);
+    const formatting = jest.spyOn(Date.prototype, 'toUTCString');
+    try {
+      expect(formatHttpDate(EXAMPLE)).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
+      expect(formatting).not.toHaveBeenCalled();
+    } finally {
+      formatting.mockRestore();
+    }
+  });
 });
