@@ -9,7 +9,8 @@ function table(accepts: (code: number) => boolean): Uint8Array {
   return t;
 }
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** DIGIT, 0-9 (RFC 5234 B.1), by character code. */
+export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 /** tchar: the characters of a token (method, field name, coding): RFC 9110 §5.6.2. */
@@ -26,6 +27,23 @@ export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || c === 0x20 || (c >= 0
 
 /** etagc: the characters inside an entity-tag's quotes (RFC 9110 §8.8.3). */
 export const ETAGC = table((c) => c === 0x21 || (c >= 0x23 && c <= 0x7e) || c >= 0x80);
+
+/**
+ * A table as a RegExp character class, e.g. `[\x21\x23-\x27…]`, for a grammar easier to write
+ * as a regular expression (request-body.ts), so that it uses the same definition as the table.
+ */
+export function characterClass(allowed: Uint8Array): string {
+  const hex = (c: number): string => `\\x${c.toString(16).padStart(2, '0')}`;
+  let members = '';
+  for (let c = 0; c < 256; c++) {
+    if (allowed[c] !== 1) continue;
+    let last = c;
+    while (allowed[last + 1] === 1) last++;
+    members += last === c ? hex(c) : `${hex(c)}-${hex(last)}`;
+    c = last;
+  }
+  return `[${members}]`;
+}
 
 /** True if every character of `text` is marked in `allowed` (text is latin1: one char per byte). */
 export function allOf(text: string, allowed: Uint8Array): boolean {

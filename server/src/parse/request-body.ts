@@ -9,6 +9,7 @@
  */
 import type { BodyFraming } from '../http/message';
 import type { Limits } from '../http/limits';
+import { TCHAR, characterClass } from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 import { parseFieldLine } from './fields';
 
@@ -65,7 +66,7 @@ function advance(state: Exclude<BodyState, { kind: 'done' }>, bytes: Buffer, off
 }
 
 // chunk-size [ chunk-ext ], chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )  (RFC 9112 §7.1.1)
-const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+const TOKEN = `${characterClass(TCHAR)}+`;
 const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
 const EXTENSION = `[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED}))?`;
 const CHUNK_SIZE_LINE = new RegExp(`^([0-9A-Fa-f]{1,12})(?:${EXTENSION})*$`);

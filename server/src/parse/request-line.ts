@@ -4,7 +4,7 @@
  * smuggling starts.
  */
 import type { HttpVersion, TargetForm } from '../http/message';
-import { VCHAR, allOf, isToken } from '../http/syntax';
+import { VCHAR, allOf, isDigit, isToken } from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 
 export interface RequestLine {
@@ -44,8 +44,6 @@ function parseVersion(text: string): HttpVersion | ParseError {
   if (text[5] !== '1') return parseError(505, `HTTP/${text[5]}.x is not supported over this connection`);
   return text[7] === '0' ? '1.0' : '1.1';
 }
-
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 type FormResult = { kind: 'form'; form: TargetForm; pathAndQuery: string } | ParseError;
 

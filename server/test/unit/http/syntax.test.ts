@@ -1,6 +1,6 @@
 /** The character tables and list helpers every stage shares (RFC 9110 §5.5, §5.6). */
 import {
-  FIELD_VALUE_CHAR, TCHAR, VCHAR, allOf, isToken, listHasToken, parseDigits, splitList,
+  FIELD_VALUE_CHAR, TCHAR, VCHAR, allOf, characterClass, isToken, listHasToken, parseDigits, splitList,
 } from '../../../src/http/syntax';
 import { STATUS, forbidsContent, reasonPhrase } from '../../../src/http/status';
 
@@ -38,6 +38,19 @@ describe('the character tables, byte by byte', () => {
 
   it('allOf treats a char above 0xFF as outside every table', () => {
     expect(allOf('a\u0100', FIELD_VALUE_CHAR)).toBe(false);
+  });
+
+  it.each([
+    ['VCHAR', VCHAR],
+    ['TCHAR', TCHAR],
+    ['field value', FIELD_VALUE_CHAR],
+  ])('characterClass(%s) as a RegExp matches exactly the bytes of the table', (_name, table) => {
+    const matches = new RegExp(`^${characterClass(table)}$`);
+    expect(range(0x00, 0xff).filter((b) => matches.test(String.fromCharCode(b)))).toEqual(bytesIn(table));
+  });
+
+  it('characterClass writes runs as ranges', () => {
+    expect(characterClass(VCHAR)).toBe('[\\x21-\\x7e]');
   });
 });
 

@@ -48,6 +48,7 @@ const CHUNKED_BODIES: Array<[string, string]> = [
   ['leading zeros in a size', '005\r\nhello\r\n0000\r\n\r\n'],
   ['chunk extensions are ignored (RFC 9112 §7.1.1)', '5;name=value;flag\r\nhello\r\n0;last="yes"\r\n\r\n'],
   ['whitespace before an extension (BWS)', '5 \t;a=b\r\nhello\r\n0\r\n\r\n'],
+  ['extension names and values are tokens: every tchar symbol (RFC 9110 §5.6.2)', "5;!#$%&'*+-.^_`|~=~|`_^.-+*'&%$#!\r\nhello\r\n0\r\n\r\n"],
   ['trailer fields are read and discarded (RFC 9112 §7.1.2)', '5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-More: 1\r\n\r\n'],
   ['bare LF line endings (RFC 9112 §2.2)', '5\nhello\n0\n\n'],
   ['the last chunk alone: an empty body', '0\r\n\r\n'],
@@ -100,6 +101,8 @@ describe('a chunked body refused, with its status', () => {
     ['more trailer lines than maxHeaderFields → 431', '0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n', 431],
     // chunk-ext = *( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] ) (RFC 9112 §7.1.1)
     ['an extension without a name', '5;=x\r\n', 400],
+    ['an extension name that is not a token', '5;a@b\r\n', 400],
+    ['an extension value that is not a token', '5;a=b/c\r\n', 400],
     ['an extension value with an unclosed quote', '5;a="x\r\n', 400],
     ['whitespace after the size with no extension', '5 \r\n', 400],
     // A trailer is a field line (RFC 9112 §7.1.2): the same rules as in the head.
