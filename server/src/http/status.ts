@@ -31,8 +31,3 @@ export type StatusCode = keyof typeof STATUS;
 export function reasonPhrase(status: StatusCode): string {
   return STATUS[status].reason;
 }
-
-/** Statuses whose response never has content, nor Content-Length (RFC 9110 §6.4.1, §8.6). */
-export function forbidsContent(status: StatusCode): boolean {
-  return status === 204 || status === 304;
-}

@@ -2,7 +2,7 @@
 import {
   FIELD_VALUE_CHAR, TCHAR, VCHAR, allOf, characterClass, isToken, listHasToken, parseDigits, splitList,
 } from '../../../src/http/syntax';
-import { STATUS, forbidsContent, reasonPhrase } from '../../../src/http/status';
+import { STATUS, reasonPhrase } from '../../../src/http/status';
 
 describe('isToken: 1*tchar (RFC 9110 §5.6.2)', () => {
   it.each([
@@ -102,14 +102,5 @@ describe('the status table', () => {
   it.each(Object.keys(STATUS).map(Number) as Array<keyof typeof STATUS>)('%d has a reason phrase that is valid on a status line', (status) => {
     // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 §4)
     expect(reasonPhrase(status)).toMatch(/^[\t\x20-\x7e]+$/);
-  });
-
-  it.each([
-    [204, true],
-    [304, true],
-    [200, false],
-    [404, false],
-  ] as const)('%d forbids content: %s (RFC 9110 §6.4.1)', (status, forbidden) => {
-    expect(forbidsContent(status)).toBe(forbidden);
   });
 });
