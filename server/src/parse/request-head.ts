@@ -37,11 +37,10 @@ export function parseRequestHead(bytes: Buffer, resume: Resume, limits: Limits):
   if (!('parsed' in line)) return line;
   const { headerStart } = line;
   const end = findBlankLine(bytes, Math.max(headerStart - 1, resume.scanFrom));
-  if (end.kind === 'not-yet') {
-    if (bytes.length - headerStart > limits.maxHeaderSectionBytes) return parseError(431, `header section over ${limits.maxHeaderSectionBytes} bytes`);
-    return { kind: 'incomplete', resume: { scanFrom: end.scanFrom, line } };
-  }
-  if (end.headEnd - headerStart > limits.maxHeaderSectionBytes) return parseError(431, `header section over ${limits.maxHeaderSectionBytes} bytes`);
+  // The header section so far: up to its blank line if that has arrived, else every byte received.
+  const sectionBytes = (end.kind === 'found' ? end.headEnd : bytes.length) - headerStart;
+  if (sectionBytes > limits.maxHeaderSectionBytes) return parseError(431, `header section over ${limits.maxHeaderSectionBytes} bytes`);
+  if (end.kind === 'not-yet') return { kind: 'incomplete', resume: { scanFrom: end.scanFrom, line } };
   const fields = parseFieldLines(bytes.toString('latin1', headerStart, end.headEnd), limits);
   if (!Array.isArray(fields)) return fields;
   return assemble(line.parsed, fields, end.headEnd, limits);
