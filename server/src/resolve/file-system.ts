@@ -21,11 +21,6 @@ export interface FsFailure {
   readonly code: string;
 }
 
-export interface DirEntry {
-  readonly name: string;
-  readonly stat: FileStat;
-}
-
 /** The operations the lookup needs; tests can substitute a fake. */
 export interface FileSystem {
   realpath(path: string): Promise<string | FsFailure>;

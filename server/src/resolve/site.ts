@@ -9,19 +9,21 @@ import { type FileStat, type FileSystem, type FsFailure, isFailure } from './fil
 import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
 import type { NowOrLater } from '../http/message';
 import { DirectoryWatches } from './directory-watches';
-import { type TargetVerdict, directoryLocation } from './target';
+import { type TargetVerdict, directoryLocation, isHiddenSegment } from './target';
 
 export type ResolvedTarget = Extract<TargetVerdict, { kind: 'path' }>;
 
+/** Where a file's bytes come from: memory (a small file, read whole) or an open descriptor (a large one, streamed). */
 export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
 
 export type Found =
   | { readonly kind: 'file'; readonly name: string; readonly stat: FileStat; readonly body: FileBody; readonly cached: boolean }
   | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'listing'; readonly entries: readonly Listed[] }
+  | { readonly kind: 'listing'; readonly entries: readonly ListingEntry[] }
   | { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
 
-export interface Listed {
+/** One line of a directory listing. */
+export interface ListingEntry {
   readonly name: string;
   readonly isDirectory: boolean;
   readonly size: number;
@@ -111,7 +113,7 @@ export class Site {
     const realPath = await fs.realpath(path.join(root, ...segments));
     if (isFailure(realPath)) return fromFailure(realPath);
     if (realPath !== root && !realPath.startsWith(root + path.sep)) return refused(404, 'a symlink leads outside the site root');
-    if (isHiddenPath(path.relative(root, realPath))) return refused(404, 'a symlink leads to a dotfile');
+    if (path.relative(root, realPath).split(path.sep).some(isHiddenSegment)) return refused(404, 'a symlink leads to a dotfile');
     const stat = await fs.stat(realPath);
     return isFailure(stat) ? fromFailure(stat) : { realPath, stat };
   }
@@ -177,7 +179,7 @@ export class Site {
   private async list(segments: readonly string[], dir: Located): Promise<Found> {
     const names = await this.options.fs.list(dir.realPath);
     if (isFailure(names)) return fromFailure(names);
-    const entries: Listed[] = [];
+    const entries: ListingEntry[] = [];
     for (const name of names) {
       if (name.startsWith('.')) continue;
       const entry = await this.locate([...segments, name]);
@@ -190,11 +192,6 @@ export class Site {
 
 function cachedFile(entry: CachedFile): Found {
   return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
-}
-
-/** A relative path with a segment starting with "." (except a leading .well-known). */
-export function isHiddenPath(relative: string): boolean {
-  return relative.split(path.sep).some((s, i) => s.startsWith('.') && s !== '' && !(i === 0 && s === '.well-known'));
 }
 
 function refused(status: 403 | 404 | 500, reason: string): Extract<Found, { kind: 'refused' }> {

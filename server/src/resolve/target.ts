@@ -61,9 +61,14 @@ function judgeTarget(pathAndQuery: string): TargetVerdict {
     }
     segments.push(name);
   }
-  const hidden = segments.findIndex((s, i) => s.startsWith('.') && !(i === 0 && s === '.well-known'));
+  const hidden = segments.findIndex(isHiddenSegment);
   if (hidden !== -1) return refuse(404, `"${segments[hidden]}" is a dotfile`);
   return { kind: 'path', segments, path: segments.join('/'), directory, query };
+}
+
+/** Rule 4, for one name at `index` below the root: a dotfile or dot-directory, except a leading .well-known (RFC 8615). */
+export function isHiddenSegment(segment: string, index: number): boolean {
+  return segment.startsWith('.') && !(index === 0 && segment === '.well-known');
 }
 
 function refuse(status: 400 | 404, reason: string): TargetVerdict {

@@ -1,5 +1,6 @@
 /** The two HTML pages the server writes itself: an error page and a directory listing. */
 import { STATUS, type StatusCode } from '../http/status';
+import type { ListingEntry } from '../resolve/site';
 import { SERVER_NAME } from './head';
 
 export function escapeHtml(text: string): string {
@@ -30,12 +31,6 @@ export function errorPage(status: StatusCode): Buffer {
     errorPages.set(status, bytes);
   }
   return bytes;
-}
-
-export interface ListingEntry {
-  readonly name: string;
-  readonly isDirectory: boolean;
-  readonly size: number;
 }
 
 /** Directories first, then files, each by name; every name HTML-escaped for display and percent-encoded for its link. */

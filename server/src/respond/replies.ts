@@ -7,7 +7,8 @@ import { formatHttpDate } from '../http/dates';
 import type { StatusCode } from '../http/status';
 import type { ByteRange } from '../decide/ranges';
 import type { Validators } from '../decide/validators';
-import { type ListingEntry, errorPage, listingPage } from './pages';
+import type { FileBody, ListingEntry } from '../resolve/site';
+import { errorPage, listingPage } from './pages';
 
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const HTML = 'text/html; charset=utf-8';
@@ -53,7 +54,7 @@ export interface FileContent {
   readonly contentType: string;
   readonly validators: Validators;
   readonly size: number;
-  readonly source: { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
+  readonly source: FileBody;
 }
 
 export function wholeFileReply(file: FileContent): Reply {
