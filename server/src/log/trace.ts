@@ -6,6 +6,7 @@
  */
 import type { Request } from '../http/message';
 import type { Steps } from '../handle-request';
+import type { CacheUse } from '../resolve/site';
 import { reasonPhrase } from '../http/status';
 import type { Observer, Peer } from './observer';
 
@@ -73,6 +74,13 @@ function describeRequest(r: Request): string[] {
   ];
 }
 
+/** Where a file's bytes came from: only a cache hit not yet trusted costs a stat (file-cache.ts). */
+function describeCacheUse(cached: CacheUse): string {
+  if (cached === 'trusted') return 'from the cache (trusted: watched for changes, no stat)';
+  if (cached === 'revalidated') return 'from the cache (revalidated by stat)';
+  return 'read from disk';
+}
+
 function describeSteps(steps: Steps): string[] {
   const lines: string[] = [];
   const { target, found, preconditions, range } = steps;
@@ -81,7 +89,7 @@ function describeSteps(steps: Steps): string[] {
   if (found?.kind === 'refused') lines.push(`file → ${found.status}: ${found.reason}`);
   if (found?.kind === 'redirect') lines.push(`a directory without its slash → 301 to ${found.location}`);
   if (found?.kind === 'listing') lines.push(`a directory without index.html → listing of ${found.entries.length} entries`);
-  if (found?.kind === 'file') lines.push(`file "${found.name}", ${found.stat.size} bytes${found.cached ? ', from the cache (revalidated by stat)' : ', read from disk'}`);
+  if (found?.kind === 'file') lines.push(`file "${found.name}", ${found.stat.size} bytes, ${describeCacheUse(found.cached)}`);
   if (steps.contentType) lines.push(`Content-Type: ${steps.contentType}`);
   if (preconditions) lines.push(`conditional: ${preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because} → ${preconditions.kind}`);
   if (range) lines.push(`range: ${range.kind === 'whole' ? `whole file (${range.because})` : range.kind === 'unsatisfiable' ? 'nothing satisfiable → 416' : range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`);

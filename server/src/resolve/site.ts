@@ -16,8 +16,15 @@ export type ResolvedTarget = Extract<TargetVerdict, { kind: 'path' }>;
 /** Where a file's bytes come from: memory (a small file, read whole) or an open descriptor (a large one, streamed). */
 export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
 
+/**
+ * Whether a file came from the cache, and how the cache vouched for it: 'trusted' (watched and
+ * checked less than TRUST_MS ago, so no look at the disk) or 'revalidated' (a stat showed the
+ * same file); false when it was read from disk.
+ */
+export type CacheUse = 'trusted' | 'revalidated' | false;
+
 export type Found =
-  | { readonly kind: 'file'; readonly name: string; readonly stat: FileStat; readonly body: FileBody; readonly cached: boolean }
+  | { readonly kind: 'file'; readonly name: string; readonly stat: FileStat; readonly body: FileBody; readonly cached: CacheUse }
   | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'listing'; readonly entries: readonly ListingEntry[] }
   | { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
@@ -76,7 +83,7 @@ export class Site {
   /** The whole lookup: a cached file the cache can vouch for at once, else ask the disk. */
   find(target: ResolvedTarget): NowOrLater<Found> {
     const entry = target.directory ? undefined : this.cache.get(target.path);
-    if (entry !== undefined && isTrusted(entry, this.options.now())) return cachedFile(entry);
+    if (entry !== undefined && isTrusted(entry, this.options.now())) return cachedFile(entry, 'trusted');
     return this.lookUp(target);
   }
 
@@ -104,7 +111,7 @@ export class Site {
       return undefined;
     }
     entry.checkedAt = now;
-    return cachedFile(entry);
+    return cachedFile(entry, 'revalidated');
   }
 
   /** realpath, then: inside the root? hidden after following links? then stat. */
@@ -190,8 +197,8 @@ export class Site {
   }
 }
 
-function cachedFile(entry: CachedFile): Found {
-  return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached: true };
+function cachedFile(entry: CachedFile, cached: Exclude<CacheUse, false>): Found {
+  return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached };
 }
 
 function refused(status: 403 | 404 | 500, reason: string): Extract<Found, { kind: 'refused' }> {

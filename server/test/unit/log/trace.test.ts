@@ -67,7 +67,7 @@ describe('traceObserver', () => {
     ['a missing file', { found: { kind: 'refused', status: 404, reason: 'no such file (ENOENT)' } }, ['file → 404: no such file (ENOENT)']],
     ['a cached file, conditional and ranged', {
       target: { kind: 'path', segments: ['nums.txt'], path: 'nums.txt', directory: false, query: '' },
-      found: { kind: 'file', name: 'nums.txt', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: true },
+      found: { kind: 'file', name: 'nums.txt', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: 'revalidated' },
       contentType: 'text/plain; charset=utf-8',
       preconditions: { kind: 'proceed', honourRange: true },
       range: { kind: 'partial', ranges: [{ first: 2, last: 5 }] },
@@ -77,6 +77,13 @@ describe('traceObserver', () => {
     ]],
     ['a 304 and an unsatisfiable range', { preconditions: { kind: 'not-modified', because: 'If-None-Match matched' }, range: { kind: 'unsatisfiable' } }, [
       'conditional: If-None-Match matched → not-modified', 'range: nothing satisfiable → 416',
+    ]],
+    // A trusted hit costs no stat, so the trace must not claim one (file-cache.ts).
+    ['a cached file trusted without a stat', { found: { kind: 'file', name: 'a', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: 'trusted' } }, [
+      'file "a", 10 bytes, from the cache (trusted: watched for changes, no stat)',
+    ]],
+    ['a Range ignored because If-Range did not match', { range: { kind: 'whole', because: 'If-Range did not match' } }, [
+      'range: whole file (If-Range did not match)',
     ]],
     ['a whole file read from disk', { found: { kind: 'file', name: 'a', stat, body: { kind: 'fd', fd: 3 }, cached: false }, range: { kind: 'whole', because: 'no Range' } }, [
       'file "a", 10 bytes, read from disk', 'range: whole file (no Range)',

@@ -253,9 +253,9 @@ describe('the small-file cache: never stale', () => {
   it('the second read comes from the cache, checked once by stat; the third is trusted without one', async () => {
     expect(await read()).toEqual({ text: 'first', cached: false });
     const statsForTheFirstRead = stats;
-    expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(await read()).toEqual({ text: 'first', cached: 'revalidated' });
     expect(stats).toBe(statsForTheFirstRead + 1);
-    expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(await read()).toEqual({ text: 'first', cached: 'trusted' });
     expect(stats).toBe(statsForTheFirstRead + 1);
   });
 
@@ -281,7 +281,7 @@ describe('the small-file cache: never stale', () => {
     await read();
     const before = stats;
     clock += TRUST_MS;
-    expect(await read()).toEqual({ text: 'first', cached: true });
+    expect(await read()).toEqual({ text: 'first', cached: 'revalidated' });
     expect(stats).toBe(before + 1);
   });
 

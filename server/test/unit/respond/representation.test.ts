@@ -4,7 +4,7 @@ import { serializeFields } from '../../../src/respond/head';
 import type { FileStat } from '../../../src/resolve/file-system';
 
 const stat: FileStat = { dev: 1, ino: 2, size: 10, mtimeMs: 784111777000, ctimeMs: 0, isFile: true, isDirectory: false };
-const cachedCopy = (text: string) => ({ kind: 'file' as const, name: 'nums.txt', stat, body: { kind: 'bytes' as const, bytes: Buffer.from(text) }, cached: true });
+const cachedCopy = (text: string) => ({ kind: 'file' as const, name: 'nums.txt', stat, body: { kind: 'bytes' as const, bytes: Buffer.from(text) }, cached: 'trusted' as const });
 
 describe('representationOf', () => {
   it('gives the same representation for the same cached copy', () => {
@@ -17,7 +17,7 @@ describe('representationOf', () => {
   });
 
   it('never remembers a file streamed from a descriptor', () => {
-    const streamed = { kind: 'file' as const, name: 'big.bin', stat, body: { kind: 'fd' as const, fd: 99 }, cached: false };
+    const streamed = { kind: 'file' as const, name: 'big.bin', stat, body: { kind: 'fd' as const, fd: 99 }, cached: false as const };
     expect(representationOf(streamed)).not.toBe(representationOf(streamed));
     expect(representationOf(streamed).file.contentType).toBe('application/octet-stream');
   });
