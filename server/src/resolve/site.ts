@@ -82,28 +82,28 @@ export class Site {
 
   /** The whole lookup: a cached file the cache can vouch for at once, else ask the disk. */
   find(target: ResolvedTarget): NowOrLater<Found> {
-    const entry = target.directory ? undefined : this.cache.get(target.path);
+    const key = cacheKey(target);
+    const entry = this.cache.get(key);
     if (entry !== undefined && isTrusted(entry, this.options.now())) return cachedFile(entry, 'trusted');
-    return this.lookUp(target);
+    return this.lookUp(target, key, entry);
   }
 
   /** Cached but not trusted (check by stat), or not cached: locate → directory rules → open. */
-  private async lookUp(target: ResolvedTarget): Promise<Found> {
-    const { segments, path: key, directory, query } = target;
-    const hit = directory ? undefined : await this.fromCache(key);
+  private async lookUp(target: ResolvedTarget, key: string, entry: CachedFile | undefined): Promise<Found> {
+    const { segments, directory, query } = target;
+    const hit = entry === undefined ? undefined : await this.fromCache(key, entry);
     if (hit) return hit;
     const located = await this.locate(segments);
     if (isRefusal(located)) return located;
-    if (located.stat.isDirectory) return this.directory(segments, directory, query, located);
+    if (located.stat.isDirectory && !directory) return { kind: 'redirect', location: directoryLocation(segments, query) };
+    if (located.stat.isDirectory) return this.directory(segments, key, located);
     if (!located.stat.isFile) return refused(404, 'not a regular file');
     if (directory) return refused(404, 'a file, asked for as a directory');
     return this.open(key, located);
   }
 
   /** A cached entry not trusted yet is served if a fresh stat shows the very same file. */
-  private async fromCache(key: string): Promise<Found | undefined> {
-    const entry = this.cache.get(key);
-    if (!entry) return undefined;
+  private async fromCache(key: string, entry: CachedFile): Promise<Found | undefined> {
     const now = this.options.now();
     const stat = await this.options.fs.stat(entry.realPath);
     if (isFailure(stat) || !sameFile(stat, entry.stat)) {
@@ -125,11 +125,10 @@ export class Site {
     return isFailure(stat) ? fromFailure(stat) : { realPath, stat };
   }
 
-  private async directory(segments: readonly string[], slash: boolean, query: string, dir: Located): Promise<Found> {
-    if (!slash) return { kind: 'redirect', location: directoryLocation(segments, query) };
-    const indexSegments = [...segments, 'index.html'];
-    const index = await this.locate(indexSegments);
-    if (!isRefusal(index) && index.stat.isFile) return this.open(indexSegments.join('/'), index);
+  /** A directory asked for with its slash: its index.html (cached under `indexKey`), else a listing, else 404. */
+  private async directory(segments: readonly string[], indexKey: string, dir: Located): Promise<Found> {
+    const index = await this.locate([...segments, 'index.html']);
+    if (!isRefusal(index) && index.stat.isFile) return this.open(indexKey, index);
     if (isRefusal(index) && index.status !== 404) return index;
     if (!this.options.listing) return refused(404, 'directory without index.html (listings are off)');
     return this.list(segments, dir);
@@ -195,6 +194,17 @@ export class Site {
     }
     return { kind: 'listing', entries };
   }
+}
+
+/**
+ * Where the cache keeps what a target gets: a file under its path below the root; a directory
+ * (asked for with its slash) under its index.html, which is what it serves when it has one.
+ * The watches of an index.html cover the directory too, so the entry goes when either changes;
+ * without an index.html nothing is cached, and the listing or 404 is worked out afresh.
+ */
+function cacheKey({ directory, path: key }: ResolvedTarget): string {
+  if (!directory) return key;
+  return key === '' ? 'index.html' : `${key}/index.html`;
 }
 
 function cachedFile(entry: CachedFile, cached: Exclude<CacheUse, false>): Found {

@@ -329,6 +329,86 @@ describe('the small-file cache: never stale', () => {
   });
 });
 
+describe('a directory asked for with its slash: its index.html is cached like any file', () => {
+  const dir = 'home';
+  let site: Site;
+  let stats: number;
+  let clock: number;
+  let changesReported: number;
+  const countingFs: FileSystem = {
+    ...nodeFileSystem,
+    stat: (p) => { stats++; return nodeFileSystem.stat(p); },
+    watchDirectory: (watched, onChange) => nodeFileSystem.watchDirectory(watched, (name) => {
+      onChange(name);
+      if (name === 'index.html' || name === undefined) changesReported++;
+    }),
+  };
+  const open = (listing: boolean) => new Site({ root: disk.root, listing, fs: countingFs, now: () => clock });
+  const read = async (target = `/${dir}/`) => {
+    const found = await find(site, target);
+    return found.kind === 'file' && found.body.kind === 'bytes' ? { text: found.body.bytes.toString(), cached: found.cached } : summary(found);
+  };
+  const changeReported = async (before: number) => expect(await eventually(() => changesReported > before)).toBe(true);
+
+  beforeEach(() => {
+    fs.mkdirSync(disk.at(dir));
+    fs.writeFileSync(disk.at(`${dir}/index.html`), 'v1');
+    fs.writeFileSync(disk.at(`${dir}/a.txt`), 'a');
+    stats = 0;
+    changesReported = 0;
+    clock = 1_000_000;
+    site = open(true);
+  });
+  afterEach(() => {
+    site.close();
+    fs.rmSync(disk.at(dir), { recursive: true });
+  });
+
+  it('the second request is checked once by stat; the third is trusted, at once and without one', async () => {
+    expect(await read()).toEqual({ text: 'v1', cached: false });
+    const statsForTheFirstRead = stats;
+    expect(await read()).toEqual({ text: 'v1', cached: 'revalidated' });
+    expect(stats).toBe(statsForTheFirstRead + 1);
+    const target = resolveTarget(`/${dir}/`);
+    if (target.kind !== 'path') throw new Error('refused');
+    expect(site.find(target)).not.toBeInstanceOf(Promise);
+    expect(await read()).toEqual({ text: 'v1', cached: 'trusted' });
+    expect(stats).toBe(statsForTheFirstRead + 1);
+  });
+
+  it('the directory and its index.html by name share one entry', async () => {
+    await read(`/${dir}/index.html`);
+    expect(await read()).toEqual({ text: 'v1', cached: 'revalidated' });
+    expect(await read(`/${dir}/index.html`)).toEqual({ text: 'v1', cached: 'trusted' });
+  });
+
+  it('the root\'s own index.html is cached too', async () => {
+    await read('/');
+    expect(await read('/')).toEqual({ text: 'home', cached: 'revalidated' });
+  });
+
+  it.each([
+    ['edited in place', true, () => fs.writeFileSync(disk.at(`${dir}/index.html`), 'v2, longer'), { text: 'v2, longer', cached: false }],
+    ['deleted, listings on: the listing', true, () => fs.unlinkSync(disk.at(`${dir}/index.html`)), 'listing a.txt'],
+    ['deleted, listings off: 404', false, () => fs.unlinkSync(disk.at(`${dir}/index.html`)), 404],
+  ])('a trusted index.html %s is seen as soon as the change is reported', async (_name, listing, change, expected) => {
+    site.close();
+    site = open(listing);
+    await read();
+    expect(await read()).toMatchObject({ cached: 'revalidated' });
+    const before = changesReported;
+    change();
+    await changeReported(before);
+    expect(await read()).toEqual(expected);
+  });
+
+  it('a directory without its slash is still redirected, whatever its index.html', async () => {
+    await read();
+    await read();
+    expect(await lookUp(`/${dir}`, site)).toBe(`redirect /${dir}/`);
+  });
+});
+
 describe('the root itself', () => {
   it('is looked up by its real path: a root given through a symlink would refuse every file', async () => {
     const linkedRoot = `${disk.root}-link`;
