@@ -2,7 +2,7 @@
  * Reply builders: each turns a decision into the status, fields and body to send. Pure: the
  * file's bytes, stat and validators come in as values.
  */
-import type { BodyPiece, Reply } from '../http/message';
+import type { BodyPiece, Reply, ReplyBody } from '../http/message';
 import { formatHttpDate } from '../http/dates';
 import type { StatusCode } from '../http/status';
 import type { ByteRange } from '../decide/ranges';
@@ -58,10 +58,7 @@ export interface FileContent {
 }
 
 export function wholeFileReply(file: FileContent): Reply {
-  const body = file.source.kind === 'bytes'
-    ? { kind: 'bytes' as const, bytes: file.source.bytes }
-    : { kind: 'file' as const, file: { fd: file.source.fd, pieces: [{ kind: 'slice' as const, start: 0, end: file.size }] } };
-  return fileReply(200, file, file.source.kind === 'bytes' ? file.source.bytes.length : file.size, [], body);
+  return fileReply(200, file, file.size, [], bodyOf(file, [{ kind: 'slice', start: 0, end: file.size }]));
 }
 
 /** 206 with one range: Content-Range says which bytes of how many (RFC 9110 §14.4). */
@@ -84,14 +81,20 @@ export function multiRangeReply(file: FileContent, ranges: readonly ByteRange[],
   return fileReply(206, multipart, length, [], bodyOf(file, pieces));
 }
 
-/** Pieces of an in-memory file become one buffer; pieces of an open file stream from its descriptor. */
-function bodyOf(file: FileContent, pieces: BodyPiece[]): Reply['body'] {
+/**
+ * Pieces of an in-memory file become one buffer; pieces of an open file stream from its
+ * descriptor. One slice alone (the whole file, a single range) is a view of the file's bytes,
+ * not a copy.
+ */
+function bodyOf(file: FileContent, pieces: BodyPiece[]): ReplyBody {
   if (file.source.kind === 'fd') return { kind: 'file', file: { fd: file.source.fd, pieces } };
   const bytes = file.source.bytes;
+  const [only] = pieces;
+  if (pieces.length === 1 && only?.kind === 'slice') return { kind: 'bytes', bytes: bytes.subarray(only.start, only.end) };
   return { kind: 'bytes', bytes: Buffer.concat(pieces.map((p) => (p.kind === 'bytes' ? p.bytes : bytes.subarray(p.start, p.end)))) };
 }
 
-function fileReply(status: 200 | 206, file: FileContent, length: number, extra: Fields, body: Reply['body']): Reply {
+function fileReply(status: 200 | 206, file: FileContent, length: number, extra: Fields, body: ReplyBody): Reply {
   const fields: Fields = [
     ['Content-Type', file.contentType],
     ['Content-Length', String(length)],

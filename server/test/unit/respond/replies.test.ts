@@ -122,6 +122,17 @@ describe('the fields of each reply, in order', () => {
   });
 });
 
+describe('bodies of an in-memory file', () => {
+  it.each([
+    ['the whole file', wholeFileReply(inMemory), 0, 10],
+    ['one range', singleRangeReply(inMemory, { first: 2, last: 4 }), 2, 3],
+  ])('%s is a view of the file\'s bytes, not a copy', (_name, reply, offset, length) => {
+    if (reply.body.kind !== 'bytes') throw new Error('expected bytes');
+    const { bytes } = reply.body;
+    expect([bytes.buffer === NUMS.buffer, bytes.byteOffset - NUMS.byteOffset, bytes.length]).toEqual([true, offset, length]);
+  });
+});
+
 describe('bodies of an open file stream from its descriptor', () => {
   it.each([
     ['the whole file', wholeFileReply(onDisk), [{ kind: 'slice', start: 0, end: 10 }]],
