@@ -14,7 +14,7 @@ import { type TargetVerdict, resolveTarget } from './resolve/target';
 import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
 import { type RangeDecision, decideRanges } from './decide/ranges';
 import {
-  errorReply, listingReply, methodNotAllowedReply, multiRangeReply, notModifiedReply,
+  errorReply, listingReply, methodNotAllowedReply, multiRangeReply,
   optionsReply, redirectReply, singleRangeReply, unsatisfiableReply,
 } from './respond/replies';
 import { type Representation, representationOf } from './respond/representation';
@@ -69,10 +69,10 @@ function answer(request: Request, target: ResolvedTarget, found: Found, options:
   return { reply, steps };
 }
 
-function serveFile(request: Request, { file, whole }: Representation, options: HandlerOptions, steps: Steps): Reply {
+function serveFile(request: Request, { file, whole, notModified }: Representation, options: HandlerOptions, steps: Steps): Reply {
   const verdict = (steps.preconditions = evaluatePreconditions(request.method, request.fields, file.validators));
   if (verdict.kind === 'failed') return errorReply(412);
-  if (verdict.kind === 'not-modified') return notModifiedReply(file.validators);
+  if (verdict.kind === 'not-modified') return notModified;
 
   // RFC 9110 §14.2: Range is defined for GET only; If-Range may have told us to ignore it.
   const rangeHeader = request.method === 'GET' && verdict.honourRange ? fieldValue(request.fields, 'range') : undefined;

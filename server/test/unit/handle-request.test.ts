@@ -62,6 +62,13 @@ describe('handleRequest', () => {
     expect([reply.status, field(reply, 'ETag')]).toEqual([304, etag]);
   });
 
+  it('answers every 304 for a cached file with one prepared reply (every browser reload revalidates)', async () => {
+    const first = await exchange('GET /nums.txt HTTP/1.1', `If-None-Match: ${etag}`);
+    const second = await exchange('GET /nums.txt HTTP/1.1', `If-None-Match: ${etag}`);
+    expect(second.reply).toBe(first.reply);
+    expect(second.reply.fieldLines).toContain(`ETag: ${etag}\r\n`);
+  });
+
   it('keeps each step for the trace', async () => {
     const { steps } = await exchange('GET /nums.txt HTTP/1.1', 'Range: bytes=2-4');
     expect(steps).toMatchObject({

@@ -16,10 +16,24 @@ describe('representationOf', () => {
     expect(representationOf(cachedCopy('0123456789'))).not.toBe(representationOf(cachedCopy('0123456789')));
   });
 
+  const streamed = { kind: 'file' as const, name: 'big.bin', stat, body: { kind: 'fd' as const, fd: 99 }, cached: false as const };
+
   it('never remembers a file streamed from a descriptor', () => {
-    const streamed = { kind: 'file' as const, name: 'big.bin', stat, body: { kind: 'fd' as const, fd: 99 }, cached: false as const };
     expect(representationOf(streamed)).not.toBe(representationOf(streamed));
     expect(representationOf(streamed).file.contentType).toBe('application/octet-stream');
+  });
+
+  it('prepares nothing for reuse for a streamed file: it is opened, and represented, anew each time', () => {
+    const { whole, notModified } = representationOf(streamed);
+    expect([whole.fieldLines, notModified.fieldLines]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps the 304 reply with its field lines serialized too: every browser reload asks for it', () => {
+    const { notModified } = representationOf(cachedCopy('0123456789'));
+    expect(notModified.status).toBe(304);
+    expect(notModified.fieldLines).toBe(serializeFields(notModified.fields));
+    expect(notModified.fieldLines).toContain('ETag: "a-b690b434e8"\r\n');
+    expect(notModified.body).toEqual({ kind: 'none' });
   });
 
   it('keeps the whole-file reply with its field lines serialized, the same as serializing them', () => {
