@@ -58,7 +58,7 @@ function answer(request: Request, target: ResolvedTarget, found: Found, options:
   steps.found = found;
   if (found.kind === 'refused') return { reply: errorReply(found.status), steps };
   if (found.kind === 'redirect') return { reply: redirectReply(found.location), steps };
-  if (found.kind === 'listing') return { reply: listingReply(`/${target.segments.map((s) => `${s}/`).join('')}`, found.entries), steps };
+  if (found.kind === 'listing') return { reply: listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries), steps };
 
   // Conditional request first, then range (RFC 9110 §13.2.2).
   const representation = representationOf(found);
@@ -74,15 +74,21 @@ function serveFile(request: Request, { file, whole, notModified }: Representatio
   if (verdict.kind === 'failed') return errorReply(412);
   if (verdict.kind === 'not-modified') return notModified;
 
-  // RFC 9110 §14.2: Range is defined for GET only; If-Range may have told us to ignore it.
-  const rangeHeader = request.method === 'GET' && verdict.honourRange ? fieldValue(request.fields, 'range') : undefined;
-  const range = (steps.range = decideRanges(rangeHeader, file.size, options.maxRanges));
+  const range = (steps.range = chooseRange(request, verdict.honourRange, file.size, options.maxRanges));
   switch (range.kind) {
     case 'whole': return whole;
     case 'unsatisfiable': return unsatisfiableReply(file.size);
     case 'partial': {
-      const [only, ...more] = range.ranges;
-      return only !== undefined && more.length === 0 ? singleRangeReply(file, only) : multiRangeReply(file, range.ranges, options.boundary());
+      const only = range.ranges.length === 1 ? range.ranges[0] : undefined;
+      return only !== undefined ? singleRangeReply(file, only) : multiRangeReply(file, range.ranges, options.boundary());
     }
   }
+}
+
+/** The Range header, if the request may use it: RFC 9110 §14.2 defines it for GET only, and If-Range may have said to ignore it. */
+function chooseRange(request: Request, honourRange: boolean, size: number, maxRanges: number): RangeDecision {
+  const header = fieldValue(request.fields, 'range');
+  if (header !== undefined && request.method !== 'GET') return { kind: 'whole', because: 'Range applies to GET only' };
+  if (header !== undefined && !honourRange) return { kind: 'whole', because: 'If-Range did not match' };
+  return decideRanges(header, size, maxRanges);
 }

@@ -4,7 +4,7 @@
  *
  *   1. If-Match; when absent, If-Unmodified-Since            false → 412 Precondition Failed
  *   2. If-None-Match; when absent, If-Modified-Since         false → 304 Not Modified (GET/HEAD)
- *   3. If-Range, when a Range is present                     false → ignore Range, send it all
+ *   3. If-Range (it matters only when a Range is present)    false → ignore Range, send it all
  */
 import { type Field, fieldValue } from '../http/message';
 import { parseHttpDate } from '../http/dates';
@@ -31,8 +31,8 @@ export function evaluatePreconditions(method: string, fields: readonly Field[], 
   if (ifNoneMatch === 'none' && isRead && checkIfModifiedSince(fieldValue(fields, 'if-modified-since'), v) === 'false') {
     return { kind: 'not-modified', because: 'not modified since If-Modified-Since' };
   }
-  const ifRange = fieldValue(fields, 'range') === undefined ? 'none' : checkIfRange(fieldValue(fields, 'if-range'), v);
-  return { kind: 'proceed', honourRange: ifRange !== 'false' };
+  // Step 5: If-Range matters only with a Range; whether there is one, and whether the method may use it, the caller knows.
+  return { kind: 'proceed', honourRange: checkIfRange(fieldValue(fields, 'if-range'), v) !== 'false' };
 }
 
 /** RFC 9110 §13.1.1: true if "*" or any listed tag matches strongly. */

@@ -43,6 +43,8 @@ describe('handleRequest', () => {
     ['a directory without its slash → 301', ['GET /dir HTTP/1.1'], 301, '<h1>301'],
     ['a directory with an index', ['GET /dir/ HTTP/1.1'], 200, 'dir'],
     ['a directory without one, listings on', ['GET /noindex/ HTTP/1.1'], 200, 'href="a.txt"'],
+    ['a listing is titled with its path', ['GET /noindex/ HTTP/1.1'], 200, 'Index of /noindex/<'],
+    ['the root\'s listing is titled "/"', ['GET / HTTP/1.1'], 200, 'Index of /<'],
     ['a file', ['GET /nums.txt HTTP/1.1'], 200, '0123456789'],
     ['one range → 206', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 206, '234'],
     ['two ranges → 206 multipart', ['GET /nums.txt HTTP/1.1', 'Range: bytes=0-1,5-6'], 206, '--BOUNDARY\r\n'],
@@ -67,6 +69,17 @@ describe('handleRequest', () => {
     const second = await exchange('GET /nums.txt HTTP/1.1', `If-None-Match: ${etag}`);
     expect(second.reply).toBe(first.reply);
     expect(second.reply.fieldLines).toContain(`ETag: ${etag}\r\n`);
+  });
+
+  it.each([
+    ['no Range', ['GET /nums.txt HTTP/1.1'], 'no Range'],
+    ['If-Range without a Range', ['GET /nums.txt HTTP/1.1', 'If-Range: "old"'], 'no Range'],
+    ['a Range on HEAD', ['HEAD /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 'Range applies to GET only'],
+    ['a Range whose If-Range does not match', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'], 'If-Range did not match'],
+  ])('says why the whole file is sent: %s', async (_name, lines, because) => {
+    const [line = '', ...fields] = lines;
+    const { steps } = await exchange(line, ...fields);
+    expect(steps.range).toEqual({ kind: 'whole', because });
   });
 
   it('keeps each step for the trace', async () => {
