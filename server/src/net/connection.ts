@@ -71,14 +71,14 @@ export class Connection {
   private clientEnded = false;
   private stopping = false;
   private ending: Ending = 'client closed';
-  private waitingForClientSince: number | undefined;
+  private waitingForClientSince: number | undefined; // set while the socket holds bytes the client has not taken
   private finishedAt: number | undefined; // when our FIN went out
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly ctx: ConnectionContext) {
     this.phaseSince = ctx.now();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    socket.on('finish', () => { this.finishedAt = ctx.now(); });
+    socket.on('finish', () => this.onFinish());
     socket.on('error', (err: NodeJS.ErrnoException) => { this.ending = err.code === 'ECONNRESET' ? 'reset by client' : this.ending; });
     socket.on('close', () => ctx.observer.closed(peer, this.ending));
   }
@@ -337,7 +337,12 @@ export class Connection {
     this.regulateReading();
   }
 
-  /** Ends our side and lingers: reading continues (discarded) until the client closes or the linger ends. */
+  /**
+   * Ends our side and lingers: reading continues (discarded) until the client closes or the linger ends.
+   * The linger starts once our last bytes and FIN have left ('finish'). Until then the socket may hold
+   * bytes a client is not reading: the send timeout applies to them, or the connection would stay open,
+   * and hold a place under maxConnections, for as long as the client likes.
+   */
   close(ending: Ending): void {
     if (this.phase === 'closing') return;
     this.ending = ending;
@@ -345,7 +350,14 @@ export class Connection {
     this.pending = EMPTY;
     this.regulateReading();
     this.socket.end();
+    if (this.socket.writableLength > 0) this.waitingForClientSince ??= this.ctx.now();
     if (this.clientEnded) this.destroyWhenFlushed();
+  }
+
+  /** Our last bytes and FIN have left: the client is no longer holding anything up, and the linger starts. */
+  private onFinish(): void {
+    this.finishedAt = this.ctx.now();
+    this.waitingForClientSince = undefined;
   }
 
   private onEnd(): void {
@@ -356,6 +368,7 @@ export class Connection {
     // responding: the reply finishes first; processPending then sees clientEnded.
   }
 
+  /** Both sides have ended: close once our bytes are out (if they never leave, close's send timeout applies). */
   private destroyWhenFlushed(): void {
     if (this.socket.writableFinished) this.socket.destroy();
     else this.socket.once('finish', () => this.socket.destroy());

@@ -1,0 +1,67 @@
+/**
+ * The connection loop against a stand-in socket, for what real sockets cannot show on demand:
+ * bytes that never leave (a client that stops reading, whatever the kernel's buffer sizes are),
+ * a clock the test moves, and replies that fail while being written.
+ */
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { DEFAULT_LIMITS } from '../../../src/http/limits';
+import type { Reply } from '../../../src/http/message';
+import { type Ending, type Observer, quietObserver } from '../../../src/log/observer';
+import { type FileSystem, nodeFileSystem } from '../../../src/resolve/file-system';
+import { Connection } from '../../../src/net/connection';
+
+/** A socket whose client reads nothing: every write stays queued, so 'finish' never comes. */
+class StalledClient extends Duplex {
+  override _read(): void {}
+  override _write(): void {} // never calls back: the bytes never leave
+}
+
+const SEND_TIMEOUT_MS = 1000;
+const smallReply = (close = false): Reply => ({
+  status: 200, fields: [['Content-Length', '5']], contentLength: 5, body: { kind: 'bytes', bytes: Buffer.from('hello') }, close,
+});
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+interface Setup {
+  readonly socket: StalledClient;
+  readonly connection: Connection;
+  readonly endings: Ending[];
+  readonly headsSent: string[];
+  clock: number;
+}
+
+function connect(reply: () => Reply, options: { fs?: FileSystem; observer?: Partial<Observer> } = {}): Setup {
+  const socket = new StalledClient();
+  const endings: Ending[] = [];
+  const headsSent: string[] = [];
+  const observer: Observer = { ...quietObserver, closed: (_p, e) => endings.push(e), headSent: (_p, wire) => headsSent.push(wire.toString('latin1')), ...options.observer };
+  const setup: Setup = { socket, endings, headsSent, clock: 1_000_000, connection: undefined as unknown as Connection };
+  const ctx = {
+    limits: { ...DEFAULT_LIMITS, sendTimeoutMs: SEND_TIMEOUT_MS },
+    handle: () => ({ reply: reply(), steps: {} }),
+    fs: options.fs ?? nodeFileSystem,
+    observer,
+    now: () => setup.clock,
+  };
+  return Object.assign(setup, { connection: new Connection(socket as unknown as Socket, { id: 1, address: '127.0.0.1', port: 1 }, ctx) });
+}
+
+describe('a closing connection whose last bytes never leave', () => {
+  it.each([
+    ['after a Connection: close reply', (s: StalledClient) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')],
+    ['after the client half-closed', (s: StalledClient) => { s.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n'); s.push(null); }],
+  ])('%s is dropped by the send timeout, not left open', async (_name, send) => {
+    const setup = connect(() => smallReply());
+    const { socket, connection, endings } = setup;
+    send(socket);
+    await tick();
+    expect(socket.writableEnded).toBe(true); // the server has ended its side...
+    expect(socket.writableLength).toBeGreaterThan(0); // ...but the reply is still queued
+    setup.clock += SEND_TIMEOUT_MS + 1;
+    connection.checkTimers(setup.clock);
+    expect(socket.destroyed).toBe(true);
+    await tick();
+    expect(endings).toEqual(['send timeout (client stopped reading)']);
+  });
+});
