@@ -72,6 +72,7 @@ export class Connection {
   private stopping = false;
   private ending: Ending = 'client closed';
   private waitingForClientSince: number | undefined; // set while the socket holds bytes the client has not taken
+  private processing = false; // processPending's loop is running (further up the stack)
   private finishedAt: number | undefined; // when our FIN went out
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly ctx: ConnectionContext) {
@@ -108,14 +109,25 @@ export class Connection {
     else if (!full && this.socket.isPaused()) this.socket.resume();
   }
 
-  /** Parses and answers requests from `pending` until it needs more bytes or a reply is under way. */
+  /**
+   * Parses and answers requests from `pending` until it needs more bytes or a reply is under way.
+   * A reply sent at once (a cached file) comes back here through afterReply; calling the loop
+   * again from there would nest a few stack frames per pipelined request, until thousands of
+   * them overflow the stack. So a nested call does nothing, and the running loop goes round.
+   */
   private processPending(): void {
-    while (this.phase === 'receiving') {
-      if (this.request === undefined && !this.readHead()) return;
-      if (!this.readBody()) return;
-      const request = this.request;
-      this.request = undefined;
-      if (request) this.respond(request);
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.phase === 'receiving') {
+        if (this.request === undefined && !this.readHead()) return;
+        if (!this.readBody()) return;
+        const request = this.request;
+        this.request = undefined;
+        if (request) this.respond(request);
+      }
+    } finally {
+      this.processing = false;
     }
   }
 
@@ -323,6 +335,7 @@ export class Connection {
     });
   }
 
+  /** Next: close, wait idle, or read the next request (processPending does nothing if its loop is already running, below us on the stack). */
   private afterReply(keepAlive: boolean, now: number): void {
     if (!keepAlive || this.stopping) {
       this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
