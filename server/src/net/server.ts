@@ -10,7 +10,7 @@ import type { Observer, Peer } from '../log/observer';
 import { handleRequest } from '../handle-request';
 import { Site } from '../resolve/site';
 import type { FileSystem } from '../resolve/file-system';
-import { serializeHead } from '../respond/head';
+import { wireBytes } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import { Connection } from './connection';
 
@@ -77,10 +77,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 /** Over the cap: a 503 with Retry-After, then close. The connections being served are not disturbed. */
 function refuseOverCap(socket: net.Socket, peer: Peer, options: ServerOptions): void {
   const reply = errorReply(503, [['Retry-After', '1']], true);
-  const head = serializeHead(503, reply.fields, { date: dateHeader(Date.now()), connection: 'close' });
+  const body = reply.body.kind === 'bytes' ? reply.body.bytes : undefined;
   socket.on('error', () => undefined);
   socket.resume(); // discard what the client sends, so closing does not reset
-  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), reply.body.kind === 'bytes' ? reply.body.bytes : Buffer.alloc(0)]));
+  socket.end(wireBytes(reply, { date: dateHeader(Date.now()), connection: 'close' }, body));
   setTimeout(() => socket.destroy(), options.limits.lingerMs).unref();
   options.observer.closed(peer, 'refused: too many connections');
 }
