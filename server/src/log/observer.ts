@@ -20,6 +20,8 @@ export type Ending =
   | 'client closed'
   | 'client half-closed, then server closed'
   | 'reset by client'
+  | 'file changed while sending'
+  | 'server error'
   | 'idle timeout'
   | 'request timeout'
   | 'send timeout (client stopped reading)'

@@ -45,6 +45,8 @@ interface Outgoing {
   readonly reply: Reply;
   readonly keepAlive: boolean;
   readonly started: number;
+  /** How to log the close that follows, when it is not the plain 'server closed'. */
+  readonly closeAs?: Ending | undefined;
 }
 
 function outgoing(request: Request, reply: Reply, keepAlive: boolean, started: number): Outgoing {
@@ -75,7 +77,7 @@ export class Connection {
   private processing = false; // processPending's loop is running (further up the stack)
   private finishedAt: number | undefined; // when our FIN went out
 
-  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly ctx: ConnectionContext) {
+  constructor(private readonly socket: Socket, private readonly peer: Peer, private readonly ctx: ConnectionContext) {
     this.phaseSince = ctx.now();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
@@ -155,8 +157,13 @@ export class Connection {
     this.body = startBody(result.request.body);
     this.ctx.observer.parsed(this.peer, result.request);
     // RFC 9110 §10.1.1: answer 100-continue at once, so the client sends the body we must read past.
-    if (result.request.expectsContinue && result.request.version === '1.1' && this.body.kind !== 'done') this.socket.write(CONTINUE);
+    if (result.request.expectsContinue && result.request.version === '1.1' && this.body.kind !== 'done') this.sendContinue();
     return true;
+  }
+
+  private sendContinue(): void {
+    this.ctx.observer.headSent(this.peer, CONTINUE);
+    this.write(CONTINUE);
   }
 
   /** Reads past the request body; true once it is all consumed. */
@@ -218,15 +225,16 @@ export class Connection {
 
   private cut(error: unknown): void {
     this.ctx.observer.failed(this.peer, error);
+    this.ending = 'server error';
     this.socket.destroy();
   }
 
   /** A request we will not serve: its error reply, then close, since the stream may be out of step (RFC 9112 §9.3). */
   private refuse(status: StatusCode, reason: string): void {
-    if (status === 408) this.ending = 'request timeout';
     this.ctx.observer.rejected(this.peer, status, reason);
     this.enter('responding');
-    this.sendSafely({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.phaseSince });
+    const closeAs = status === 408 ? 'request timeout' : undefined;
+    this.sendSafely({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.phaseSince, closeAs });
   }
 
   /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
@@ -261,7 +269,7 @@ export class Connection {
   /** The reply is out: log it, then carry on. */
   private finish(out: Outgoing, bytes: number, now: number): void {
     this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: now - out.started });
-    this.afterReply(out.keepAlive, now);
+    this.afterReply(out, now);
   }
 
   /** A reply with no file to stream leaves at once: one write, or one writev for a larger body; returns the body bytes sent. */
@@ -287,13 +295,26 @@ export class Connection {
   /** The head, then the file in chunks; returns the body bytes sent, or undefined if cut short. */
   private async streamReply(reply: Reply, framing: Framing): Promise<number | undefined> {
     if (reply.body.kind !== 'file') return 0;
-    const head = wireBytes(reply, framing, undefined);
+    const head = this.headOrRelease(reply, framing);
     this.ctx.observer.headSent(this.peer, head);
     this.write(head);
     const outcome = await streamFile(this.outlet, this.ctx.fs, reply.body.file);
     // A file that shrank mid-send cannot meet its Content-Length: cut the connection so the client knows.
-    if (outcome === 'truncated') this.socket.destroy();
+    if (outcome === 'truncated') {
+      this.ending = 'file changed while sending';
+      this.socket.destroy();
+    }
     return outcome === 'sent' ? reply.contentLength : undefined;
+  }
+
+  /** The head of a reply whose file is not streamed yet: if making it fails, the file is closed here, as nothing else will. */
+  private headOrRelease(reply: Reply, framing: Framing): Buffer {
+    try {
+      return wireBytes(reply, framing, undefined);
+    } catch (error) {
+      releaseFile(reply, this.ctx.fs);
+      throw error;
+    }
   }
 
   private readonly outlet: Outlet = { send: (bytes) => this.sendAndWait(bytes) };
@@ -336,9 +357,9 @@ export class Connection {
   }
 
   /** Next: close, wait idle, or read the next request (processPending does nothing if its loop is already running, below us on the stack). */
-  private afterReply(keepAlive: boolean, now: number): void {
-    if (!keepAlive || this.stopping) {
-      this.close(this.stopping ? 'shutdown' : this.ending === 'request timeout' ? 'request timeout' : 'server closed');
+  private afterReply(out: Outgoing, now: number): void {
+    if (!out.keepAlive || this.stopping) {
+      this.close(this.stopping ? 'shutdown' : out.closeAs ?? 'server closed');
       return;
     }
     if (this.pending.length === 0 && !this.clientEnded) {
@@ -356,7 +377,7 @@ export class Connection {
    * bytes a client is not reading: the send timeout applies to them, or the connection would stay open,
    * and hold a place under maxConnections, for as long as the client likes.
    */
-  close(ending: Ending): void {
+  private close(ending: Ending): void {
     if (this.phase === 'closing') return;
     this.ending = ending;
     this.enter('closing');

@@ -3,6 +3,7 @@
  * in one go, a closing connection whose last reply the client never reads, and the ending the
  * server gives each way a connection can stop (what the debug log and the trace print).
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import { type Ending } from '../../src/log/observer';
 import { parseResponses, rawExchange } from '../support/raw-client';
@@ -70,6 +71,42 @@ describe('a closing connection whose last reply the client never reads', () => {
       } finally {
         for (const client of clients) client.destroy();
       }
+    });
+  });
+});
+
+describe('how a connection ended, as the server logs it', () => {
+  const SIZE = 128 * 1024 * 1024;
+  let site: HostileSite;
+  beforeEach(() => { site = makeSite({ 'big.bin': SIZE }); });
+  afterEach(() => site.remove());
+
+  it('a file cut short mid-send: "file changed while sending", not "client closed"', async () => {
+    const endings: Ending[] = [];
+    await withServer({ root: site.root, observer: { closed: (_p, e) => endings.push(e) } }, async (server) => {
+      const client = net.connect(server.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      const closed = new Promise((resolve) => client.on('close', resolve));
+      client.write(keepAliveGet('/big.bin'));
+      client.once('data', () => {
+        client.pause(); // hold the rest back while the file shrinks
+        fs.truncateSync(site.at('big.bin'), 1024 * 1024);
+        client.resume();
+      });
+      client.on('data', () => undefined);
+      await closed;
+      expect(await eventually(() => endings.length === 1)).toBe(true);
+      expect(endings).toEqual(['file changed while sending']);
+    });
+  });
+
+  it('a request not complete in time: "request timeout"', async () => {
+    const endings: Ending[] = [];
+    await withServer({ limits: { requestTimeoutMs: 200 }, observer: { closed: (_p, e) => endings.push(e) } }, async (server) => {
+      const result = await rawExchange(server.port, 'GET /nums.txt HTTP/1.1\r\nHost: x\r\n');
+      expect(parseResponses(result.bytes)[0]?.status).toBe(408);
+      expect(await eventually(() => endings.length === 1)).toBe(true);
+      expect(endings).toEqual(['request timeout']);
     });
   });
 });

@@ -65,3 +65,33 @@ describe('a closing connection whose last bytes never leave', () => {
     expect(endings).toEqual(['send timeout (client stopped reading)']);
   });
 });
+
+describe('a reply that fails while being written', () => {
+  it('closes the file it was given when its head cannot be made, and logs a server error', async () => {
+    const closed: number[] = [];
+    const fs: FileSystem = { ...nodeFileSystem, close: (fd) => { closed.push(fd); } };
+    const failures: unknown[] = [];
+    // A field value with a line break: serializing the head throws (an unsafe response field).
+    const reply = (): Reply => ({
+      status: 200, fields: [['X-Bad', 'a\r\nb']], contentLength: 5, body: { kind: 'file', file: { fd: 987_654, pieces: [{ kind: 'slice', start: 0, end: 5 }] } }, close: false,
+    });
+    const { socket, endings } = connect(reply, { fs, observer: { failed: (_p, e) => failures.push(e) } });
+    socket.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await tick();
+    await tick();
+    expect(failures).toHaveLength(1);
+    expect(closed).toEqual([987_654]);
+    expect(socket.destroyed).toBe(true);
+    await tick();
+    expect(endings).toEqual(['server error']);
+  });
+});
+
+describe('100 Continue', () => {
+  it('is reported to the observer like every other head the server writes', async () => {
+    const { socket, headsSent } = connect(() => smallReply());
+    socket.push('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n');
+    await tick();
+    expect(headsSent).toEqual(['HTTP/1.1 100 Continue\r\n\r\n']);
+  });
+});
