@@ -16,6 +16,7 @@ export interface Framing {
 
 export type FieldList = ReadonlyArray<readonly [string, string]>;
 
+/** A whole response head, its fields checked and serialized now (a prepared reply keeps its field lines instead). */
 export function serializeHead(status: StatusCode, fields: FieldList, framing: Framing): string {
   return headWithLines(status, serializeFields(fields), framing);
 }

@@ -5,7 +5,7 @@
  * is then written from one buffer, with no head to build and no body to copy.
  */
 import type { Reply } from '../http/message';
-import { type Framing, headWithLines, serializeFields } from './head';
+import { type Framing, headWithLines, serializeHead } from './head';
 
 interface Made {
   readonly date: string;
@@ -21,7 +21,7 @@ export function wireBytes(reply: Reply, framing: Framing, body: Buffer | undefin
   const prepared = reply.fieldLines !== undefined;
   const made = prepared ? lastMade.get(reply) : undefined;
   if (made !== undefined && made.date === framing.date && made.connection === framing.connection && made.body === body) return made.bytes;
-  const head = headWithLines(reply.status, reply.fieldLines ?? serializeFields(reply.fields), framing);
+  const head = prepared ? headWithLines(reply.status, reply.fieldLines, framing) : serializeHead(reply.status, reply.fields, framing);
   const bytes = joinHeadAndBody(head, body);
   if (prepared) lastMade.set(reply, { date: framing.date, connection: framing.connection, body, bytes });
   return bytes;
