@@ -213,6 +213,20 @@ expect_closed_within() {
   fi
 }
 
+# expect_no_answer_to_then: nothing came after the response last parsed, so the request that
+# `send --then` wrote after the hold went unanswered. (A close-delimited body runs to the end of
+# the stream, so an answer to it would show as a body longer than the file: the check compares
+# the body too.)
+expect_no_answer_to_then() {
+  local extra wanted="no answer to the request sent after the hold: nothing follows the first response"
+  extra=$(bytes_after_response)
+  if [[ -n $STATUS && $extra == 0 ]]; then
+    met "$wanted"
+  else
+    missed "$wanted" "$(plural "$extra" byte) followed it"
+  fi
+}
+
 # expect_kept_open: the connection was still open when the client gave up.
 expect_kept_open() {
   if [[ $END_KIND == open ]]; then

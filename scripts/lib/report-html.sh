@@ -69,7 +69,7 @@ html_expectations() {
 }
 
 html_exchanges() {
-  local exchange n label
+  local exchange n label request
   for exchange in "$1"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
@@ -80,7 +80,9 @@ html_exchanges() {
       printf '<pre class="cmd">$ %s</pre>\n' "$(html_escape "$(<"$exchange.command")")"
       printf '<pre class="res">%s</pre>\n' "$(html_escape "$(visible_file "$exchange.response" 4096)")"
     else
-      printf '<div class="pair"><div><h5>request</h5><pre class="req">%s</pre></div>' "$(html_escape "$(visible_file "$exchange.request" 1024)")"
+      request=$(visible_file "$exchange.request" 1024)
+      [[ ! -f $exchange.then ]] || request+=$'\n(then, after the hold, on the same connection:)\n'$(visible_file "$exchange.then" 1024)
+      printf '<div class="pair"><div><h5>request</h5><pre class="req">%s</pre></div>' "$(html_escape "$request")"
       printf '<div><h5>response</h5><pre class="res">%s</pre></div></div>\n' "$(html_escape "$(visible_file "$exchange.response" 1536)")"
     fi
     [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$exchange.end")")"

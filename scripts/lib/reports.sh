@@ -87,6 +87,10 @@ render_check_details() {
       visible_file "$exchange.response" 4096 | sed 's/^/  | /'
     else
       visible_file "$exchange.request" 1024 | sed 's/^/  > /'
+      if [[ -f $exchange.then ]]; then
+        printf '  (then, after the hold, on the same connection:)\n'
+        visible_file "$exchange.then" 1024 | sed 's/^/  > /'
+      fi
       visible_file "$exchange.response" 1536 | sed 's/^/  < /'
     fi
     [[ ! -s $exchange.end ]] || printf '  connection: %s\n' "$(<"$exchange.end")"

@@ -37,9 +37,9 @@ need_site_file() {
   site_file "$1" || cannot_check "the site folder has no file of the kind '$1' (see docs/GRADING.md for what a site needs)"
 }
 
-# run_checks ID...: runs the checks in order. When one ends with a timeout, a reset or a
-# refused connection, the server is probed; if it no longer answers, every remaining check
-# is recorded as an error at once rather than waiting on a dead server.
+# run_checks ID...: runs the checks in order. When one ends with a timeout or a refused
+# connection (or dies half-way), the server is probed; if it no longer answers, every
+# remaining check is recorded as an error at once rather than waiting on a dead server.
 run_checks() {
   local index=0 id dead_after=
   for id in "$@"; do

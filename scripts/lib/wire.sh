@@ -7,12 +7,17 @@
 # How the client behaves after sending is part of the experiment, so it is chosen per send:
 #   (default)        a polite client: send, wait until the response has arrived (bytes came,
 #                    then 0.05 s of quiet), then shut down the write side. A server that stops
-#                    at the client's end-of-file still gets to answer first.
+#                    at the client's end-of-file still gets to answer first. If no byte has
+#                    come within 2 s (scaled), it shuts down its side all the same, so that a
+#                    server that closed without answering is seen to have closed.
 #   --half-close     send, then shut down the write side at once (`printf ... | nc -N`): the
 #                    server sees end-of-file before it has answered.
 #   --hold S         send, then keep the write side open S more seconds: whatever the server
-#                    does with the connection, it does on its own. (nc leaves only when its
-#                    input ends, so a close is only known to have happened "within S".)
+#                    does with the connection, it does on its own. (After a close, nc leaves
+#                    only when its input ends, so a close is only known to have happened
+#                    "within S".)
+#   --then TEXT      with --hold: once the hold is over, send TEXT on the same connection (the
+#                    next request of a client that did not notice a close), then end the input.
 #   --trickle B:D    send B bytes at a time, D seconds apart, then hold 1 s.
 #   --silent         connect and send nothing (`nc -d`); wait for the server to close.
 #   --limit S        give up S seconds after connecting (default 5); scaled by --timeout-scale.
@@ -23,18 +28,21 @@ TARGET_HOST='' TARGET_PORT=''
 CHECK_DIR=          # set by the runner: where this check's exchanges are kept
 EXCHANGE_COUNT=0    # exchanges so far in this check
 EXCHANGE=           # path prefix of the latest exchange: $EXCHANGE.request, .response...
-END_KIND=           # closed | open | reset | refused: how the latest connection ended
+END_KIND=           # closed | open | refused: how the latest connection ended
 END_MS=0            # when it ended (or the client gave up), in ms after connecting
 ENDED_US=0          # the same moment, in microseconds since the epoch
 CLOSED_WITHIN_MS=0  # for END_KIND=closed: the server had closed by then
-TROUBLE=            # set when an exchange timed out, was reset or refused (the runner then probes)
+TROUBLE=            # set when an exchange timed out or was refused (the runner then probes)
+# nc cannot tell a reset from a close: on a TCP RST it leaves at once with status 0 and says
+# nothing, as after a close and the end of its input. Both are reported as "closed".
 
 send() {
-  local mode=polite hold=0 trickle='' limit=5 label='' head_request='' request
+  local mode=polite hold=0 trickle='' limit=5 label='' head_request='' then='' request
   while (($# > 1)); do
     case $1 in
       --half-close) mode=half-close; shift ;;
       --hold) mode=hold; hold=$2; shift 2 ;;
+      --then) then=$2; shift 2 ;;
       --trickle) mode=trickle; trickle=$2; hold=1; shift 2 ;;
       --silent) mode=silent; shift ;;
       --limit) limit=$2; shift 2 ;;
@@ -48,6 +56,8 @@ send() {
   EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
   EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
   printf '%b' "$request" >"$EXCHANGE.request"
+  # What --then sends is kept apart, for the feeder and the reports.
+  [[ -z $then ]] || printf '%b' "$then" >"$EXCHANGE.then"
   printf '%s\n' "${label:-}" >"$EXCHANGE.label"
 
   local limit_s hold_s started rc=0
@@ -69,7 +79,7 @@ send() {
       local feeder half_close=()
       [[ $mode != polite ]] || half_close=(-N)
       mkfifo "$EXCHANGE.input"
-      feed "$mode" "$trickle" "$hold_s" >"$EXCHANGE.input" &
+      feed "$mode" "$trickle" "$hold_s" "$(scaled 2)" >"$EXCHANGE.input" &
       feeder=$!
       timeout -k 1 "$limit_s" nc -v "${half_close[@]}" "$TARGET_HOST" "$TARGET_PORT" \
         <"$EXCHANGE.input" >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log" || rc=$?
@@ -83,55 +93,81 @@ send() {
   parse_response 1 "$head_request"
 }
 
-# feed MODE TRICKLE HOLD_S: nc's input.
+# feed MODE TRICKLE HOLD_S FIRST_BYTE_S: nc's input.
 #   polite: the request, then wait until the response file has grown and then kept its size
-#           for 0.05 s.
-#   hold:   the request, then HOLD_S seconds of silence (exec'd, so killing the feeder ends it).
+#           for 0.05 s, or FIRST_BYTE_S seconds if nothing at all comes.
+#   hold:   the request, then HOLD_S seconds of silence, then what --then gave (if anything).
 #   trickle: the request TRICKLE=B:D, B bytes every D seconds, then a hold.
+# It runs in the background and send kills it once nc is gone; every pause is a `nap`, which
+# the TERM trap ends too, so that no sleep outlives the exchange.
+NAP_PID=''
 feed() {
-  local mode=$1 trickle=$2 hold_s=$3
+  local mode=$1 trickle=$2 hold_s=$3 first_byte_s=$4
+  trap '[[ -z $NAP_PID ]] || kill "$NAP_PID" 2>/dev/null; exit 0' TERM
   case $mode in
     polite)
       cat "$EXCHANGE.request"
-      wait_for_quiet_response ;;
+      wait_for_quiet_response "$first_byte_s" ;;
     hold)
       cat "$EXCHANGE.request"
-      hold_then_note_the_time "$hold_s" ;;
+      hold_then_note_the_time "$hold_s"
+      # Once the server has closed, this write may fail (nc may be gone): that is fine.
+      [[ ! -f $EXCHANGE.then ]] || cat "$EXCHANGE.then" 2>/dev/null || true ;;
     trickle)
       local piece=${trickle%%:*} delay=${trickle#*:} size offset
       size=$(file_size "$EXCHANGE.request")
       for ((offset = 0; offset < size; offset += piece)); do
         bytes_of "$EXCHANGE.request" "$offset" "$piece"
-        sleep "$delay"
+        nap "$delay"
       done
       hold_then_note_the_time "$hold_s" ;;
   esac
+}
+
+# nap SECONDS: sleep in the background and wait for it, so that a TERM to the feeder is
+# handled at once (bash runs a trap only after a foreground command ends) and the trap can
+# stop the sleep by its PID.
+nap() {
+  sleep "$1" &
+  NAP_PID=$!
+  wait "$NAP_PID"
+  NAP_PID=''
 }
 
 # hold_then_note_the_time SECONDS: keeps nc's input open, then writes down when it ended,
 # so that classify_end can tell "nc left at once: the server had already closed" from "nc
 # had to wait for the server".
 hold_then_note_the_time() {
-  sleep "$1"
-  now_us >"$EXCHANGE.hold-ended"
+  nap "$1"
+  now_us >"$EXCHANGE.input-ended"
 }
 
+# wait_for_quiet_response FIRST_BYTE_S: until the response has come and then kept its size
+# for 0.05 s. nc leaves a closed connection only once its input ends, so waiting without
+# bound for a first byte would make a server that closed without answering look like one
+# that keeps the connection open: after FIRST_BYTE_S seconds of nothing, the wait ends.
 wait_for_quiet_response() {
-  local size last=-1
+  local size last=-1 deadline
+  deadline=$(($(now_us) + $(ms_of "$1") * 1000))
   while :; do
-    sleep 0.05
+    nap 0.05
     size=$(file_size "$EXCHANGE.response")
     if ((size > 0 && size == last)); then return 0; fi
+    if ((size == 0 && $(now_us) >= deadline)); then
+      now_us >"$EXCHANGE.input-ended"
+      return 0
+    fi
     last=$size
   done
 }
 
-# closed_during_hold: nc left within 0.5 s of the end of the hold.
-closed_during_hold() {
-  local hold_ended
-  [[ -s $EXCHANGE.hold-ended ]] || return 1
-  IFS= read -r hold_ended <"$EXCHANGE.hold-ended"
-  ((ENDED_US - hold_ended <= 500000))
+# closed_before_input_ended: nc left within 0.5 s of the moment its input ended after a hold
+# (or after the polite client gave up waiting for a first byte): the server had closed by then.
+closed_before_input_ended() {
+  local input_ended
+  [[ -s $EXCHANGE.input-ended ]] || return 1
+  IFS= read -r input_ended <"$EXCHANGE.input-ended"
+  ((ENDED_US - input_ended <= 500000))
 }
 
 # classify_end RC MODE HOLD_MS LIMIT_S: turns nc's exit into END_KIND and a sentence for the
@@ -144,17 +180,17 @@ classify_end() {
   elif ((rc == 124 || rc == 137)); then
     END_KIND=open
     how="still open after $limit_s s, when the client gave up"
-  elif grep -q -i 'reset' "$EXCHANGE.nc-log"; then
-    END_KIND=reset
-    how="reset by the server (TCP RST) $(seconds_of "$END_MS") s after connecting"
   else
     END_KIND=closed
     CLOSED_WITHIN_MS=$END_MS
-    # nc leaves a held connection only once its input ends: if it left right then (a busy
-    # machine may take a moment), the server had closed during the hold.
-    if [[ $mode == hold || $mode == trickle ]] && closed_during_hold; then
+    # nc leaves a closed connection only once its input ends: if it left right then (a busy
+    # machine may take a moment), the server had closed during the hold or the wait.
+    if [[ $mode == hold || $mode == trickle ]] && closed_before_input_ended; then
       how="closed by the server within the $(seconds_of "$hold_ms") s the client kept its side open"
       CLOSED_WITHIN_MS=$hold_ms
+    elif [[ $mode == polite && ! -s $EXCHANGE.response ]] && closed_before_input_ended; then
+      how="closed by the server within the $(seconds_of "$(scaled_ms 2)") s the client waited"
+      CLOSED_WITHIN_MS=$(scaled_ms 2)
     else
       how="closed by the server $(seconds_of "$END_MS") s after connecting"
     fi
@@ -164,9 +200,13 @@ classify_end() {
     polite)
       if [[ -s $EXCHANGE.response ]]; then
         how="client half-closed once the response had arrived; $how"
+      elif [[ -s $EXCHANGE.input-ended ]]; then
+        how="client waited $(seconds_of "$(scaled_ms 2)") s for a response, none came, then half-closed; $how"
       else
         how="client waited for a response, its side open; $how"
       fi ;;
+    hold)
+      [[ ! -f $EXCHANGE.then ]] || how="client sent a next request on the same connection after the hold; $how" ;;
     half-close) how="client half-closed right after sending; $how" ;;
     silent) how="client sent nothing; $how" ;;
   esac
