@@ -82,12 +82,13 @@ parse_response_at() {
     done <<<"${head#*"$CRLF"}"
   fi
 
-  local body_start=$((offset + ${#head} + 4)) available
+  local body_start=$((offset + ${#head} + 4)) available codings=${HEADER[transfer-encoding]:-}
   available=$((total - body_start))
+  codings=${codings,,} # coding names are case-insensitive (RFC 9112 7); chunked comes last
   if [[ -n $head_request ]] || [[ $STATUS == 1?? || $STATUS == 204 || $STATUS == 304 ]]; then
     FRAMING="no body (a response to HEAD, or a 1xx/204/304)"
     RESPONSE_END=$body_start
-  elif [[ ${HEADER[transfer-encoding]:-} =~ chunked[[:blank:]]*$ ]]; then
+  elif [[ $codings =~ (^|,)[[:blank:]]*chunked[[:blank:]]*$ ]]; then
     FRAMING="chunked transfer coding"
     decode_chunked "$stream" "$body_start" "$total"
   elif [[ -n ${HEADER[content-length]:-} ]]; then
