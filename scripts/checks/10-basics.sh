@@ -60,7 +60,7 @@ basics.not-found() {
   expect_status 404
 }
 
-check basics.not-found-framed 1 "the 404 response is complete: its framing (Content-Length) matches what is sent"
+check basics.not-found-framed 1 "the 404 response is complete: its framing (Content-Length, chunked or close) matches what is sent"
 basics.not-found-framed() {
   send "GET /no-such-file.html HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_status 404

@@ -2,9 +2,11 @@
 # errors: a request that breaks the rules gets the status that names the problem, and the
 # server keeps working. Each check also shows how the server ended the connection.
 
-check errors.garbage-request-line 2 "a request line that is not 'method target version': 400"
+# RFC 9112 3: request-line = method SP request-target SP HTTP-version. A single word is none of
+# that (a bad version alone is errors.bad-version-syntax's case).
+check errors.garbage-request-line 2 "a request line that is not 'method target version' (the one word HELLO): 400"
 errors.garbage-request-line() {
-  send "HELLO THERE, SERVER\r\n\r\n"
+  send "HELLO\r\n\r\n"
   expect_status 400
 }
 

@@ -31,11 +31,16 @@ caching.last-modified() {
   expect_header_match Last-Modified "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
 }
 
-# RFC 9110 6.6.1: an origin server with a clock MUST send Date; caches compute ages from it.
-check caching.date 1 "every response carries Date, an IMF-fixdate (RFC 9110 6.6.1)"
+# RFC 9110 6.6.1: an origin server with a clock MUST send Date in every 2xx, 3xx and 4xx
+# response; caches compute ages from it. A 200 and a 404 stand for them.
+check caching.date 1 "a 200 and a 404 both carry Date, an IMF-fixdate (RFC 9110 6.6.1)"
 caching.date() {
   learn_validators
   expect_header_match Date "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
+  send --label "a file that does not exist" \
+    "GET /no-such-file.html HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_status 404
+  expect_header_match Date "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT", on the 404 too'
 }
 
 # RFC 9110 13.1.2 and 15.4.5: a matching If-None-Match on GET is answered 304 Not Modified, no
