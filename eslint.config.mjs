@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['server/dist/**', 'node_modules/**', 'coverage/**', 'reports/**', 'bench/results/**'] },
@@ -11,12 +12,15 @@ export default tseslint.config(
   {
     files: ['server/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['http', 'https', 'http2', 'node:http', 'node:https', 'node:http2'].map((name) => ({
-          name,
-          message: 'The server speaks HTTP itself over node:net.',
-        })),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['http', 'https', 'http2', 'node:http', 'node:https', 'node:http2'].map((name) => ({
+            name,
+            message: 'The server speaks HTTP itself over node:net.',
+          })),
+        },
+      ],
     },
   },
   {
@@ -24,4 +28,6 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Layout is prettier's (npm run format); no lint rule argues with it.
+  prettier,
 );

@@ -35,9 +35,7 @@ const { values: options } = parseArgs({
 const target = { host: options.host, port: Number(options.port) };
 const wanted = Number(options.count);
 const intervalMs = Number(options['interval-ms']);
-const request = Buffer.from(
-  `GET ${options.path} HTTP/1.1\r\nHost: ${options.host}:${options.port}\r\n\r\n`,
-);
+const request = Buffer.from(`GET ${options.path} HTTP/1.1\r\nHost: ${options.host}:${options.port}\r\n\r\n`);
 
 const stats = {
   wanted,

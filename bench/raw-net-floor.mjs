@@ -20,8 +20,10 @@ const connection = options.close ? 'Connection: close\r\n' : '';
 const head = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n${connection}\r\n`;
 const response = Buffer.concat([Buffer.from(head, 'latin1'), body]);
 
-net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
-  socket.on('data', () => (options.close ? socket.end(response) : socket.write(response)));
-  socket.on('end', () => socket.destroy());
-  socket.on('error', () => {});
-}).listen(Number(options.port), '127.0.0.1');
+net
+  .createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+    socket.on('data', () => (options.close ? socket.end(response) : socket.write(response)));
+    socket.on('end', () => socket.destroy());
+    socket.on('error', () => {});
+  })
+  .listen(Number(options.port), '127.0.0.1');

@@ -21,7 +21,11 @@ const repoDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 function readJsonLines(file) {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 function settingsFromEnvironment(env) {
@@ -42,9 +46,11 @@ function settingsFromEnvironment(env) {
 
 function caption(settings, finishedAt) {
   const minutes = (settings.wallSeconds / 60).toFixed(1);
-  return `${settings.mode} run, ${finishedAt}: median of ${settings.repeats} × ${settings.durationSeconds} s per cell ` +
+  return (
+    `${settings.mode} run, ${finishedAt}: median of ${settings.repeats} × ${settings.durationSeconds} s per cell ` +
     `after ${settings.warmupSeconds} s warm-up; ${settings.pinning}; machine ${settings.busyBeforePercent}% busy ` +
-    `before the start; ${minutes} min in all.`;
+    `before the start; ${minutes} min in all.`
+  );
 }
 
 function markdownReport({ settings, environment, table, targets, notes, finishedAt }) {
@@ -99,7 +105,10 @@ function main() {
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   const json = { finishedAt, settings, environment, scenarios, summary, targets, notes, runs };
   fs.writeFileSync(`${options.out}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  fs.writeFileSync(`${options.out}.md`, markdownReport({ settings, environment, table, targets, notes, finishedAt }));
+  fs.writeFileSync(
+    `${options.out}.md`,
+    markdownReport({ settings, environment, table, targets, notes, finishedAt }),
+  );
   fs.writeFileSync(`${options.out}.svg`, renderSvg(scenarios, summary, caption(settings, finishedAt)));
   console.log(`\nwrote ${options.out}.json, .md and .svg`);
 }

@@ -24,7 +24,9 @@ const SAMPLE_EVERY_MS = 1000;
 
 const minutes = Number(process.env.SOAK_MINUTES ?? '3');
 if (!(minutes > 0 && minutes <= 120)) {
-  console.error(`soak: SOAK_MINUTES must be a number of minutes in (0, 120], got "${process.env.SOAK_MINUTES}"`);
+  console.error(
+    `soak: SOAK_MINUTES must be a number of minutes in (0, 120], got "${process.env.SOAK_MINUTES}"`,
+  );
   process.exit(2);
 }
 const durationMs = Math.round(minutes * 60_000);
@@ -39,7 +41,10 @@ function cleanup() {
   if (siteRoot) fs.rmSync(siteRoot, { recursive: true, force: true });
 }
 process.on('exit', cleanup);
-process.on('SIGINT', () => { console.error('soak: interrupted'); process.exit(130); });
+process.on('SIGINT', () => {
+  console.error('soak: interrupted');
+  process.exit(130);
+});
 process.on('SIGTERM', () => process.exit(143));
 
 /** The site: a tiny file for the probe, small files for wrk and floods, a big sparse file for aborts. */
@@ -71,7 +76,10 @@ function startSampling(pid, port, started) {
     } catch {
       samples.push({ t: Date.now() - started, fds: NaN, rssMiB: NaN }); // the process is gone: the probe will say so
     }
-    const one = probe(port, PROBE_LIMIT_MS).then((p) => { probes.push({ t: Date.now() - started, ...p }); inFlight.delete(one); });
+    const one = probe(port, PROBE_LIMIT_MS).then((p) => {
+      probes.push({ t: Date.now() - started, ...p });
+      inFlight.delete(one);
+    });
     inFlight.add(one);
   }, SAMPLE_EVERY_MS);
   return {
@@ -87,7 +95,10 @@ function startSampling(pid, port, started) {
 function progress(sampling, started) {
   const last = sampling.samples.at(-1);
   const worst = Math.max(0, ...sampling.probes.map((p) => p.ms));
-  if (last) console.log(`  t=${Math.round((Date.now() - started) / 1000)}s  fds=${last.fds}  rss=${last.rssMiB.toFixed(1)} MiB  worst GET so far ${worst.toFixed(1)} ms`);
+  if (last)
+    console.log(
+      `  t=${Math.round((Date.now() - started) / 1000)}s  fds=${last.fds}  rss=${last.rssMiB.toFixed(1)} MiB  worst GET so far ${worst.toFixed(1)} ms`,
+    );
 }
 
 async function main() {
@@ -96,7 +107,9 @@ async function main() {
   server = await startServer({ main: MAIN, root: siteRoot });
   const { port, pid } = server;
   const seconds = Math.max(1, Math.round(durationMs / 1000));
-  console.log(`soak: ${minutes} min of mixed load against ${path.relative(REPO, MAIN)} (pid ${pid}) on ${HOST}:${port}`);
+  console.log(
+    `soak: ${minutes} min of mixed load against ${path.relative(REPO, MAIN)} (pid ${pid}) on ${HOST}:${port}`,
+  );
   const rest = sampleProcess(pid);
 
   const loadStarted = Date.now();
@@ -137,30 +150,52 @@ function report({ keepAlive, close, sampling, rest, after, stillRunning, stopped
   const fdGrowth = growth(fds, FD_SLACK);
   const rssGrowth = growth(rss, RSS_SLACK_MIB);
   const mib = (n) => `${n.toFixed(1)} MiB`;
-  const errors = (wrk) => Object.entries(wrk.errors).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const errors = (wrk) =>
+    Object.entries(wrk.errors)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ');
 
   console.log('\nrequests');
-  console.log(`  wrk, keep-alive        ${String(keepAlive.requests).padStart(9)}   errors: ${errors(keepAlive)}`);
+  console.log(
+    `  wrk, keep-alive        ${String(keepAlive.requests).padStart(9)}   errors: ${errors(keepAlive)}`,
+  );
   console.log(`  wrk, Connection: close ${String(close.requests).padStart(9)}   errors: ${errors(close)}`);
-  console.log(`  normal GETs (probes)   ${String(probes.length).padStart(9)}   failed: ${failedProbes.length}${failedProbes.length ? ` (${[...new Set(failedProbes.map((p) => p.why))].join('; ')})` : ''}`);
+  console.log(
+    `  normal GETs (probes)   ${String(probes.length).padStart(9)}   failed: ${failedProbes.length}${failedProbes.length ? ` (${[...new Set(failedProbes.map((p) => p.why))].join('; ')})` : ''}`,
+  );
   for (const [attacker, kinds] of Object.entries(outcomes)) {
     const total = Object.values(kinds).reduce((a, b) => a + b, 0);
-    const detail = Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind}: ${n}`).join('; ');
+    const detail = Object.entries(kinds)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `${kind}: ${n}`)
+      .join('; ');
     console.log(`  ${attacker.padEnd(22)} ${String(total).padStart(9)}   ${detail}`);
   }
   console.log('\nserver');
-  console.log(`  open descriptors   min ${Math.min(...fds)}, max ${Math.max(...fds)}; at rest before ${rest.fds}, after ${after.fds}; median first third ${fdGrowth.first}, last third ${fdGrowth.last} (allowed rise ${fdGrowth.allowed})`);
-  console.log(`  resident memory    min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}; at rest before ${mib(rest.rssMiB)}, after ${mib(after.rssMiB)}; median first third ${mib(rssGrowth.first)}, last third ${mib(rssGrowth.last)} (allowed rise ${mib(rssGrowth.allowed)})`);
-  console.log(`  GET latency        median ${median(latencies).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, worst ${Math.max(...latencies).toFixed(1)} ms (limit ${PROBE_LIMIT_MS} ms; also the event-loop delay seen from outside)`);
-  console.log(`  error lines logged ${server.errorLines()}; stopped by SIGTERM with ${stopped.signal ?? `exit code ${stopped.code}`}`);
+  console.log(
+    `  open descriptors   min ${Math.min(...fds)}, max ${Math.max(...fds)}; at rest before ${rest.fds}, after ${after.fds}; median first third ${fdGrowth.first}, last third ${fdGrowth.last} (allowed rise ${fdGrowth.allowed})`,
+  );
+  console.log(
+    `  resident memory    min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}; at rest before ${mib(rest.rssMiB)}, after ${mib(after.rssMiB)}; median first third ${mib(rssGrowth.first)}, last third ${mib(rssGrowth.last)} (allowed rise ${mib(rssGrowth.allowed)})`,
+  );
+  console.log(
+    `  GET latency        median ${median(latencies).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, worst ${Math.max(...latencies).toFixed(1)} ms (limit ${PROBE_LIMIT_MS} ms; also the event-loop delay seen from outside)`,
+  );
+  console.log(
+    `  error lines logged ${server.errorLines()}; stopped by SIGTERM with ${stopped.signal ?? `exit code ${stopped.code}`}`,
+  );
   console.log(`\nwall time ${(wallMs / 1000).toFixed(0)} s`);
 
   const failures = [
     ...(!stillRunning ? ['the server died during the soak'] : []),
-    ...(failedProbes.length > 0 ? [`${failedProbes.length} normal GET(s) failed or took over ${PROBE_LIMIT_MS} ms`] : []),
+    ...(failedProbes.length > 0
+      ? [`${failedProbes.length} normal GET(s) failed or took over ${PROBE_LIMIT_MS} ms`]
+      : []),
     ...(probes.length === 0 ? ['no normal GET was made'] : []),
     ...(fdGrowth.grew ? [`open descriptors grew: median ${fdGrowth.first} → ${fdGrowth.last}`] : []),
-    ...(rssGrowth.grew ? [`resident memory grew: median ${mib(rssGrowth.first)} → ${mib(rssGrowth.last)}`] : []),
+    ...(rssGrowth.grew
+      ? [`resident memory grew: median ${mib(rssGrowth.first)} → ${mib(rssGrowth.last)}`]
+      : []),
     ...(fdGrowth.tooShort ? ['too short to judge growth (run at least 0.2 min)'] : []),
   ];
   if (failures.length === 0) {

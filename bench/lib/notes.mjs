@@ -18,23 +18,34 @@ function idleConnectionNotes(scenario, runs) {
     const fewest = Math.min(...holders.map((holder) => holder.minOpen));
     const most = Math.max(...holders.map((holder) => holder.maxOpen));
     const reconnects = holders.reduce((sum, holder) => sum + holder.reconnects, 0);
-    const reopened = reconnects ? `reopened ${reconnects} times after the server closed them` : 'none had to be reopened';
-    return `scenario ${scenario.id}, ${server}: ${fewest}–${most} of ${scenario.idleConnections} idle connections ` +
-      `open during the measured runs; ${reopened}.`;
+    const reopened = reconnects
+      ? `reopened ${reconnects} times after the server closed them`
+      : 'none had to be reopened';
+    return (
+      `scenario ${scenario.id}, ${server}: ${fewest}–${most} of ${scenario.idleConnections} idle connections ` +
+      `open during the measured runs; ${reopened}.`
+    );
   });
 }
 
 /** One line for all the cells where the rest of the machine was busy. */
 function disturbedRunNotes(scenarios, summary) {
-  const cells = scenarios.flatMap((scenario) => Object.entries(summary[scenario.id] ?? {})
-    .map(([server, figures]) => ({ where: `${scenario.id}/${server}`, other: figures.otherCpuPercent })))
+  const cells = scenarios
+    .flatMap((scenario) =>
+      Object.entries(summary[scenario.id] ?? {}).map(([server, figures]) => ({
+        where: `${scenario.id}/${server}`,
+        other: figures.otherCpuPercent,
+      })),
+    )
     .filter((cell) => typeof cell.other === 'number');
   const disturbed = cells.filter((cell) => cell.other >= DISTURBED_OTHER_PERCENT);
   if (disturbed.length === 0) return [];
   const worst = disturbed.reduce((a, b) => (b.other > a.other ? b : a));
-  return [`the rest of the machine used ${DISTURBED_OTHER_PERCENT}% of a CPU or more in ${disturbed.length} of ` +
-    `${cells.length} cells (up to ${Math.round(worst.other)}%, in ${worst.where}): something else on the machine ` +
-    '(another job, or network work outside the server and wrk) competed there, so those figures are disturbed (see the other CPU % column).'];
+  return [
+    `the rest of the machine used ${DISTURBED_OTHER_PERCENT}% of a CPU or more in ${disturbed.length} of ` +
+      `${cells.length} cells (up to ${Math.round(worst.other)}%, in ${worst.where}): something else on the machine ` +
+      '(another job, or network work outside the server and wrk) competed there, so those figures are disturbed (see the other CPU % column).',
+  ];
 }
 
 function failedRunNotes(runs) {
@@ -48,8 +59,10 @@ function saturatedClientNotes(scenarios, summary) {
   for (const scenario of scenarios) {
     for (const [server, figures] of Object.entries(summary[scenario.id] ?? {})) {
       if (figures.clientCpuPercent >= SATURATED_CLIENT_PERCENT) {
-        notes.push(`scenario ${scenario.id}, ${server}: wrk used ${Math.round(figures.clientCpuPercent)}% of its core, ` +
-          'so the load generator, not the server, may have set this rate.');
+        notes.push(
+          `scenario ${scenario.id}, ${server}: wrk used ${Math.round(figures.clientCpuPercent)}% of its core, ` +
+            'so the load generator, not the server, may have set this rate.',
+        );
       }
     }
   }
@@ -59,7 +72,9 @@ function saturatedClientNotes(scenarios, summary) {
 /** Every note, as plain sentences. */
 export function collectNotes(scenarios, summary, runs) {
   return [
-    ...scenarios.filter((scenario) => scenario.idleConnections > 0).flatMap((scenario) => idleConnectionNotes(scenario, runs)),
+    ...scenarios
+      .filter((scenario) => scenario.idleConnections > 0)
+      .flatMap((scenario) => idleConnectionNotes(scenario, runs)),
     ...saturatedClientNotes(scenarios, summary),
     ...disturbedRunNotes(scenarios, summary),
     ...failedRunNotes(runs),

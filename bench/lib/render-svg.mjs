@@ -10,7 +10,12 @@ const SERIES = [
   { other: 'node-http', label: 'ours ÷ Node http', colour: '#dd6b20' },
 ];
 /** Target ratios drawn on the chart, by scenario and other server (from issue 4). */
-const TARGET_MARKS = { 1: { nginx: 0.9, 'node-http': 5 }, 2: { nginx: 0.9 }, 3: { nginx: 0.9 }, 4: { nginx: 0.8 } };
+const TARGET_MARKS = {
+  1: { nginx: 0.9, 'node-http': 5 },
+  2: { nginx: 0.9 },
+  3: { nginx: 0.9 },
+  4: { nginx: 0.8 },
+};
 
 const TARGET_COLOUR = '#c53030';
 
@@ -21,7 +26,8 @@ const TOP = 70;
 const BAR = 14;
 const GROUP = SERIES.length * (BAR + 3) + 14;
 
-const escapeXml = (text) => String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
+const escapeXml = (text) =>
+  String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
 
 /** A log-2 axis wide enough for every ratio and at least 0.5× to 2×. */
 function logAxis(ratios) {
@@ -37,12 +43,16 @@ function logAxis(ratios) {
 const tickLabel = (value) => (value >= 1 ? `${value}×` : `1/${1 / value}×`);
 
 function gridAndAxis(axis, axisBottom) {
-  return axis.ticks.map((value) => {
-    const x = axis.x(value).toFixed(1);
-    const strong = value === 1;
-    return `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${axisBottom}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>` +
-      `<text x="${x}" y="${axisBottom + 14}" text-anchor="middle" class="tick">${tickLabel(value)}</text>`;
-  }).join('\n');
+  return axis.ticks
+    .map((value) => {
+      const x = axis.x(value).toFixed(1);
+      const strong = value === 1;
+      return (
+        `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${axisBottom}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>` +
+        `<text x="${x}" y="${axisBottom + 14}" text-anchor="middle" class="tick">${tickLabel(value)}</text>`
+      );
+    })
+    .join('\n');
 }
 
 function bar(axis, y, value, colour, label) {
@@ -52,8 +62,10 @@ function bar(axis, y, value, colour, label) {
   const width = Math.max(1, Math.abs(to - from)).toFixed(1);
   const textX = value >= 1 ? to + 4 : to - 4;
   const anchor = value >= 1 ? 'start' : 'end';
-  return `<rect x="${left}" y="${y}" width="${width}" height="${BAR}" fill="${colour}"><title>${escapeXml(label)}</title></rect>` +
-    `<text x="${textX.toFixed(1)}" y="${y + BAR - 3}" text-anchor="${anchor}" class="value">${value.toFixed(2)}×</text>`;
+  return (
+    `<rect x="${left}" y="${y}" width="${width}" height="${BAR}" fill="${colour}"><title>${escapeXml(label)}</title></rect>` +
+    `<text x="${textX.toFixed(1)}" y="${y + BAR - 3}" text-anchor="${anchor}" class="value">${value.toFixed(2)}×</text>`
+  );
 }
 
 function targetMark(axis, y, target) {
@@ -62,7 +74,9 @@ function targetMark(axis, y, target) {
 }
 
 function scenarioGroup(axis, scenario, summaries, top) {
-  const parts = [`<text x="${LEFT - 10}" y="${top + GROUP / 2 - 4}" text-anchor="end" class="label">${escapeXml(`${scenario.id}. ${scenario.title}`)}</text>`];
+  const parts = [
+    `<text x="${LEFT - 10}" y="${top + GROUP / 2 - 4}" text-anchor="end" class="label">${escapeXml(`${scenario.id}. ${scenario.title}`)}</text>`,
+  ];
   SERIES.forEach((series, index) => {
     const y = top + index * (BAR + 3);
     const value = ratio(summaries, scenario.headline, series.other);
@@ -84,7 +98,9 @@ function legend() {
     return `<rect x="${x}" y="38" width="12" height="12" fill="${series.colour}"/><text x="${x + 18}" y="49" class="label">${escapeXml(series.label)}</text>`;
   });
   const x = LEFT + SERIES.length * 170;
-  entries.push(`<line x1="${x + 6}" y1="36" x2="${x + 6}" y2="52" stroke="${TARGET_COLOUR}" stroke-width="3"/><text x="${x + 14}" y="49" class="label">target</text>`);
+  entries.push(
+    `<line x1="${x + 6}" y1="36" x2="${x + 6}" y2="52" stroke="${TARGET_COLOUR}" stroke-width="3"/><text x="${x + 14}" y="49" class="label">target</text>`,
+  );
   return entries.join('\n');
 }
 
@@ -101,13 +117,18 @@ function wrap(text, width) {
 
 /** The whole chart as an SVG document. */
 export function renderSvg(scenarios, summary, caption) {
-  const ratios = scenarios.flatMap((scenario) => SERIES.map((series) => ratio(summary[scenario.id] ?? {}, scenario.headline, series.other)))
+  const ratios = scenarios
+    .flatMap((scenario) =>
+      SERIES.map((series) => ratio(summary[scenario.id] ?? {}, scenario.headline, series.other)),
+    )
     .filter((value) => value !== null);
   const targets = Object.values(TARGET_MARKS).flatMap((marks) => Object.values(marks));
   const axis = logAxis([...ratios, ...targets]);
   const captionLines = wrap(caption, 125);
   const height = TOP + scenarios.length * GROUP + 46 + 14 * captionLines.length;
-  const groups = scenarios.map((scenario, index) => scenarioGroup(axis, scenario, summary[scenario.id] ?? {}, TOP + index * GROUP));
+  const groups = scenarios.map((scenario, index) =>
+    scenarioGroup(axis, scenario, summary[scenario.id] ?? {}, TOP + index * GROUP),
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">
 <style>
   .title { font-size: 15px; font-weight: bold; }

@@ -6,8 +6,21 @@
 import { ratio } from './figures.mjs';
 
 const HEADERS = [
-  'scenario', 'server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'CPU s', 'CPU µs/req',
-  'server CPU %', 'wrk CPU %', 'other CPU %', 'RSS idle→peak MiB', 'held conns', 'errors', 'ours ÷ this',
+  'scenario',
+  'server',
+  'req/s',
+  'MB/s',
+  'p50 ms',
+  'p99 ms',
+  'CPU s',
+  'CPU µs/req',
+  'server CPU %',
+  'wrk CPU %',
+  'other CPU %',
+  'RSS idle→peak MiB',
+  'held conns',
+  'errors',
+  'ours ÷ this',
 ];
 
 const integer = (value) => Math.round(value).toLocaleString('en-US');
@@ -45,9 +58,13 @@ function rowCells(scenario, server, summaries) {
 
 /** The table as rows of cells, grouped by scenario. */
 export function tableModel(scenarios, servers, summary) {
-  const groups = scenarios.map((scenario) => servers
-    .filter((server) => summary[scenario.id]?.[server])
-    .map((server) => rowCells({ ...scenario, title: `${scenario.id}. ${scenario.title}` }, server, summary[scenario.id])));
+  const groups = scenarios.map((scenario) =>
+    servers
+      .filter((server) => summary[scenario.id]?.[server])
+      .map((server) =>
+        rowCells({ ...scenario, title: `${scenario.id}. ${scenario.title}` }, server, summary[scenario.id]),
+      ),
+  );
   return { headers: HEADERS, groups };
 }
 
@@ -60,10 +77,13 @@ function titleOnce(group) {
 export function renderText({ headers, groups }) {
   const shown = groups.map(titleOnce);
   const rows = shown.flat();
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-  const line = (cells) => cells
-    .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
-    .join('  ');
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ');
   const rule = '-'.repeat(line(headers).length);
   const lines = [line(headers)];
   for (const group of shown) lines.push(rule, ...group.map(line));
@@ -83,11 +103,16 @@ export function renderMarkdown({ headers, groups }) {
 export function renderTargets(targets, { markdown }) {
   const verdict = (holds) => (holds === null ? 'n/a' : holds ? 'holds' : 'MISSED');
   if (markdown) {
-    const rows = targets.map((target) => `| ${target.text} | ${target.measured} | ${target.limit} | ${verdict(target.holds)} |`);
+    const rows = targets.map(
+      (target) => `| ${target.text} | ${target.measured} | ${target.limit} | ${verdict(target.holds)} |`,
+    );
     return ['| target | measured | limit | verdict |', '| :-- | --: | --: | :-- |', ...rows].join('\n');
   }
   const width = Math.max(...targets.map((target) => target.text.length));
   return targets
-    .map((target) => `  ${target.text.padEnd(width)}  ${target.measured.padStart(22)}  ${target.limit.padEnd(10)}  ${verdict(target.holds)}`)
+    .map(
+      (target) =>
+        `  ${target.text.padEnd(width)}  ${target.measured.padStart(22)}  ${target.limit.padEnd(10)}  ${verdict(target.holds)}`,
+    )
     .join('\n');
 }

@@ -14,10 +14,12 @@ const outcome = (result) => JSON.stringify(result.kind === 'incomplete' ? { kind
 module.exports.fuzz = function fuzz(data) {
   const whole = parseRequestHead(data, START, SMALL_LIMITS);
   if (whole.kind === 'error' && !PARSER_STATUSES.has(whole.status)) fail('undocumented status', whole);
-  if (whole.kind === 'request' && !(whole.headBytes > 0 && whole.headBytes <= data.length)) fail('head length outside the input', whole.headBytes);
+  if (whole.kind === 'request' && !(whole.headBytes > 0 && whole.headBytes <= data.length))
+    fail('head length outside the input', whole.headBytes);
 
   const cut = cutOf(data);
   let result = parseRequestHead(data.subarray(0, cut), START, SMALL_LIMITS);
   if (result.kind === 'incomplete') result = parseRequestHead(data, result.resume, SMALL_LIMITS);
-  if (outcome(result) !== outcome(whole)) fail(`a split at ${cut} changed the result`, { whole: outcome(whole), split: outcome(result) });
+  if (outcome(result) !== outcome(whole))
+    fail(`a split at ${cut} changed the result`, { whole: outcome(whole), split: outcome(result) });
 };

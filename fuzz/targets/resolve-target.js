@@ -16,8 +16,10 @@ module.exports.fuzz = function fuzz(data) {
     return;
   }
   for (const segment of verdict.segments) {
-    if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) fail('unsafe segment', verdict.segments);
+    if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment))
+      fail('unsafe segment', verdict.segments);
   }
   const joined = path.join(ROOT, ...verdict.segments);
-  if (joined !== ROOT && !joined.startsWith(`${ROOT}/`)) fail('outside the root', { joined, segments: verdict.segments });
+  if (joined !== ROOT && !joined.startsWith(`${ROOT}/`))
+    fail('outside the root', { joined, segments: verdict.segments });
 };

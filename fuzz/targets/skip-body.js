@@ -35,7 +35,8 @@ module.exports.fuzz = function fuzz(data) {
   const body = data.subarray(1);
   const whole = skipBody(start, body, SMALL_LIMITS);
   if (whole.kind === 'error' && !BODY_STATUSES.has(whole.status)) fail('undocumented status', whole);
-  if (whole.kind === 'progress' && !(whole.consumed >= 0 && whole.consumed <= body.length)) fail('consumed outside the input', whole);
+  if (whole.kind === 'progress' && !(whole.consumed >= 0 && whole.consumed <= body.length))
+    fail('consumed outside the input', whole);
 
   const split = skipInTwo(start, body, cutOf(body));
   if (JSON.stringify(split) !== JSON.stringify(whole)) fail('a split changed the outcome', { whole, split });

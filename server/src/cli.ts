@@ -41,18 +41,30 @@ Options (environment variable in brackets; a flag wins over its variable):
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;
-type Raw = Partial<Record<'root' | 'port' | 'host' | 'trace' | 'listing' | 'log-format' | 'log-level' | 'max-connections', string>>;
+type Raw = Partial<
+  Record<
+    'root' | 'port' | 'host' | 'trace' | 'listing' | 'log-format' | 'log-level' | 'max-connections',
+    string
+  >
+>;
 
 const VALUE_FLAGS = new Set(['root', 'port', 'host', 'log-format', 'log-level', 'max-connections']);
 const SWITCHES = new Set(['trace', 'listing']);
 const ENV_NAMES: Record<keyof Raw, string> = {
-  root: 'SITE_ROOT', port: 'PORT', host: 'HOST', trace: 'TRACE', listing: 'LISTING',
-  'log-format': 'LOG_FORMAT', 'log-level': 'LOG_LEVEL', 'max-connections': 'MAX_CONNECTIONS',
+  root: 'SITE_ROOT',
+  port: 'PORT',
+  host: 'HOST',
+  trace: 'TRACE',
+  listing: 'LISTING',
+  'log-format': 'LOG_FORMAT',
+  'log-level': 'LOG_LEVEL',
+  'max-connections': 'MAX_CONNECTIONS',
 };
 
 export function parseCommandLine(argv: readonly string[], env: Env, stdoutIsTty: boolean): CliResult {
   const flags = readFlags(argv);
-  if (typeof flags === 'string') return flags === 'help' ? { kind: 'help', text: USAGE } : { kind: 'error', message: flags };
+  if (typeof flags === 'string')
+    return flags === 'help' ? { kind: 'help', text: USAGE } : { kind: 'error', message: flags };
   const raw: Raw = {};
   for (const key of Object.keys(ENV_NAMES) as Array<keyof Raw>) {
     const fromEnv = env[ENV_NAMES[key]];
@@ -71,7 +83,8 @@ function readFlags(argv: readonly string[]): Raw | string {
     if (arg === '--help' || arg === '-h') return 'help';
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     const name = match?.[1] ?? '';
-    if (SWITCHES.has(name)) raw[name as keyof Raw] = match?.[2] ?? '1'; // --trace, or --trace=0 / --trace=1
+    if (SWITCHES.has(name))
+      raw[name as keyof Raw] = match?.[2] ?? '1'; // --trace, or --trace=0 / --trace=1
     else if (VALUE_FLAGS.has(name)) {
       const value = match?.[2] ?? argv[++i];
       if (value === undefined) return `${arg} needs a value (see --help)`;
@@ -85,20 +98,31 @@ function interpret(raw: Raw, stdoutIsTty: boolean): CliResult {
   const error = (message: string): CliResult => ({ kind: 'error', message });
   const port = integer(raw.port ?? '8080', 0, 65535);
   if (port === undefined) return error(`port must be an integer from 0 to 65535, got "${raw.port}"`);
-  const maxConnections = integer(raw['max-connections'] ?? String(DEFAULT_LIMITS.maxConnections), 1, 1_000_000);
-  if (maxConnections === undefined) return error(`max-connections must be a positive integer, got "${raw['max-connections']}"`);
+  const maxConnections = integer(
+    raw['max-connections'] ?? String(DEFAULT_LIMITS.maxConnections),
+    1,
+    1_000_000,
+  );
+  if (maxConnections === undefined)
+    return error(`max-connections must be a positive integer, got "${raw['max-connections']}"`);
   const trace = yesNo(raw.trace);
   const listing = yesNo(raw.listing);
   if (trace === undefined) return error(`TRACE must be 1 or 0, got "${raw.trace}"`);
   if (listing === undefined) return error(`LISTING must be 1 or 0, got "${raw.listing}"`);
   const logFormat = raw['log-format'] ?? (stdoutIsTty ? 'pretty' : 'json');
-  if (logFormat !== 'json' && logFormat !== 'pretty') return error(`log format must be json or pretty, got "${logFormat}"`);
+  if (logFormat !== 'json' && logFormat !== 'pretty')
+    return error(`log format must be json or pretty, got "${logFormat}"`);
   const logLevel = raw['log-level'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) return error(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    return error(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const host = raw.host ?? '0.0.0.0';
   const root = raw.root ?? './site';
-  if (host === '' || root === '') return error(host === '' ? 'host must not be empty' : 'root must not be empty');
-  return { kind: 'run', config: { root, port, host, trace, listing, logFormat, logLevel: logLevel as LogLevel, maxConnections } };
+  if (host === '' || root === '')
+    return error(host === '' ? 'host must not be empty' : 'root must not be empty');
+  return {
+    kind: 'run',
+    config: { root, port, host, trace, listing, logFormat, logLevel: logLevel as LogLevel, maxConnections },
+  };
 }
 
 function integer(text: string, min: number, max: number): number | undefined {

@@ -14,8 +14,14 @@ import { type TargetVerdict, resolveTarget } from './resolve/target';
 import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
 import { type RangeDecision, decideRanges } from './decide/ranges';
 import {
-  errorReply, listingReply, methodNotAllowedReply, multiRangeReply,
-  optionsReply, redirectReply, singleRangeReply, unsatisfiableReply,
+  errorReply,
+  listingReply,
+  methodNotAllowedReply,
+  multiRangeReply,
+  optionsReply,
+  redirectReply,
+  singleRangeReply,
+  unsatisfiableReply,
 } from './respond/replies';
 import { type Representation, representationOf } from './respond/representation';
 
@@ -50,15 +56,24 @@ export function handleRequest(request: Request, options: HandlerOptions): NowOrL
   const target = (steps.target = resolveTarget(request.pathAndQuery));
   if (target.kind === 'refused') return { reply: errorReply(target.status), steps };
   const found = options.site.find(target);
-  return found instanceof Promise ? found.then((f) => answer(request, target, f, options, steps)) : answer(request, target, found, options, steps);
+  return found instanceof Promise
+    ? found.then((f) => answer(request, target, f, options, steps))
+    : answer(request, target, found, options, steps);
 }
 
 /** With the file found (or not): redirect, listing, refusal, or 3. decide and 4. respond. */
-function answer(request: Request, target: ResolvedTarget, found: Found, options: HandlerOptions, steps: Steps): Exchange {
+function answer(
+  request: Request,
+  target: ResolvedTarget,
+  found: Found,
+  options: HandlerOptions,
+  steps: Steps,
+): Exchange {
   steps.found = found;
   if (found.kind === 'refused') return { reply: errorReply(found.status), steps };
   if (found.kind === 'redirect') return { reply: redirectReply(found.location), steps };
-  if (found.kind === 'listing') return { reply: listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries), steps };
+  if (found.kind === 'listing')
+    return { reply: listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries), steps };
 
   // Conditional request first, then range (RFC 9110 §13.2.2).
   const representation = representationOf(found);
@@ -69,18 +84,31 @@ function answer(request: Request, target: ResolvedTarget, found: Found, options:
   return { reply, steps };
 }
 
-function serveFile(request: Request, { file, whole, notModified }: Representation, options: HandlerOptions, steps: Steps): Reply {
-  const verdict = (steps.preconditions = evaluatePreconditions(request.method, request.fields, file.validators));
+function serveFile(
+  request: Request,
+  { file, whole, notModified }: Representation,
+  options: HandlerOptions,
+  steps: Steps,
+): Reply {
+  const verdict = (steps.preconditions = evaluatePreconditions(
+    request.method,
+    request.fields,
+    file.validators,
+  ));
   if (verdict.kind === 'failed') return errorReply(412);
   if (verdict.kind === 'not-modified') return notModified;
 
   const range = (steps.range = chooseRange(request, verdict.honourRange, file.size, options.maxRanges));
   switch (range.kind) {
-    case 'whole': return whole;
-    case 'unsatisfiable': return unsatisfiableReply(file.size);
+    case 'whole':
+      return whole;
+    case 'unsatisfiable':
+      return unsatisfiableReply(file.size);
     case 'partial': {
       const only = range.ranges.length === 1 ? range.ranges[0] : undefined;
-      return only !== undefined ? singleRangeReply(file, only) : multiRangeReply(file, range.ranges, options.boundary());
+      return only !== undefined
+        ? singleRangeReply(file, only)
+        : multiRangeReply(file, range.ranges, options.boundary());
     }
   }
 }
@@ -88,7 +116,8 @@ function serveFile(request: Request, { file, whole, notModified }: Representatio
 /** The Range header, if the request may use it: RFC 9110 §14.2 defines it for GET only, and If-Range may have said to ignore it. */
 function chooseRange(request: Request, honourRange: boolean, size: number, maxRanges: number): RangeDecision {
   const header = fieldValue(request.fields, 'range');
-  if (header !== undefined && request.method !== 'GET') return { kind: 'whole', because: 'Range applies to GET only' };
+  if (header !== undefined && request.method !== 'GET')
+    return { kind: 'whole', because: 'Range applies to GET only' };
   if (header !== undefined && !honourRange) return { kind: 'whole', because: 'If-Range did not match' };
   return decideRanges(header, size, maxRanges);
 }

@@ -45,18 +45,34 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io:
   if (root.kind === 'bad') return exit(EXIT_USAGE, root.message);
 
   const logger = createLogger(config.logFormat, config.logLevel, io.isTTY, io.out);
-  const observer = config.trace ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY) : logObserver(logger);
+  const observer = config.trace
+    ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY)
+    : logObserver(logger);
   const limits = { ...DEFAULT_LIMITS, maxConnections: config.maxConnections };
   let server;
   try {
-    server = await startServer({ root: root.path, host: config.host, port: config.port, listing: config.listing, limits, observer, fs: nodeFileSystem });
+    server = await startServer({
+      root: root.path,
+      host: config.host,
+      port: config.port,
+      listing: config.listing,
+      limits,
+      observer,
+      fs: nodeFileSystem,
+    });
   } catch (error) {
-    return exit(EXIT_CANNOT_LISTEN, `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return exit(
+      EXIT_CANNOT_LISTEN,
+      `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
   const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
-  announce.info({ host: config.host, port, root: root.path }, `HTTP Server running at http://${displayHost(config.host)}:${port}`);
+  announce.info(
+    { host: config.host, port, root: root.path },
+    `HTTP Server running at http://${displayHost(config.host)}:${port}`,
+  );
   announce.info(`Serving ${root.path}${describeModes(config)}`);
   const running = server;
   return {
@@ -71,18 +87,26 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io:
   };
 }
 
-type Root = { readonly kind: 'ok'; readonly path: string } | { readonly kind: 'bad'; readonly message: string };
+type Root =
+  { readonly kind: 'ok'; readonly path: string } | { readonly kind: 'bad'; readonly message: string };
 
 /** The root must be a readable directory; the server works with its real path. */
 async function checkRoot(root: string): Promise<Root> {
   try {
     const real = await fs.realpath(root);
-    if (!(await fs.stat(real)).isDirectory()) return { kind: 'bad', message: `site root "${root}" is not a directory` };
+    if (!(await fs.stat(real)).isDirectory())
+      return { kind: 'bad', message: `site root "${root}" is not a directory` };
     await fs.access(real, constants.R_OK | constants.X_OK);
     return { kind: 'ok', path: real };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { kind: 'bad', message: code === 'ENOENT' ? `site root "${root}" does not exist` : `site root "${root}" cannot be read (${code})` };
+    return {
+      kind: 'bad',
+      message:
+        code === 'ENOENT'
+          ? `site root "${root}" does not exist`
+          : `site root "${root}" cannot be read (${code})`,
+    };
   }
 }
 
@@ -93,13 +117,19 @@ export function displayHost(host: string): string {
 }
 
 function describeModes(config: Config): string {
-  const modes = [config.listing ? 'directory listings on' : '', config.trace ? 'trace on' : ''].filter(Boolean);
+  const modes = [config.listing ? 'directory listings on' : '', config.trace ? 'trace on' : ''].filter(
+    Boolean,
+  );
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }
 
 /** Runs as the process: exit codes, and SIGTERM/SIGINT → graceful stop → exit 0. */
 async function runAsProcess(): Promise<void> {
-  const io: Io = { out: pino.destination({ fd: 1, sync: true }), err: (text) => process.stderr.write(text), isTTY: process.stdout.isTTY === true };
+  const io: Io = {
+    out: pino.destination({ fd: 1, sync: true }),
+    err: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
   const started = await start(process.argv.slice(2), process.env, io);
   if (started.kind === 'exited') {
     process.exitCode = started.code;

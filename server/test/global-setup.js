@@ -5,5 +5,8 @@ const path = require('node:path');
 
 module.exports = function buildServer() {
   const tsc = path.join(__dirname, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: path.join(__dirname, '..', '..'), stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: path.join(__dirname, '..', '..'),
+    stdio: 'inherit',
+  });
 };

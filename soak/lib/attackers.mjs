@@ -34,40 +34,49 @@ function connect(port) {
  * Expected: 408 and a close once the request timeout (10 s) is up; the sender then starts over.
  */
 export function slowloris({ port, until, tally, senders = 20, byteEveryMs = 1000 }) {
-  const one = () => new Promise((resolve) => {
-    const socket = connect(port);
-    const received = [];
-    const drip = setInterval(() => {
-      if (Date.now() >= until) return socket.destroy();
-      if (socket.writable) socket.write('X');
-    }, byteEveryMs);
-    socket.on('connect', () => socket.write('GET /tiny.txt HTTP/1.1\r\nHost: soak\r\nX-Slow: '));
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('close', () => {
-      clearInterval(drip);
-      const status = statusOf(Buffer.concat(received));
-      tally('slowloris', status === 408 ? '408 then closed' : Date.now() >= until ? 'stopped at the end' : `other: ${status ?? 'no response'}`);
-      resolve();
+  const one = () =>
+    new Promise((resolve) => {
+      const socket = connect(port);
+      const received = [];
+      const drip = setInterval(() => {
+        if (Date.now() >= until) return socket.destroy();
+        if (socket.writable) socket.write('X');
+      }, byteEveryMs);
+      socket.on('connect', () => socket.write('GET /tiny.txt HTTP/1.1\r\nHost: soak\r\nX-Slow: '));
+      socket.on('data', (chunk) => received.push(chunk));
+      socket.on('close', () => {
+        clearInterval(drip);
+        const status = statusOf(Buffer.concat(received));
+        tally(
+          'slowloris',
+          status === 408
+            ? '408 then closed'
+            : Date.now() >= until
+              ? 'stopped at the end'
+              : `other: ${status ?? 'no response'}`,
+        );
+        resolve();
+      });
     });
-  });
   return repeat(until, 50, senders, one);
 }
 
 /** Mid-transfer aborts: a download of the big file, cut after its first bytes by a reset or a close. */
 export function aborts({ port, until, tally, everyMs = 100 }) {
   let count = 0;
-  const one = () => new Promise((resolve) => {
-    const quit = count++ % 2 === 0 ? 'reset' : 'close';
-    const socket = connect(port);
-    const timer = setTimeout(() => socket.destroy(), 5000);
-    socket.on('connect', () => socket.write('GET /big.bin HTTP/1.1\r\nHost: soak\r\n\r\n'));
-    socket.once('data', () => (quit === 'reset' ? socket.resetAndDestroy() : socket.destroy()));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      tally('abort', `${quit} after the first bytes`);
-      resolve();
+  const one = () =>
+    new Promise((resolve) => {
+      const quit = count++ % 2 === 0 ? 'reset' : 'close';
+      const socket = connect(port);
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on('connect', () => socket.write('GET /big.bin HTTP/1.1\r\nHost: soak\r\n\r\n'));
+      socket.once('data', () => (quit === 'reset' ? socket.resetAndDestroy() : socket.destroy()));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        tally('abort', `${quit} after the first bytes`);
+        resolve();
+      });
     });
-  });
   return repeat(until, everyMs, 20, one);
 }
 
@@ -88,25 +97,38 @@ export function garbage({ port, until, tally, everyMs = 50 }) {
  */
 export function floods({ port, until, tally, everyMs = 2000, requests = 1000 }) {
   const target = (i) => (i % 2 === 0 ? '/1k.bin' : '/tiny.txt');
-  const flood = Buffer.from(Array.from({ length: requests }, (_, i) => `GET ${target(i)} HTTP/1.1\r\nHost: soak\r\n\r\n`).join(''));
-  const one = () => new Promise((resolve) => {
-    const socket = connect(port);
-    const received = [];
-    const timer = setTimeout(() => socket.destroy(), 20_000);
-    socket.on('connect', () => {
-      socket.pause();
-      for (let i = 0; i < flood.length; i += 16 * 1024) socket.write(flood.subarray(i, i + 16 * 1024));
-      setTimeout(() => socket.resume(), 500);
+  const flood = Buffer.from(
+    Array.from({ length: requests }, (_, i) => `GET ${target(i)} HTTP/1.1\r\nHost: soak\r\n\r\n`).join(''),
+  );
+  const one = () =>
+    new Promise((resolve) => {
+      const socket = connect(port);
+      const received = [];
+      const timer = setTimeout(() => socket.destroy(), 20_000);
+      socket.on('connect', () => {
+        socket.pause();
+        for (let i = 0; i < flood.length; i += 16 * 1024) socket.write(flood.subarray(i, i + 16 * 1024));
+        setTimeout(() => socket.resume(), 500);
+      });
+      socket.on('data', (chunk) => received.push(chunk));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        const lengths = [
+          ...Buffer.concat(received)
+            .toString('latin1')
+            .matchAll(/\r\nContent-Length: (\d+)\r\n/g),
+        ].map((m) => Number(m[1]));
+        const inOrder =
+          lengths.length === requests && lengths.every((n, i) => n === (i % 2 === 0 ? 1024 : 5));
+        tally(
+          'flood',
+          inOrder
+            ? `${requests} answers in order`
+            : `${lengths.length} answers${lengths.length === requests ? ', out of order' : ''}`,
+        );
+        resolve();
+      });
     });
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const lengths = [...Buffer.concat(received).toString('latin1').matchAll(/\r\nContent-Length: (\d+)\r\n/g)].map((m) => Number(m[1]));
-      const inOrder = lengths.length === requests && lengths.every((n, i) => n === (i % 2 === 0 ? 1024 : 5));
-      tally('flood', inOrder ? `${requests} answers in order` : `${lengths.length} answers${lengths.length === requests ? ', out of order' : ''}`);
-      resolve();
-    });
-  });
   return repeat(until, everyMs, 2, one);
 }
 
@@ -115,23 +137,38 @@ export function floods({ port, until, tally, everyMs = 2000, requests = 1000 }) 
  * gives up after its send timeout (30 s), so when the client finally reads, the body ends short.
  */
 export function nonReaders({ port, until, tally, everyMs = 10_000, silentMs = 35_000 }) {
-  const one = () => new Promise((resolve) => {
-    const socket = connect(port);
-    let bytes = 0;
-    let resumed = false;
-    socket.on('connect', () => {
-      socket.write('GET /big.bin HTTP/1.1\r\nHost: soak\r\n\r\n');
-      socket.pause();
+  const one = () =>
+    new Promise((resolve) => {
+      const socket = connect(port);
+      let bytes = 0;
+      let resumed = false;
+      socket.on('connect', () => {
+        socket.write('GET /big.bin HTTP/1.1\r\nHost: soak\r\n\r\n');
+        socket.pause();
+      });
+      const wake = setTimeout(() => {
+        resumed = true;
+        socket.resume();
+      }, silentMs);
+      const stop = setInterval(() => {
+        if (Date.now() >= until + 5000) socket.destroy();
+      }, 1000);
+      socket.on('data', (chunk) => {
+        bytes += chunk.length;
+      });
+      socket.on('close', () => {
+        clearTimeout(wake);
+        clearInterval(stop);
+        tally(
+          'non-reader',
+          !resumed
+            ? 'stopped at the end'
+            : bytes < BIG_FILE_BYTES
+              ? 'dropped by the send timeout'
+              : 'sent whole (not dropped)',
+        );
+        resolve();
+      });
     });
-    const wake = setTimeout(() => { resumed = true; socket.resume(); }, silentMs);
-    const stop = setInterval(() => { if (Date.now() >= until + 5000) socket.destroy(); }, 1000);
-    socket.on('data', (chunk) => { bytes += chunk.length; });
-    socket.on('close', () => {
-      clearTimeout(wake);
-      clearInterval(stop);
-      tally('non-reader', !resumed ? 'stopped at the end' : bytes < BIG_FILE_BYTES ? 'dropped by the send timeout' : 'sent whole (not dropped)');
-      resolve();
-    });
-  });
   return repeat(until, everyMs, 10, one);
 }

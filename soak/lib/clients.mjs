@@ -39,6 +39,7 @@ export async function probe(port, limitMs) {
   const request = 'GET /tiny.txt HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n';
   const result = await exchange(port, request, { timeoutMs: limitMs });
   const status = statusOf(result.bytes);
-  const ok = result.ending === 'closed' && status === 200 && result.bytes.toString('latin1').endsWith('tiny\n');
+  const ok =
+    result.ending === 'closed' && status === 200 && result.bytes.toString('latin1').endsWith('tiny\n');
   return { ok, ms: result.ms, why: ok ? undefined : `${result.ending}, status ${status ?? 'none'}` };
 }

@@ -5,9 +5,25 @@ import fs from 'node:fs';
 /** Starts main.js on 127.0.0.1 with a free port; resolves once the banner names the port. */
 export function startServer({ main, root }) {
   // warn: the access log would cost more than the load; errors ("unexpected error") still show.
-  const child = spawn(process.execPath, [main, '--root', root, '--host', '127.0.0.1', '--port', '0', '--log-format', 'json', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      '--root',
+      root,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   let errorLines = 0;
   const onOutput = (chunk) => {

@@ -10,16 +10,35 @@ const PACED = path.join(import.meta.dirname, '..', 'paced.lua');
  * parsed report; `children` gets the child so the caller can stop it by PID.
  */
 export function runWrk({ url, seconds, connections, close, paceMs, children }) {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '2s', '-s', PACED, ...(close ? ['-H', 'Connection: close'] : []), url];
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SOAK_PACE_MS: String(paceMs) } });
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '2s',
+    '-s',
+    PACED,
+    ...(close ? ['-H', 'Connection: close'] : []),
+    url,
+  ];
+  const child = spawn('wrk', args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SOAK_PACE_MS: String(paceMs) },
+  });
   children.add(child);
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  return new Promise((resolve) => child.on('close', (code) => {
-    children.delete(child);
-    resolve({ ...parseWrk(output), code, output });
-  }));
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ ...parseWrk(output), code, output });
+    }),
+  );
 }
 
 /** The numbers of wrk's plain report: requests, socket errors by kind, non-2xx/3xx answers. */

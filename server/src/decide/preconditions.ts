@@ -17,18 +17,33 @@ export type PreconditionVerdict =
   | { readonly kind: 'not-modified'; readonly because: string }
   | { readonly kind: 'failed'; readonly because: string };
 
-export function evaluatePreconditions(method: string, fields: readonly Field[], v: Validators): PreconditionVerdict {
+export function evaluatePreconditions(
+  method: string,
+  fields: readonly Field[],
+  v: Validators,
+): PreconditionVerdict {
   const ifMatch = checkIfMatch(fieldValue(fields, 'if-match'), v);
-  const first = ifMatch !== 'none' ? ifMatch : checkIfUnmodifiedSince(fieldValue(fields, 'if-unmodified-since'), v);
-  if (first === 'false') return { kind: 'failed', because: ifMatch === 'false' ? 'If-Match did not match' : 'modified since If-Unmodified-Since' };
+  const first =
+    ifMatch !== 'none' ? ifMatch : checkIfUnmodifiedSince(fieldValue(fields, 'if-unmodified-since'), v);
+  if (first === 'false')
+    return {
+      kind: 'failed',
+      because: ifMatch === 'false' ? 'If-Match did not match' : 'modified since If-Unmodified-Since',
+    };
 
   const isRead = method === 'GET' || method === 'HEAD';
   const ifNoneMatch = checkIfNoneMatch(fieldValue(fields, 'if-none-match'), v);
   if (ifNoneMatch === 'false') {
-    return isRead ? { kind: 'not-modified', because: 'If-None-Match matched' } : { kind: 'failed', because: 'If-None-Match matched' };
+    return isRead
+      ? { kind: 'not-modified', because: 'If-None-Match matched' }
+      : { kind: 'failed', because: 'If-None-Match matched' };
   }
   // RFC 9110 §13.1.3: If-Modified-Since is ignored when If-None-Match is present, and on other methods.
-  if (ifNoneMatch === 'none' && isRead && checkIfModifiedSince(fieldValue(fields, 'if-modified-since'), v) === 'false') {
+  if (
+    ifNoneMatch === 'none' &&
+    isRead &&
+    checkIfModifiedSince(fieldValue(fields, 'if-modified-since'), v) === 'false'
+  ) {
     return { kind: 'not-modified', because: 'not modified since If-Modified-Since' };
   }
   // Step 5: If-Range matters only with a Range; whether there is one, and whether the method may use it, the caller knows.
@@ -70,7 +85,9 @@ function checkIfRange(value: string | undefined, v: Validators): Condition {
   if (value === undefined) return 'none';
   if (value.startsWith('"') || value.startsWith('W/')) {
     const tags = parseEntityTags(value);
-    return Array.isArray(tags) && tags.length === 1 && tags[0] !== undefined && strongMatch(tags[0], v.etag) ? 'true' : 'false';
+    return Array.isArray(tags) && tags.length === 1 && tags[0] !== undefined && strongMatch(tags[0], v.etag)
+      ? 'true'
+      : 'false';
   }
   return parseHttpDate(value) === v.lastModified ? 'true' : 'false';
 }

@@ -14,12 +14,15 @@ export const STATUS = {
   404: { reason: 'Not Found', page: 'There is nothing at this address.' }, //                         RFC 9110 §15.5.5
   405: { reason: 'Method Not Allowed', page: 'This server only reads files: GET, HEAD and OPTIONS.' }, // RFC 9110 §15.5.6 other methods
   408: { reason: 'Request Timeout', page: 'The request did not arrive in time.' }, //                 RFC 9110 §15.5.9  slow request head
-  412: { reason: 'Precondition Failed', page: 'The file does not match the request\'s conditions.' }, // RFC 9110 §15.5.13 If-Match, If-Unmodified-Since
+  412: { reason: 'Precondition Failed', page: "The file does not match the request's conditions." }, // RFC 9110 §15.5.13 If-Match, If-Unmodified-Since
   413: { reason: 'Content Too Large', page: 'The request body is larger than this server reads.' }, // RFC 9110 §15.5.14 body over the limit
   414: { reason: 'URI Too Long', page: 'The request line is longer than this server reads.' }, //     RFC 9110 §15.5.15 request line over the limit
   416: { reason: 'Range Not Satisfiable', page: 'No requested range overlaps the file.' }, //         RFC 9110 §15.5.17
   417: { reason: 'Expectation Failed', page: 'The only expectation this server meets is 100-continue.' }, // RFC 9110 §15.5.18
-  431: { reason: 'Request Header Fields Too Large', page: 'The request header is larger than this server reads.' }, // RFC 6585 §5
+  431: {
+    reason: 'Request Header Fields Too Large',
+    page: 'The request header is larger than this server reads.',
+  }, // RFC 6585 §5
   500: { reason: 'Internal Server Error', page: 'Something went wrong on the server.' }, //           RFC 9110 §15.6.1
   501: { reason: 'Not Implemented', page: 'The request uses a transfer coding this server does not know.' }, // RFC 9110 §15.6.2
   503: { reason: 'Service Unavailable', page: 'The server is too busy; try again shortly.' }, //      RFC 9110 §15.6.4  connection cap

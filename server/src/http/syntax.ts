@@ -14,7 +14,9 @@ export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 /** tchar: the characters of a token (method, field name, coding): RFC 9110 §5.6.2. */
-export const TCHAR = table((c) => isDigit(c) || isAlpha(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)));
+export const TCHAR = table(
+  (c) => isDigit(c) || isAlpha(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)),
+);
 
 /** Visible ASCII (VCHAR), the only bytes a request-target may contain: RFC 9112 §3.2. */
 export const VCHAR = table((c) => c >= 0x21 && c <= 0x7e);
@@ -23,7 +25,9 @@ export const VCHAR = table((c) => c >= 0x21 && c <= 0x7e);
  * Bytes allowed inside a field value: VCHAR, obs-text, SP and HTAB (RFC 9110 §5.5). Every other
  * control byte, NUL and a bare CR above all, makes the request invalid.
  */
-export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || c === 0x20 || (c >= 0x21 && c <= 0x7e) || c >= 0x80);
+export const FIELD_VALUE_CHAR = table(
+  (c) => c === 0x09 || c === 0x20 || (c >= 0x21 && c <= 0x7e) || c >= 0x80,
+);
 
 /** etagc: the characters inside an entity-tag's quotes (RFC 9110 §8.8.3). */
 export const ETAGC = table((c) => c === 0x21 || (c >= 0x23 && c <= 0x7e) || c >= 0x80);

@@ -18,11 +18,21 @@ export interface LogDestination {
   write(text: string): unknown;
 }
 
-export function createLogger(format: LogFormat, level: LogLevel, colorize: boolean, destination: LogDestination): Logger {
+export function createLogger(
+  format: LogFormat,
+  level: LogLevel,
+  colorize: boolean,
+  destination: LogDestination,
+): Logger {
   const options = { level, base: null }; // no pid and hostname on every line
   if (format === 'pretty') {
     // The message says it all; the fields stay in the JSON format, for machines.
-    const prettify = prettyFactory({ colorize, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', hideObject: true });
+    const prettify = prettyFactory({
+      colorize,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      hideObject: true,
+    });
     return pino(options, { write: (line: string) => destination.write(prettify(line)) });
   }
   return pino(options, destination);
@@ -34,17 +44,39 @@ export function logObserver(logger: Logger): Observer {
   return {
     ...quietObserver,
     // The seed's line, kept word for word: Connection from ('127.0.0.1', 52640)
-    accepted: info ? (peer) => logger.info({ peer: peer.address, port: peer.port, conn: peer.id }, `Connection from ('${peer.address}', ${peer.port})`) : quietObserver.accepted,
+    accepted: info
+      ? (peer) =>
+          logger.info(
+            { peer: peer.address, port: peer.port, conn: peer.id },
+            `Connection from ('${peer.address}', ${peer.port})`,
+          )
+      : quietObserver.accepted,
     responded: info
-      ? (peer, r) => logger.info(
-        { method: r.method, target: r.target, status: r.status, bytes: r.bytes, ms: r.ms, peer: peer.address, port: peer.port, conn: peer.id },
-        `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`,
-      )
+      ? (peer, r) =>
+          logger.info(
+            {
+              method: r.method,
+              target: r.target,
+              status: r.status,
+              bytes: r.bytes,
+              ms: r.ms,
+              peer: peer.address,
+              port: peer.port,
+              conn: peer.id,
+            },
+            `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`,
+          )
       : quietObserver.responded,
     rejected: info
-      ? (peer, status, reason) => logger.info({ status, reason, peer: peer.address, port: peer.port, conn: peer.id }, `${status} ${reasonPhrase(status)}: ${reason}`)
+      ? (peer, status, reason) =>
+          logger.info(
+            { status, reason, peer: peer.address, port: peer.port, conn: peer.id },
+            `${status} ${reasonPhrase(status)}: ${reason}`,
+          )
       : quietObserver.rejected,
-    closed: debug ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`) : quietObserver.closed,
+    closed: debug
+      ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`)
+      : quietObserver.closed,
     failed: (peer, error) => logger.error({ err: error, conn: peer?.id }, 'unexpected error'),
   };
 }

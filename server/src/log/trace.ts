@@ -20,7 +20,10 @@ interface Style {
   readonly bad: (s: string) => string;
 }
 
-const ansi = (code: number) => (s: string): string => `\x1b[${code}m${s}\x1b[0m`;
+const ansi =
+  (code: number) =>
+  (s: string): string =>
+    `\x1b[${code}m${s}\x1b[0m`;
 const COLOURS: Style = { dim: ansi(2), in: ansi(36), out: ansi(32), note: ansi(33), bad: ansi(31) };
 const PLAIN: Style = { dim: (s) => s, in: (s) => s, out: (s) => s, note: (s) => s, bad: (s) => s };
 
@@ -51,22 +54,39 @@ export function traceObserver(print: (line: string) => void, colour: boolean): O
   };
   return {
     accepted: (peer) => print(`${tag(peer)} ${s.note(`Connection from ('${peer.address}', ${peer.port})`)}`),
-    received: (peer, bytes) => block(peer, s.in(`◀ received ${bytes.length} bytes`), visible(bytes, s.dim).map(s.in)),
+    received: (peer, bytes) =>
+      block(peer, s.in(`◀ received ${bytes.length} bytes`), visible(bytes, s.dim).map(s.in)),
     parsed: (peer, request) => block(peer, s.note('✓ parsed request'), describeRequest(request)),
-    rejected: (peer, status, reason) => print(`${tag(peer)} ${s.bad(`✗ refused with ${status} ${reasonPhrase(status)}: ${reason}`)}`),
+    rejected: (peer, status, reason) =>
+      print(`${tag(peer)} ${s.bad(`✗ refused with ${status} ${reasonPhrase(status)}: ${reason}`)}`),
     decided: (peer, _request, steps) => block(peer, s.note('→ decided'), describeSteps(steps)),
     headSent: (peer, wire) => {
       const head = wire.subarray(0, wire.indexOf('\r\n\r\n') + 4);
-      block(peer, s.out(`▶ response head, ${head.length} bytes, exactly as sent`), visible(head, s.dim).map(s.out));
+      block(
+        peer,
+        s.out(`▶ response head, ${head.length} bytes, exactly as sent`),
+        visible(head, s.dim).map(s.out),
+      );
     },
-    responded: (peer, r) => print(`${tag(peer)} ${s.out(`▶ body ${r.bytes} bytes; ${r.method} ${r.target} → ${r.status} in ${r.ms} ms`)}`),
+    responded: (peer, r) =>
+      print(
+        `${tag(peer)} ${s.out(`▶ body ${r.bytes} bytes; ${r.method} ${r.target} → ${r.status} in ${r.ms} ms`)}`,
+      ),
     closed: (peer, ending) => print(`${tag(peer)} ${s.note(`✕ connection closed: ${ending}`)}`),
-    failed: (peer, error) => print(`${peer ? tag(peer) : '--'} ${s.bad(`! unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)}`),
+    failed: (peer, error) =>
+      print(
+        `${peer ? tag(peer) : '--'} ${s.bad(`! unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)}`,
+      ),
   };
 }
 
 function describeRequest(r: Request): string[] {
-  const body = r.body.kind === 'none' ? 'no body' : r.body.kind === 'length' ? `a ${r.body.length}-byte body (read and discarded)` : 'a chunked body (read and discarded)';
+  const body =
+    r.body.kind === 'none'
+      ? 'no body'
+      : r.body.kind === 'length'
+        ? `a ${r.body.length}-byte body (read and discarded)`
+        : 'a chunked body (read and discarded)';
   return [
     `method ${r.method}, target ${r.target} (${r.targetForm}-form), HTTP/${r.version}`,
     ...r.fields.map((f) => `${f.name}: ${f.value}`),
@@ -85,14 +105,23 @@ function describeSteps(steps: Steps): string[] {
   const lines: string[] = [];
   const { target, found, preconditions, range } = steps;
   if (target?.kind === 'refused') lines.push(`target refused (${target.status}): ${target.reason}`);
-  if (target?.kind === 'path') lines.push(`target → path "${target.path}"${target.directory ? ' (a directory)' : ''}`);
+  if (target?.kind === 'path')
+    lines.push(`target → path "${target.path}"${target.directory ? ' (a directory)' : ''}`);
   if (found?.kind === 'refused') lines.push(`file → ${found.status}: ${found.reason}`);
   if (found?.kind === 'redirect') lines.push(`a directory without its slash → 301 to ${found.location}`);
-  if (found?.kind === 'listing') lines.push(`a directory without index.html → listing of ${found.entries.length} entries`);
-  if (found?.kind === 'file') lines.push(`file "${found.name}", ${found.stat.size} bytes, ${describeCacheUse(found.cached)}`);
+  if (found?.kind === 'listing')
+    lines.push(`a directory without index.html → listing of ${found.entries.length} entries`);
+  if (found?.kind === 'file')
+    lines.push(`file "${found.name}", ${found.stat.size} bytes, ${describeCacheUse(found.cached)}`);
   if (steps.contentType) lines.push(`Content-Type: ${steps.contentType}`);
-  if (preconditions) lines.push(`conditional: ${preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because} → ${preconditions.kind}`);
-  if (range) lines.push(`range: ${range.kind === 'whole' ? `whole file (${range.because})` : range.kind === 'unsatisfiable' ? 'nothing satisfiable → 416' : range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`);
+  if (preconditions)
+    lines.push(
+      `conditional: ${preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because} → ${preconditions.kind}`,
+    );
+  if (range)
+    lines.push(
+      `range: ${range.kind === 'whole' ? `whole file (${range.because})` : range.kind === 'unsatisfiable' ? 'nothing satisfiable → 416' : range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`,
+    );
   if (lines.length === 0) lines.push('no file involved');
   return lines;
 }

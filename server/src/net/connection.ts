@@ -50,7 +50,14 @@ interface Outgoing {
 }
 
 function outgoing(request: Request, reply: Reply, keepAlive: boolean, started: number): Outgoing {
-  return { method: request.method, target: request.target, version: request.version, reply, keepAlive: keepAlive && !reply.close, started };
+  return {
+    method: request.method,
+    target: request.target,
+    version: request.version,
+    reply,
+    keepAlive: keepAlive && !reply.close,
+    started,
+  };
 }
 
 /** Up to this size a body is copied after its head (one write); past it, copying costs more than a writev. */
@@ -77,12 +84,18 @@ export class Connection {
   private processing = false; // processPending's loop is running (further up the stack)
   private finishedAt: number | undefined; // when our FIN went out
 
-  constructor(private readonly socket: Socket, private readonly peer: Peer, private readonly ctx: ConnectionContext) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly peer: Peer,
+    private readonly ctx: ConnectionContext,
+  ) {
     this.phaseSince = ctx.now();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('finish', () => this.onFinish());
-    socket.on('error', (err: NodeJS.ErrnoException) => { this.ending = err.code === 'ECONNRESET' ? 'reset by client' : this.ending; });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.ending = err.code === 'ECONNRESET' ? 'reset by client' : this.ending;
+    });
     socket.on('close', () => ctx.observer.closed(peer, this.ending));
   }
 
@@ -157,7 +170,8 @@ export class Connection {
     this.body = startBody(result.request.body);
     this.ctx.observer.parsed(this.peer, result.request);
     // RFC 9110 §10.1.1: answer 100-continue at once, so the client sends the body we must read past.
-    if (result.request.expectsContinue && result.request.version === '1.1' && this.body.kind !== 'done') this.sendContinue();
+    if (result.request.expectsContinue && result.request.version === '1.1' && this.body.kind !== 'done')
+      this.sendContinue();
     return true;
   }
 
@@ -186,9 +200,11 @@ export class Connection {
     this.enter('responding');
     this.served++;
     const started = this.phaseSince;
-    const keepAlive = request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
+    const keepAlive =
+      request.keepAlive && !this.stopping && this.served < this.ctx.limits.maxRequestsPerConnection;
     const reply = this.handleSafely(request);
-    if (reply instanceof Promise) void reply.then((r) => this.sendSafely(outgoing(request, r, keepAlive, started)));
+    if (reply instanceof Promise)
+      void reply.then((r) => this.sendSafely(outgoing(request, r, keepAlive, started)));
     else this.sendSafely(outgoing(request, reply, keepAlive, started));
   }
 
@@ -196,7 +212,11 @@ export class Connection {
   private handleSafely(request: Request): NowOrLater<Reply> {
     try {
       const exchange = this.ctx.handle(request);
-      if (exchange instanceof Promise) return exchange.then((e) => this.decided(request, e), (error: unknown) => this.failed(error));
+      if (exchange instanceof Promise)
+        return exchange.then(
+          (e) => this.decided(request, e),
+          (error: unknown) => this.failed(error),
+        );
       return this.decided(request, exchange);
     } catch (error) {
       return this.failed(error);
@@ -234,7 +254,15 @@ export class Connection {
     this.ctx.observer.rejected(this.peer, status, reason);
     this.enter('responding');
     const closeAs = status === 408 ? 'request timeout' : undefined;
-    this.sendSafely({ method: '-', target: '-', version: '1.1', reply: errorReply(status, [], true), keepAlive: false, started: this.phaseSince, closeAs });
+    this.sendSafely({
+      method: '-',
+      target: '-',
+      version: '1.1',
+      reply: errorReply(status, [], true),
+      keepAlive: false,
+      started: this.phaseSince,
+      closeAs,
+    });
   }
 
   /** Writes the reply, logs the exchange, then carries on with the next request or closes. */
@@ -268,7 +296,13 @@ export class Connection {
 
   /** The reply is out: log it, then carry on. */
   private finish(out: Outgoing, bytes: number, now: number): void {
-    this.ctx.observer.responded(this.peer, { method: out.method, target: out.target, status: out.reply.status, bytes, ms: now - out.started });
+    this.ctx.observer.responded(this.peer, {
+      method: out.method,
+      target: out.target,
+      status: out.reply.status,
+      bytes,
+      ms: now - out.started,
+    });
     this.afterReply(out, now);
   }
 
@@ -359,7 +393,7 @@ export class Connection {
   /** Next: close, wait idle, or read the next request (processPending does nothing if its loop is already running, below us on the stack). */
   private afterReply(out: Outgoing, now: number): void {
     if (!out.keepAlive || this.stopping) {
-      this.close(this.stopping ? 'shutdown' : out.closeAs ?? 'server closed');
+      this.close(this.stopping ? 'shutdown' : (out.closeAs ?? 'server closed'));
       return;
     }
     if (this.pending.length === 0 && !this.clientEnded) {
@@ -419,7 +453,11 @@ export class Connection {
       this.close('idle timeout');
     } else if (this.phase === 'receiving' && elapsed > limits.requestTimeoutMs) {
       this.refuse(408, 'request not complete in time');
-    } else if (this.phase === 'closing' && this.finishedAt !== undefined && now - this.finishedAt > limits.lingerMs) {
+    } else if (
+      this.phase === 'closing' &&
+      this.finishedAt !== undefined &&
+      now - this.finishedAt > limits.lingerMs
+    ) {
       this.socket.destroy();
     }
   }

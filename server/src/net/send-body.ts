@@ -26,7 +26,10 @@ export class ChunkPool {
   private readonly free: Buffer[] = [];
   private made = 0;
 
-  constructor(private readonly chunkBytes = FILE_CHUNK_BYTES, private readonly maxChunks = POOLED_CHUNKS) {}
+  constructor(
+    private readonly chunkBytes = FILE_CHUNK_BYTES,
+    private readonly maxChunks = POOLED_CHUNKS,
+  ) {}
 
   take(): Buffer {
     const pooled = this.free.pop();
@@ -54,7 +57,12 @@ export interface Outlet {
 export type StreamOutcome = 'sent' | 'aborted' | 'truncated';
 
 /** Sends every piece; always closes the file. 'truncated': the file shrank under us, so the promised length cannot be met. */
-export async function streamFile(out: Outlet, fs: FileSystem, file: FileToSend, pool: ChunkPool = sharedPool): Promise<StreamOutcome> {
+export async function streamFile(
+  out: Outlet,
+  fs: FileSystem,
+  file: FileToSend,
+  pool: ChunkPool = sharedPool,
+): Promise<StreamOutcome> {
   let chunk: Buffer | undefined; // one buffer for the whole stream, taken on first use
   try {
     for (const piece of file.pieces) {
@@ -64,7 +72,11 @@ export async function streamFile(out: Outlet, fs: FileSystem, file: FileToSend, 
       }
       chunk ??= pool.take();
       for (let position = piece.start; position < piece.end;) {
-        const n = await fs.readInto(file.fd, chunk.subarray(0, Math.min(chunk.length, piece.end - position)), position);
+        const n = await fs.readInto(
+          file.fd,
+          chunk.subarray(0, Math.min(chunk.length, piece.end - position)),
+          position,
+        );
         if (isFailure(n) || n === 0) return 'truncated';
         position += n;
         if (!(await out.send(chunk.subarray(0, n)))) return 'aborted';

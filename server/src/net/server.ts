@@ -33,15 +33,30 @@ export interface RunningServer {
 
 /** How often the watchdog looks at every connection: a quarter of the shortest timeout, within [50 ms, 1 s]. */
 function watchdogInterval(limits: Limits): number {
-  const shortest = Math.min(limits.idleTimeoutMs, limits.requestTimeoutMs, limits.sendTimeoutMs, limits.lingerMs);
+  const shortest = Math.min(
+    limits.idleTimeoutMs,
+    limits.requestTimeoutMs,
+    limits.sendTimeoutMs,
+    limits.lingerMs,
+  );
   return Math.max(50, Math.min(1000, Math.floor(shortest / 4)));
 }
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
   const site = new Site({ root: options.root, listing: options.listing, fs: options.fs, now: Date.now });
-  const handlerOptions = { site, maxRanges: limits.maxRanges, boundary: () => randomBytes(12).toString('hex') };
-  const context = { limits, fs: options.fs, observer, now: Date.now, handle: (r: Parameters<typeof handleRequest>[0]) => handleRequest(r, handlerOptions) };
+  const handlerOptions = {
+    site,
+    maxRanges: limits.maxRanges,
+    boundary: () => randomBytes(12).toString('hex'),
+  };
+  const context = {
+    limits,
+    fs: options.fs,
+    observer,
+    now: Date.now,
+    handle: (r: Parameters<typeof handleRequest>[0]) => handleRequest(r, handlerOptions),
+  };
   const connections = new Set<Connection>();
   let nextId = 1;
 
@@ -67,8 +82,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       const address = server.address() as net.AddressInfo;
       resolve({
         address: { host: options.host, port: address.port },
-        get connectionCount() { return connections.size; },
-        stop: () => stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => site.close()),
+        get connectionCount() {
+          return connections.size;
+        },
+        stop: () =>
+          stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => site.close()),
       });
     });
   });
@@ -85,7 +103,12 @@ function refuseOverCap(socket: net.Socket, peer: Peer, options: ServerOptions): 
   options.observer.closed(peer, 'refused: too many connections');
 }
 
-function stopServer(server: net.Server, connections: Set<Connection>, watchdog: NodeJS.Timeout, graceMs: number): Promise<void> {
+function stopServer(
+  server: net.Server,
+  connections: Set<Connection>,
+  watchdog: NodeJS.Timeout,
+  graceMs: number,
+): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearInterval(watchdog);

@@ -5,7 +5,15 @@
 import type { BodyFraming, Field, HttpVersion } from '../http/message';
 import { fieldValue } from '../http/message';
 import type { Limits } from '../http/limits';
-import { FIELD_VALUE_CHAR, TCHAR, allOfRange, listHasToken, parseDigits, splitList, trimOws } from '../http/syntax';
+import {
+  FIELD_VALUE_CHAR,
+  TCHAR,
+  allOfRange,
+  listHasToken,
+  parseDigits,
+  splitList,
+  trimOws,
+} from '../http/syntax';
 import { type ParseError, parseError } from './errors';
 
 /**
@@ -20,7 +28,8 @@ export function parseFieldLines(section: string, limits: Limits): Field[] | Pars
     if (lf === -1) return parseError(400, 'header section without its blank line');
     const end = lf > start && section.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
     if (end === start) return fields; // the blank line
-    if (fields.length === limits.maxHeaderFields) return parseError(431, `more than ${limits.maxHeaderFields} header fields`);
+    if (fields.length === limits.maxHeaderFields)
+      return parseError(431, `more than ${limits.maxHeaderFields} header fields`);
     const field = parseFieldLineAt(section, start, end);
     if ('status' in field) return field;
     fields.push(field);
@@ -36,19 +45,24 @@ export function parseFieldLine(line: string): Field | ParseError {
 /** The field line text[start, end): `field-name ":" OWS field-value OWS`. */
 function parseFieldLineAt(text: string, start: number, end: number): Field | ParseError {
   const first = text.charCodeAt(start);
-  if (first === SP || first === HTAB) return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
+  if (first === SP || first === HTAB)
+    return parseError(400, 'obsolete line folding (a field line starting with whitespace)');
   const colon = text.indexOf(':', start);
   if (colon === -1 || colon >= end) return parseError(400, 'header field line without a colon');
   // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
   if (colon === start || !allOfRange(text, start, colon, TCHAR)) {
-    return parseError(400, `field name "${text.slice(start, colon)}" is not a token (whitespace before the colon?)`);
+    return parseError(
+      400,
+      `field name "${text.slice(start, colon)}" is not a token (whitespace before the colon?)`,
+    );
   }
   let valueStart = colon + 1;
   let valueEnd = end;
   while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
   while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
   // RFC 9110 §5.5: CR, LF and NUL in a value are dangerous; we refuse every control byte but HTAB.
-  if (!allOfRange(text, valueStart, valueEnd, FIELD_VALUE_CHAR)) return parseError(400, `field "${text.slice(start, colon)}" has a control byte in its value`);
+  if (!allOfRange(text, valueStart, valueEnd, FIELD_VALUE_CHAR))
+    return parseError(400, `field "${text.slice(start, colon)}" has a control byte in its value`);
   return { name: text.slice(start, colon).toLowerCase(), value: text.slice(valueStart, valueEnd) };
 }
 
@@ -71,7 +85,8 @@ export function checkHost(version: HttpVersion, fields: readonly Field[]): Parse
     if (host !== undefined) return parseError(400, 'more than one Host field');
     host = field.value;
   }
-  if (host === undefined) return version === '1.1' ? parseError(400, 'HTTP/1.1 request without a Host field') : undefined;
+  if (host === undefined)
+    return version === '1.1' ? parseError(400, 'HTTP/1.1 request without a Host field') : undefined;
   if (host === lastValidHost) return undefined;
   if (!HOST.test(host)) return parseError(400, `invalid Host "${host}"`);
   lastValidHost = host;
@@ -81,7 +96,11 @@ export function checkHost(version: HttpVersion, fields: readonly Field[]): Parse
 const KNOWN_CODINGS = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress']);
 
 /** How the body is delimited (RFC 9112 §6.1–§6.3). Every error here is a framing error: the connection closes. */
-export function bodyFraming(version: HttpVersion, fields: readonly Field[], limits: Limits): BodyFraming | ParseError {
+export function bodyFraming(
+  version: HttpVersion,
+  fields: readonly Field[],
+  limits: Limits,
+): BodyFraming | ParseError {
   const transferEncoding = fieldValue(fields, 'transfer-encoding');
   const contentLength = fieldValue(fields, 'content-length');
   if (transferEncoding !== undefined) {
@@ -94,7 +113,8 @@ export function bodyFraming(version: HttpVersion, fields: readonly Field[], limi
   const values = new Set(splitList(contentLength));
   const length = values.size === 1 ? parseDigits([...values][0] ?? '') : undefined;
   if (length === undefined) return parseError(400, `invalid Content-Length "${contentLength}"`);
-  if (length > limits.maxBodyBytes) return parseError(413, `a ${length}-byte body is over the ${limits.maxBodyBytes}-byte limit`);
+  if (length > limits.maxBodyBytes)
+    return parseError(413, `a ${length}-byte body is over the ${limits.maxBodyBytes}-byte limit`);
   return length === 0 ? { kind: 'none' } : { kind: 'length', length };
 }
 

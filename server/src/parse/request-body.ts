@@ -21,13 +21,17 @@ export type BodyState =
   | { readonly kind: 'trailers'; readonly lines: number }
   | { readonly kind: 'done' };
 
-export type BodyStep = { readonly kind: 'progress'; readonly state: BodyState; readonly consumed: number } | ParseError;
+export type BodyStep =
+  { readonly kind: 'progress'; readonly state: BodyState; readonly consumed: number } | ParseError;
 
 export function startBody(framing: BodyFraming): BodyState {
   switch (framing.kind) {
-    case 'none': return { kind: 'done' };
-    case 'length': return { kind: 'length', remaining: framing.length };
-    case 'chunked': return { kind: 'chunk-size', total: 0 };
+    case 'none':
+      return { kind: 'done' };
+    case 'length':
+      return { kind: 'length', remaining: framing.length };
+    case 'chunked':
+      return { kind: 'chunk-size', total: 0 };
   }
 }
 
@@ -47,21 +51,34 @@ export function skipBody(start: BodyState, bytes: Buffer, limits: Limits): BodyS
 
 type Advance = { kind: 'moved'; state: BodyState; offset: number } | { kind: 'need-more' } | ParseError;
 
-function advance(state: Exclude<BodyState, { kind: 'done' }>, bytes: Buffer, offset: number, limits: Limits): Advance {
+function advance(
+  state: Exclude<BodyState, { kind: 'done' }>,
+  bytes: Buffer,
+  offset: number,
+  limits: Limits,
+): Advance {
   switch (state.kind) {
     case 'length':
     case 'chunk-data': {
       const take = Math.min(state.remaining, bytes.length - offset);
       if (take === 0) return { kind: 'need-more' };
       const remaining = state.remaining - take;
-      const next: BodyState = state.kind === 'length'
-        ? (remaining === 0 ? { kind: 'done' } : { kind: 'length', remaining })
-        : (remaining === 0 ? { kind: 'chunk-end', total: state.total } : { kind: 'chunk-data', remaining, total: state.total });
+      const next: BodyState =
+        state.kind === 'length'
+          ? remaining === 0
+            ? { kind: 'done' }
+            : { kind: 'length', remaining }
+          : remaining === 0
+            ? { kind: 'chunk-end', total: state.total }
+            : { kind: 'chunk-data', remaining, total: state.total };
       return { kind: 'moved', state: next, offset: offset + take };
     }
-    case 'chunk-size': return chunkSize(state.total, bytes, offset, limits);
-    case 'chunk-end': return chunkEnd(state.total, bytes, offset);
-    case 'trailers': return trailerLine(state.lines, bytes, offset, limits);
+    case 'chunk-size':
+      return chunkSize(state.total, bytes, offset, limits);
+    case 'chunk-end':
+      return chunkEnd(state.total, bytes, offset);
+    case 'trailers':
+      return trailerLine(state.lines, bytes, offset, limits);
   }
 }
 
@@ -77,8 +94,12 @@ function chunkSize(total: number, bytes: Buffer, offset: number, limits: Limits)
   const match = CHUNK_SIZE_LINE.exec(line.text);
   if (!match) return parseError(400, `invalid chunk-size line "${line.text.slice(0, 40)}"`);
   const size = parseInt(match[1] ?? '', 16);
-  if (total + size > limits.maxBodyBytes) return parseError(413, `chunked body over the ${limits.maxBodyBytes}-byte limit`);
-  const state: BodyState = size === 0 ? { kind: 'trailers', lines: 0 } : { kind: 'chunk-data', remaining: size, total: total + size };
+  if (total + size > limits.maxBodyBytes)
+    return parseError(413, `chunked body over the ${limits.maxBodyBytes}-byte limit`);
+  const state: BodyState =
+    size === 0
+      ? { kind: 'trailers', lines: 0 }
+      : { kind: 'chunk-data', remaining: size, total: total + size };
   return { kind: 'moved', state, offset: line.next };
 }
 
@@ -106,7 +127,9 @@ type Line = { kind: 'line'; text: string; next: number } | { kind: 'need-more' }
 function readLine(bytes: Buffer, offset: number, maxBytes: number): Line {
   const lf = bytes.indexOf(0x0a, offset);
   if (lf === -1) {
-    return bytes.length - offset > maxBytes + 1 ? parseError(400, 'line in chunked body too long') : { kind: 'need-more' };
+    return bytes.length - offset > maxBytes + 1
+      ? parseError(400, 'line in chunked body too long')
+      : { kind: 'need-more' };
   }
   const end = lf > offset && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
   if (end - offset > maxBytes) return parseError(400, 'line in chunked body too long');

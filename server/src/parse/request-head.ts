@@ -39,30 +39,35 @@ export function parseRequestHead(bytes: Buffer, resume: Resume, limits: Limits):
   const end = findBlankLine(bytes, Math.max(headerStart - 1, resume.scanFrom));
   // The header section so far: up to its blank line if that has arrived, else every byte received.
   const sectionBytes = (end.kind === 'found' ? end.headEnd : bytes.length) - headerStart;
-  if (sectionBytes > limits.maxHeaderSectionBytes) return parseError(431, `header section over ${limits.maxHeaderSectionBytes} bytes`);
+  if (sectionBytes > limits.maxHeaderSectionBytes)
+    return parseError(431, `header section over ${limits.maxHeaderSectionBytes} bytes`);
   if (end.kind === 'not-yet') return { kind: 'incomplete', resume: { scanFrom: end.scanFrom, line } };
   const fields = parseFieldLines(bytes.toString('latin1', headerStart, end.headEnd), limits);
   if (!Array.isArray(fields)) return fields;
   return assemble(line.parsed, fields, end.headEnd, limits);
 }
 
-type LineResult = { parsed: RequestLine; headerStart: number } | Extract<ParseResult, { kind: 'incomplete' }> | ParseError;
+type LineResult =
+  { parsed: RequestLine; headerStart: number } | Extract<ParseResult, { kind: 'incomplete' }> | ParseError;
 
 /** Finds and parses the request line, so that a garbage line is refused at once, not after the head. */
 function readRequestLine(bytes: Buffer, scanFrom: number, limits: Limits): LineResult {
   const lineStart = skipEmptyLines(bytes);
   // RFC 9112 §2.2: ignore empty lines before the request line, but not without end.
-  if (lineStart > limits.maxRequestLineBytes) return parseError(400, 'too many empty lines before the request line');
+  if (lineStart > limits.maxRequestLineBytes)
+    return parseError(400, 'too many empty lines before the request line');
   const lf = bytes.indexOf(LF, Math.max(lineStart, scanFrom));
   if (lf === -1) {
     if (!couldBeMethod(bytes, lineStart)) return parseError(400, 'method is not a token');
     // A CR at the very end may be the first half of the line's CRLF: it does not count yet.
     const seen = bytes.length - lineStart - (bytes[bytes.length - 1] === CR ? 1 : 0);
-    if (seen > limits.maxRequestLineBytes) return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
+    if (seen > limits.maxRequestLineBytes)
+      return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
     return { kind: 'incomplete', resume: { scanFrom: Math.max(bytes.length, lineStart) } };
   }
   const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
-  if (lineEnd - lineStart > limits.maxRequestLineBytes) return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
+  if (lineEnd - lineStart > limits.maxRequestLineBytes)
+    return parseError(414, `request line over ${limits.maxRequestLineBytes} bytes`);
   const parsed = parseRequestLine(bytes.toString('latin1', lineStart, lineEnd));
   if (parsed.kind === 'error') return parsed;
   return { parsed, headerStart: lf + 1 };
@@ -102,12 +107,18 @@ function findBlankLine(bytes: Buffer, from: number): BlankLine {
     if (next === LF) return { kind: 'found', headEnd: lf + 2 };
     if (next === CR && bytes[lf + 2] === LF) return { kind: 'found', headEnd: lf + 3 };
     // Not enough bytes yet to tell whether this LF starts the blank line: resume here.
-    if (next === undefined || (next === CR && lf + 2 >= bytes.length)) return { kind: 'not-yet', scanFrom: lf };
+    if (next === undefined || (next === CR && lf + 2 >= bytes.length))
+      return { kind: 'not-yet', scanFrom: lf };
   }
   return { kind: 'not-yet', scanFrom: bytes.length };
 }
 
-function assemble(line: RequestLine, fields: Request['fields'], headBytes: number, limits: Limits): ParseResult {
+function assemble(
+  line: RequestLine,
+  fields: Request['fields'],
+  headBytes: number,
+  limits: Limits,
+): ParseResult {
   const hostError = checkHost(line.version, fields);
   if (hostError) return hostError;
   const body = bodyFraming(line.version, fields, limits);

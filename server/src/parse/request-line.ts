@@ -24,9 +24,11 @@ export function parseRequestLine(line: string): RequestLine | ParseError {
   // The method first: the incremental parser refuses a non-token method before the line ends (request-head.ts).
   if (!isToken(method)) return parseError(400, 'method is not a token');
   const last = line.lastIndexOf(' ');
-  if (first === -1 || last === first) return parseError(400, 'request line is not "method SP target SP version"');
+  if (first === -1 || last === first)
+    return parseError(400, 'request line is not "method SP target SP version"');
   const target = line.slice(first + 1, last);
-  if (target === '' || !allOf(target, VCHAR)) return parseError(400, 'request target is empty or has a byte that is not visible ASCII');
+  if (target === '' || !allOf(target, VCHAR))
+    return parseError(400, 'request target is empty or has a byte that is not visible ASCII');
   const version = parseVersion(line.slice(last + 1));
   if (typeof version !== 'string') return version;
   const form = targetForm(method, target);
@@ -38,7 +40,13 @@ export function parseRequestLine(line: string): RequestLine | ParseError {
 function parseVersion(text: string): HttpVersion | ParseError {
   const major = text.charCodeAt(5);
   const minor = text.charCodeAt(7);
-  if (text.length !== 8 || !text.startsWith('HTTP/') || text[6] !== '.' || !isDigit(major) || !isDigit(minor)) {
+  if (
+    text.length !== 8 ||
+    !text.startsWith('HTTP/') ||
+    text[6] !== '.' ||
+    !isDigit(major) ||
+    !isDigit(minor)
+  ) {
     return parseError(400, `"${text}" is not an HTTP version (HTTP/DIGIT.DIGIT)`);
   }
   if (text[5] !== '1') return parseError(505, `HTTP/${text[5]}.x is not supported over this connection`);
@@ -59,7 +67,8 @@ function targetForm(method: string, target: string): FormResult {
   if (absolute) {
     // The authority is ignored (RFC 9112 §3.2.2 lets an origin server use it; we serve one site).
     const scheme = (absolute[1] ?? '').toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') return parseError(400, `scheme "${scheme}" is not http or https`);
+    if (scheme !== 'http' && scheme !== 'https')
+      return parseError(400, `scheme "${scheme}" is not http or https`);
     // RFC 9110 §4.2.4: userinfo in an http(s) URI is to be treated as an error (it is how phishing links hide a host).
     if ((absolute[2] ?? '').includes('@')) return parseError(400, 'userinfo ("user@") in the target');
     const rest = absolute[3] ?? '';

@@ -12,7 +12,10 @@ export type ChangeListener = (directory: string, name: string | undefined) => vo
 export class DirectoryWatches {
   private readonly watches = new Map<string, { count: number; close: () => void }>();
 
-  constructor(private readonly fs: FileSystem, private readonly onChange: ChangeListener) {}
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly onChange: ChangeListener,
+  ) {}
 
   /** Watches every directory given; true if all are watched (else none is kept). */
   acquire(directories: readonly string[]): boolean {

@@ -30,7 +30,13 @@ export const CACHE_BUDGET_BYTES = 16 * 1024 * 1024;
 export const TRUST_MS = 1000;
 
 export function sameFile(a: FileStat, b: FileStat): boolean {
-  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+  return (
+    a.ino === b.ino &&
+    a.dev === b.dev &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs
+  );
 }
 
 /** May the entry be served without a stat? */
@@ -43,7 +49,10 @@ export class FileCache {
   private bytes = 0;
 
   /** `onRemove` hears of every entry that leaves (evicted, replaced, deleted), to release its watches. */
-  constructor(private readonly budget = CACHE_BUDGET_BYTES, private readonly onRemove: (entry: CachedFile) => void = () => undefined) {}
+  constructor(
+    private readonly budget = CACHE_BUDGET_BYTES,
+    private readonly onRemove: (entry: CachedFile) => void = () => undefined,
+  ) {}
 
   get(key: string): CachedFile | undefined {
     return this.entries.get(key);

@@ -39,18 +39,31 @@ export function isFailure(value: unknown): value is FsFailure {
 
 /** Maps an errno code to what the client is told. ENOTDIR: a file used as a directory ("/nums.txt/x"). */
 export function failure(code: string): FsFailure {
-  const outcome = code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG'
-    ? 'missing'
-    : code === 'EACCES' || code === 'EPERM' ? 'forbidden' : 'broken';
+  const outcome =
+    code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG'
+      ? 'missing'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'forbidden'
+        : 'broken';
   return { kind: 'fs-failure', outcome, code };
 }
 
 function toStat(s: fs.Stats): FileStat {
-  return { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, isFile: s.isFile(), isDirectory: s.isDirectory() };
+  return {
+    dev: s.dev,
+    ino: s.ino,
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+    ctimeMs: s.ctimeMs,
+    isFile: s.isFile(),
+    isDirectory: s.isDirectory(),
+  };
 }
 
 /** Wraps a Node callback API: the error's code becomes an FsFailure. */
-function settle<T>(start: (done: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T | FsFailure> {
+function settle<T>(
+  start: (done: (err: NodeJS.ErrnoException | null, value: T) => void) => void,
+): Promise<T | FsFailure> {
   return new Promise((resolve) => {
     start((err, value) => resolve(err ? failure(err.code ?? 'EIO') : value));
   });
@@ -64,14 +77,17 @@ export const nodeFileSystem: FileSystem = {
   },
   open: async (path) => {
     // O_NONBLOCK: should the path have become a FIFO since it was checked, open must not hang.
-    const fd = await settle<number>((done) => fs.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK, done));
+    const fd = await settle<number>((done) =>
+      fs.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK, done),
+    );
     if (isFailure(fd)) return fd;
     const s = await settle<fs.Stats>((done) => fs.fstat(fd, done));
     if (!isFailure(s)) return { fd, stat: toStat(s) };
     fs.close(fd, () => undefined);
     return s;
   },
-  readInto: (fd, buffer, position) => settle<number>((done) => fs.read(fd, buffer, 0, buffer.length, position, done)),
+  readInto: (fd, buffer, position) =>
+    settle<number>((done) => fs.read(fd, buffer, 0, buffer.length, position, done)),
   close: (fd) => fs.close(fd, () => undefined),
   list: (path) => settle<string[]>((done) => fs.readdir(path, done)),
   watchDirectory: (path, onChange) => {

@@ -9,7 +9,13 @@ import mime from 'mime-types';
 const UNKNOWN = 'application/octet-stream';
 
 /** Textual types outside text/* that browsers would otherwise decode with a guessed charset. */
-const TEXTUAL = new Set(['application/javascript', 'application/json', 'application/xml', 'image/svg+xml', 'application/manifest+json']);
+const TEXTUAL = new Set([
+  'application/javascript',
+  'application/json',
+  'application/xml',
+  'image/svg+xml',
+  'application/manifest+json',
+]);
 
 const byExtension = new Map<string, string>();
 

@@ -14,7 +14,8 @@ import { type TargetVerdict, directoryLocation, isHiddenSegment } from './target
 export type ResolvedTarget = Extract<TargetVerdict, { kind: 'path' }>;
 
 /** Where a file's bytes come from: memory (a small file, read whole) or an open descriptor (a large one, streamed). */
-export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
+export type FileBody =
+  { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'fd'; readonly fd: number };
 
 /**
  * Whether a file came from the cache, and how the cache vouched for it: 'trusted' (watched and
@@ -24,7 +25,13 @@ export type FileBody = { readonly kind: 'bytes'; readonly bytes: Buffer } | { re
 export type CacheUse = 'trusted' | 'revalidated' | false;
 
 export type Found =
-  | { readonly kind: 'file'; readonly name: string; readonly stat: FileStat; readonly body: FileBody; readonly cached: CacheUse }
+  | {
+      readonly kind: 'file';
+      readonly name: string;
+      readonly stat: FileStat;
+      readonly body: FileBody;
+      readonly cached: CacheUse;
+    }
   | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'listing'; readonly entries: readonly ListingEntry[] }
   | { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
@@ -95,7 +102,8 @@ export class Site {
     if (hit) return hit;
     const located = await this.locate(segments);
     if (isRefusal(located)) return located;
-    if (located.stat.isDirectory && !directory) return { kind: 'redirect', location: directoryLocation(segments, query) };
+    if (located.stat.isDirectory && !directory)
+      return { kind: 'redirect', location: directoryLocation(segments, query) };
     if (located.stat.isDirectory) return this.directory(segments, key, located);
     if (!located.stat.isFile) return refused(404, 'not a regular file');
     if (directory) return refused(404, 'a file, asked for as a directory');
@@ -119,8 +127,10 @@ export class Site {
     const { root, fs } = this.options;
     const realPath = await fs.realpath(path.join(root, ...segments));
     if (isFailure(realPath)) return fromFailure(realPath);
-    if (realPath !== root && !realPath.startsWith(root + path.sep)) return refused(404, 'a symlink leads outside the site root');
-    if (path.relative(root, realPath).split(path.sep).some(isHiddenSegment)) return refused(404, 'a symlink leads to a dotfile');
+    if (realPath !== root && !realPath.startsWith(root + path.sep))
+      return refused(404, 'a symlink leads outside the site root');
+    if (path.relative(root, realPath).split(path.sep).some(isHiddenSegment))
+      return refused(404, 'a symlink leads to a dotfile');
     const stat = await fs.stat(realPath);
     return isFailure(stat) ? fromFailure(stat) : { realPath, stat };
   }
@@ -145,7 +155,8 @@ export class Site {
       return refused(404, 'the file changed while it was being opened');
     }
     const name = path.basename(located.realPath);
-    if (stat.size > MAX_CACHED_FILE_BYTES) return { kind: 'file', name, stat, body: { kind: 'fd', fd }, cached: false };
+    if (stat.size > MAX_CACHED_FILE_BYTES)
+      return { kind: 'file', name, stat, body: { kind: 'fd', fd }, cached: false };
     const bytes = await this.readAll(fd, stat.size);
     fs.close(fd);
     if (isFailure(bytes)) return fromFailure(bytes);
@@ -161,11 +172,22 @@ export class Site {
   private remember(key: string, realPath: string, stat: FileStat, bytes: Buffer): void {
     if (bytes.length !== stat.size || realPath !== path.join(this.options.root, key)) return;
     const directories = [this.options.root];
-    for (let dir = path.dirname(realPath); dir !== this.options.root; dir = path.dirname(dir)) directories.splice(1, 0, dir);
+    for (let dir = path.dirname(realPath); dir !== this.options.root; dir = path.dirname(dir))
+      directories.splice(1, 0, dir);
     const watched = this.watches.acquire(directories) ? directories : [];
     // Never checked yet: a change between our read and the watch's start would go unseen, so the
     // first hit checks by stat, after the watch is in place.
-    if (!this.cache.set(key, { realPath, name: path.basename(realPath), stat, bytes, watched, checkedAt: -Infinity })) this.watches.release(watched);
+    if (
+      !this.cache.set(key, {
+        realPath,
+        name: path.basename(realPath),
+        stat,
+        bytes,
+        watched,
+        checkedAt: -Infinity,
+      })
+    )
+      this.watches.release(watched);
   }
 
   /** Reads a small file whole; a file that shrank meanwhile gives fewer bytes, never garbage. */
@@ -208,7 +230,13 @@ function cacheKey({ directory, path: key }: ResolvedTarget): string {
 }
 
 function cachedFile(entry: CachedFile, cached: Exclude<CacheUse, false>): Found {
-  return { kind: 'file', name: entry.name, stat: entry.stat, body: { kind: 'bytes', bytes: entry.bytes }, cached };
+  return {
+    kind: 'file',
+    name: entry.name,
+    stat: entry.stat,
+    body: { kind: 'bytes', bytes: entry.bytes },
+    cached,
+  };
 }
 
 function refused(status: 403 | 404 | 500, reason: string): Extract<Found, { kind: 'refused' }> {

@@ -16,10 +16,15 @@
  */
 import { VCHAR, allOf } from '../http/syntax';
 
-
 /** A target that resolved: its names below the root, and the same joined with "/" (the file's path below the root). */
 export type TargetVerdict =
-  | { readonly kind: 'path'; readonly segments: readonly string[]; readonly path: string; readonly directory: boolean; readonly query: string }
+  | {
+      readonly kind: 'path';
+      readonly segments: readonly string[];
+      readonly path: string;
+      readonly directory: boolean;
+      readonly query: string;
+    }
   | { readonly kind: 'refused'; readonly status: 400 | 404; readonly reason: string };
 
 const verdicts = new Map<string, TargetVerdict>();

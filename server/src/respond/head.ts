@@ -26,7 +26,8 @@ export function serializeFields(fields: FieldList): string {
   let lines = '';
   for (const [name, value] of fields) {
     // Our own values never hold CR or LF; if one ever did, it would split the response (CWE-113).
-    if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR) || value !== trimOws(value)) throw new Error(`unsafe response field ${JSON.stringify(name)}`);
+    if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR) || value !== trimOws(value))
+      throw new Error(`unsafe response field ${JSON.stringify(name)}`);
     lines += `${name}: ${value}\r\n`;
   }
   return lines;

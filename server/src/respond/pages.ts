@@ -35,7 +35,10 @@ export function errorPage(status: StatusCode): Buffer {
 
 /** Directories first, then files, each by name; every name HTML-escaped for display and percent-encoded for its link. */
 export function listingPage(urlPath: string, entries: readonly ListingEntry[]): Buffer {
-  const sorted = [...entries].sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...entries].sort(
+    (a, b) =>
+      Number(b.isDirectory) - Number(a.isDirectory) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const rows = sorted.map((e) => {
     const href = encodeURIComponent(e.name) + (e.isDirectory ? '/' : '');
     const label = escapeHtml(e.name) + (e.isDirectory ? '/' : '');

@@ -17,13 +17,24 @@ type Fields = Array<readonly [string, string]>;
 
 export function errorReply(status: StatusCode, extra: Fields = [], close = false): Reply {
   const bytes = errorPage(status);
-  const fields: Fields = [['Content-Type', HTML], ['Content-Length', String(bytes.length)], ['X-Content-Type-Options', 'nosniff'], ...extra];
+  const fields: Fields = [
+    ['Content-Type', HTML],
+    ['Content-Length', String(bytes.length)],
+    ['X-Content-Type-Options', 'nosniff'],
+    ...extra,
+  ];
   return { status, fields, contentLength: bytes.length, body: { kind: 'bytes', bytes }, close };
 }
 
 /** OPTIONS: what methods the resource supports (RFC 9110 §9.3.7); no content, so no Content-Length (§8.6). */
 export function optionsReply(): Reply {
-  return { status: 204, fields: [['Allow', ALLOWED_METHODS]], contentLength: undefined, body: { kind: 'none' }, close: false };
+  return {
+    status: 204,
+    fields: [['Allow', ALLOWED_METHODS]],
+    contentLength: undefined,
+    body: { kind: 'none' },
+    close: false,
+  };
 }
 
 export function methodNotAllowedReply(): Reply {
@@ -37,7 +48,11 @@ export function redirectReply(location: string): Reply {
 
 /** The validators and cache policy every representation of a file carries. no-cache: reuse only after revalidating. */
 function fileMeta(v: Validators): Fields {
-  return [['Last-Modified', formatHttpDate(v.lastModified)], ['ETag', v.etag], ['Cache-Control', 'no-cache']];
+  return [
+    ['Last-Modified', formatHttpDate(v.lastModified)],
+    ['ETag', v.etag],
+    ['Cache-Control', 'no-cache'],
+  ];
 }
 
 /** RFC 9110 §15.4.5: a 304 carries the fields a 200 would have for caching, and no content. */
@@ -65,7 +80,13 @@ export function wholeFileReply(file: FileContent): Reply {
 export function singleRangeReply(file: FileContent, range: ByteRange): Reply {
   const length = range.last - range.first + 1;
   const contentRange: Fields = [['Content-Range', `bytes ${range.first}-${range.last}/${file.size}`]];
-  return fileReply(206, file, length, contentRange, bodyOf(file, [{ kind: 'slice', start: range.first, end: range.last + 1 }]));
+  return fileReply(
+    206,
+    file,
+    length,
+    contentRange,
+    bodyOf(file, [{ kind: 'slice', start: range.first, end: range.last + 1 }]),
+  );
 }
 
 /** 206 with several ranges: a multipart/byteranges body, each part with its own Content-Range (RFC 9110 §14.6). */
@@ -73,7 +94,10 @@ export function multiRangeReply(file: FileContent, ranges: readonly ByteRange[],
   const pieces: BodyPiece[] = [];
   ranges.forEach((range, i) => {
     const partHead = `${i === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${file.contentType}\r\nContent-Range: bytes ${range.first}-${range.last}/${file.size}\r\n\r\n`;
-    pieces.push({ kind: 'bytes', bytes: Buffer.from(partHead, 'latin1') }, { kind: 'slice', start: range.first, end: range.last + 1 });
+    pieces.push(
+      { kind: 'bytes', bytes: Buffer.from(partHead, 'latin1') },
+      { kind: 'slice', start: range.first, end: range.last + 1 },
+    );
   });
   pieces.push({ kind: 'bytes', bytes: Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1') });
   const length = pieces.reduce((sum, p) => sum + (p.kind === 'bytes' ? p.bytes.length : p.end - p.start), 0);
@@ -90,11 +114,21 @@ function bodyOf(file: FileContent, pieces: BodyPiece[]): ReplyBody {
   if (file.source.kind === 'fd') return { kind: 'file', file: { fd: file.source.fd, pieces } };
   const bytes = file.source.bytes;
   const [only] = pieces;
-  if (pieces.length === 1 && only?.kind === 'slice') return { kind: 'bytes', bytes: bytes.subarray(only.start, only.end) };
-  return { kind: 'bytes', bytes: Buffer.concat(pieces.map((p) => (p.kind === 'bytes' ? p.bytes : bytes.subarray(p.start, p.end)))) };
+  if (pieces.length === 1 && only?.kind === 'slice')
+    return { kind: 'bytes', bytes: bytes.subarray(only.start, only.end) };
+  return {
+    kind: 'bytes',
+    bytes: Buffer.concat(pieces.map((p) => (p.kind === 'bytes' ? p.bytes : bytes.subarray(p.start, p.end)))),
+  };
 }
 
-function fileReply(status: 200 | 206, file: FileContent, length: number, extra: Fields, body: ReplyBody): Reply {
+function fileReply(
+  status: 200 | 206,
+  file: FileContent,
+  length: number,
+  extra: Fields,
+  body: ReplyBody,
+): Reply {
   const fields: Fields = [
     ['Content-Type', file.contentType],
     ['Content-Length', String(length)],
@@ -108,6 +142,11 @@ function fileReply(status: 200 | 206, file: FileContent, length: number, extra: 
 
 export function listingReply(urlPath: string, entries: readonly ListingEntry[]): Reply {
   const bytes = listingPage(urlPath, entries);
-  const fields: Fields = [['Content-Type', HTML], ['Content-Length', String(bytes.length)], ['Cache-Control', 'no-cache'], ['X-Content-Type-Options', 'nosniff']];
+  const fields: Fields = [
+    ['Content-Type', HTML],
+    ['Content-Length', String(bytes.length)],
+    ['Cache-Control', 'no-cache'],
+    ['X-Content-Type-Options', 'nosniff'],
+  ];
   return { status: 200, fields, contentLength: bytes.length, body: { kind: 'bytes', bytes }, close: false };
 }

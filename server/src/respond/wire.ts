@@ -20,8 +20,16 @@ const lastMade = new WeakMap<Reply, Made>();
 export function wireBytes(reply: Reply, framing: Framing, body: Buffer | undefined): Buffer {
   const prepared = reply.fieldLines !== undefined;
   const made = prepared ? lastMade.get(reply) : undefined;
-  if (made !== undefined && made.date === framing.date && made.connection === framing.connection && made.body === body) return made.bytes;
-  const head = prepared ? headWithLines(reply.status, reply.fieldLines, framing) : serializeHead(reply.status, reply.fields, framing);
+  if (
+    made !== undefined &&
+    made.date === framing.date &&
+    made.connection === framing.connection &&
+    made.body === body
+  )
+    return made.bytes;
+  const head = prepared
+    ? headWithLines(reply.status, reply.fieldLines, framing)
+    : serializeHead(reply.status, reply.fields, framing);
   const bytes = joinHeadAndBody(head, body);
   if (prepared) lastMade.set(reply, { date: framing.date, connection: framing.connection, body, bytes });
   return bytes;

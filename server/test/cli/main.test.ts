@@ -47,7 +47,18 @@ describe('a running server', () => {
     const result = await runMain(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: node server\/dist\/main\.js/);
-    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--max-connections', '--help']) expect(result.stdout).toContain(flag);
+    for (const flag of [
+      '--root',
+      '--port',
+      '--host',
+      '--trace',
+      '--listing',
+      '--log-format',
+      '--log-level',
+      '--max-connections',
+      '--help',
+    ])
+      expect(result.stdout).toContain(flag);
   });
 
   it('with --port 0, prints the seed banner with the real port, logs JSON lines, and stops on SIGTERM with 0', async () => {
@@ -55,15 +66,35 @@ describe('a running server', () => {
     const res = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
     expect(res.body.toString()).toBe('0123456789');
     expect(await server.stop('SIGTERM')).toBe(0);
-    const lines = server.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = server
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]?.msg).toBe(`HTTP Server running at http://127.0.0.1:${server.port}`);
     expect(lines[1]?.msg).toBe(`Serving ${FIXTURE_SITE}`);
-    expect(lines.some((l) => typeof l.msg === 'string' && /^Connection from \('127\.0\.0\.1', \d+\)$/.test(l.msg))).toBe(true);
-    expect(lines).toContainEqual(expect.objectContaining({ method: 'GET', target: '/nums.txt', status: 200, bytes: 10, peer: '127.0.0.1' }));
+    expect(
+      lines.some((l) => typeof l.msg === 'string' && /^Connection from \('127\.0\.0\.1', \d+\)$/.test(l.msg)),
+    ).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        method: 'GET',
+        target: '/nums.txt',
+        status: 200,
+        bytes: 10,
+        peer: '127.0.0.1',
+      }),
+    );
   });
 
   it('reads its settings from the environment, and flags win', async () => {
-    const server = await spawnForTest(['--port', '0'], { SITE_ROOT: FIXTURE_SITE, PORT: '1', HOST: '127.0.0.1', LISTING: '1', LOG_LEVEL: 'warn' });
+    const server = await spawnForTest(['--port', '0'], {
+      SITE_ROOT: FIXTURE_SITE,
+      PORT: '1',
+      HOST: '127.0.0.1',
+      LISTING: '1',
+      LOG_LEVEL: 'warn',
+    });
     expect(onlyResponse(await rawExchange(server.port, get('/noindex/'))).status).toBe(200);
     expect(await server.stop('SIGINT')).toBe(0);
     expect(server.output()).toMatch(/HTTP Server running at http:\/\/127\.0\.0\.1:\d+/);
@@ -86,7 +117,8 @@ describe('a running server', () => {
       /HTTP\/1\.1 206 Partial Content\\r\\n/,
       /Content-Range: bytes 2-5\/10\\r\\n/,
       /connection closed: server closed/,
-    ]) expect(out).toMatch(expected);
+    ])
+      expect(out).toMatch(expected);
   });
 
   it('serves the default ./site when run from the project root with no flags but a port', async () => {
@@ -101,17 +133,35 @@ describe('a running server', () => {
     try {
       const file = path.join(root, 'page.txt');
       fs.writeFileSync(file, 'version 0');
-      const server = await spawnForTest(['--root', root, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn']);
+      const server = await spawnForTest([
+        '--root',
+        root,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--log-level',
+        'warn',
+      ]);
       const client = await KeptAliveClient.open(server.port);
       const served: string[] = [];
       for (let version = 1; version <= 100; version++) {
         // Odd versions keep the size (only mtime, ctime and content change), even ones change it.
-        fs.writeFileSync(file, version % 2 === 1 ? `version ${version}`.padEnd(12, '.') : `version ${version}`);
-        served.push((await client.exchange('GET /page.txt HTTP/1.1\r\nHost: x\r\n\r\n')).body.toString('latin1'));
+        fs.writeFileSync(
+          file,
+          version % 2 === 1 ? `version ${version}`.padEnd(12, '.') : `version ${version}`,
+        );
+        served.push(
+          (await client.exchange('GET /page.txt HTTP/1.1\r\nHost: x\r\n\r\n')).body.toString('latin1'),
+        );
         if (version % 10 === 0) await new Promise((r) => setTimeout(r, 20)); // let some entries become trusted
       }
       client.close();
-      expect(served).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? `version ${i + 1}`.padEnd(12, '.') : `version ${i + 1}`)));
+      expect(served).toEqual(
+        Array.from({ length: 100 }, (_, i) =>
+          i % 2 === 0 ? `version ${i + 1}`.padEnd(12, '.') : `version ${i + 1}`,
+        ),
+      );
     } finally {
       fs.rmSync(root, { recursive: true });
     }

@@ -9,7 +9,12 @@ const site = ['--root', FIXTURE_SITE, '--host', '127.0.0.1'];
 describe('bad invocations: one clear line on stderr, exit code 2', () => {
   it.each([
     ['an unknown flag', ['--bogus'], {}, /unknown option "--bogus"/],
-    ['a port that is not a number', ['--port', 'abc'], {}, /port must be an integer from 0 to 65535, got "abc"/],
+    [
+      'a port that is not a number',
+      ['--port', 'abc'],
+      {},
+      /port must be an integer from 0 to 65535, got "abc"/,
+    ],
     ['a port out of range', ['--port', '70000'], {}, /port must be an integer/],
     ['a flag without its value', ['--port'], {}, /--port needs a value/],
     ['a missing root', ['--root', '/no/such/folder'], {}, /site root "\/no\/such\/folder" does not exist/],
@@ -29,7 +34,10 @@ describe('bad invocations: one clear line on stderr, exit code 2', () => {
 
   it('exits 1 with one line when the address cannot be used', async () => {
     const io = capturedIo();
-    expect(await start([...site, '--host', '192.0.2.1', '--port', '0'], {}, io)).toEqual({ kind: 'exited', code: EXIT_CANNOT_LISTEN });
+    expect(await start([...site, '--host', '192.0.2.1', '--port', '0'], {}, io)).toEqual({
+      kind: 'exited',
+      code: EXIT_CANNOT_LISTEN,
+    });
     expect(io.stderr()).toBe('webserver-lab: cannot listen on 192.0.2.1:0: EADDRNOTAVAIL\n');
   });
 });
@@ -44,7 +52,11 @@ describe('a started server', () => {
   it.each([
     ['json logs', [], (out: string) => JSON.parse(out.split('\n')[0] ?? '').msg as string],
     ['pretty logs', ['--log-format', 'pretty'], (out: string) => out.split('\n')[0] ?? ''],
-    ['warn level (the banner still shows)', ['--log-level', 'warn'], (out: string) => JSON.parse(out.split('\n')[0] ?? '').msg as string],
+    [
+      'warn level (the banner still shows)',
+      ['--log-level', 'warn'],
+      (out: string) => JSON.parse(out.split('\n')[0] ?? '').msg as string,
+    ],
   ])('prints the seed banner with the real port, with %s', async (_name, args, firstLine) => {
     const io = capturedIo();
     const started = await start([...site, '--port', '0', ...args], {}, io);
@@ -71,9 +83,21 @@ describe('a started server', () => {
     if (started.kind !== 'running') throw new Error(io.stderr());
     expect(onlyResponse(await rawExchange(started.port, get('/nums.txt'))).status).toBe(200);
     await started.stop('test');
-    const lines = io.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => l.msg)).toContainEqual(expect.stringMatching(/^Connection from \('127\.0\.0\.1', \d+\)$/));
-    expect(lines).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/^GET \/nums\.txt 200 10B \d+ms$/), status: 200, bytes: 10 }));
+    const lines = io
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(/^Connection from \('127\.0\.0\.1', \d+\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: expect.stringMatching(/^GET \/nums\.txt 200 10B \d+ms$/),
+        status: 200,
+        bytes: 10,
+      }),
+    );
   });
 
   it('traces with --trace, and says so in the second banner line', async () => {

@@ -46,15 +46,27 @@ describe('conditional requests in RFC 9110 §13.2.2 order', () => {
     ['If-Modified-Since in the future', () => [`If-Modified-Since: ${FAR_FUTURE}`], 304],
     ['If-Modified-Since long ago', () => [`If-Modified-Since: ${LONG_AGO}`], 200],
     ['If-Modified-Since that is not a date', () => ['If-Modified-Since: yesterday'], 200],
-    ['If-Modified-Since ignored when If-None-Match is present', () => ['If-None-Match: "other"', `If-Modified-Since: ${FAR_FUTURE}`], 200],
+    [
+      'If-Modified-Since ignored when If-None-Match is present',
+      () => ['If-None-Match: "other"', `If-Modified-Since: ${FAR_FUTURE}`],
+      200,
+    ],
     ['If-Match with the current tag', () => [`If-Match: ${etag}`], 200],
     ['If-Match: *', () => ['If-Match: *'], 200],
     ['If-Match with another tag', () => ['If-Match: "other"'], 412],
     ['If-Match with the weak form (never a strong match)', () => [`If-Match: W/${etag}`], 412],
     ['If-Unmodified-Since long ago', () => [`If-Unmodified-Since: ${LONG_AGO}`], 412],
     ['If-Unmodified-Since in the future', () => [`If-Unmodified-Since: ${FAR_FUTURE}`], 200],
-    ['If-Unmodified-Since ignored when If-Match is present', () => [`If-Match: ${etag}`, `If-Unmodified-Since: ${LONG_AGO}`], 200],
-    ['If-Match failing before If-None-Match is looked at', () => ['If-Match: "other"', `If-None-Match: ${etag}`], 412],
+    [
+      'If-Unmodified-Since ignored when If-Match is present',
+      () => [`If-Match: ${etag}`, `If-Unmodified-Since: ${LONG_AGO}`],
+      200,
+    ],
+    [
+      'If-Match failing before If-None-Match is looked at',
+      () => ['If-Match: "other"', `If-None-Match: ${etag}`],
+      412,
+    ],
   ])('%s → %i', async (_name, headers, status) => {
     const res = await fetchNums(...headers());
     expect(res.status).toBe(status);
@@ -66,7 +78,10 @@ describe('conditional requests in RFC 9110 §13.2.2 order', () => {
   });
 
   it('answers HEAD with If-None-Match with 304 too', async () => {
-    const res = onlyResponse(await rawExchange(server.port, request('HEAD', '/nums.txt', `If-None-Match: ${etag}`)), true);
+    const res = onlyResponse(
+      await rawExchange(server.port, request('HEAD', '/nums.txt', `If-None-Match: ${etag}`)),
+      true,
+    );
     expect(res.status).toBe(304);
   });
 });
@@ -88,31 +103,48 @@ describe('ranges', () => {
     expect(res.body.toString()).toBe(body);
   });
 
-  it.each(['bytes=10-', 'bytes=-0', 'bytes=100-200'])('%s → 416 with Content-Range: bytes */10 and no file bytes, only the 416 page', async (range) => {
-    const res = await fetchNums(`Range: ${range}`);
-    expect(res.status).toBe(416);
-    expect(res.headers['content-range']).toBe('bytes */10');
-    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.body.toString()).not.toContain('0123456789');
-    expect(res.body.equals(errorPage(416))).toBe(true);
-  });
+  it.each(['bytes=10-', 'bytes=-0', 'bytes=100-200'])(
+    '%s → 416 with Content-Range: bytes */10 and no file bytes, only the 416 page',
+    async (range) => {
+      const res = await fetchNums(`Range: ${range}`);
+      expect(res.status).toBe(416);
+      expect(res.headers['content-range']).toBe('bytes */10');
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body.toString()).not.toContain('0123456789');
+      expect(res.body.equals(errorPage(416))).toBe(true);
+    },
+  );
 
-  it.each(['bytes=5-2', 'bytes=abc', 'lines=1-2', 'bytes=0-1,0-9,0-9'])('%s is ignored: 200 with the whole file', async (range) => {
-    const res = await fetchNums(`Range: ${range}`);
-    expect(res.status).toBe(200);
-    expect(res.body.toString()).toBe('0123456789');
-  });
+  it.each(['bytes=5-2', 'bytes=abc', 'lines=1-2', 'bytes=0-1,0-9,0-9'])(
+    '%s is ignored: 200 with the whole file',
+    async (range) => {
+      const res = await fetchNums(`Range: ${range}`);
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe('0123456789');
+    },
+  );
 
   it('sends several ranges as multipart/byteranges (RFC 9110 §14.6)', async () => {
     const res = await fetchNums('Range: bytes=0-1,5-6');
     expect(res.status).toBe(206);
     const boundary = /^multipart\/byteranges; boundary=(\S+)$/.exec(res.headers['content-type'] ?? '')?.[1];
     expect(boundary).toBeDefined();
-    expect(res.body.toString()).toBe([
-      `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Range: bytes 0-1/10', '', '01',
-      `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Range: bytes 5-6/10', '', '56',
-      `--${boundary}--`, '',
-    ].join('\r\n'));
+    expect(res.body.toString()).toBe(
+      [
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Range: bytes 0-1/10',
+        '',
+        '01',
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Range: bytes 5-6/10',
+        '',
+        '56',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    );
     expect(Number(res.headers['content-length'])).toBe(res.body.length);
   });
 
@@ -129,7 +161,10 @@ describe('ranges', () => {
   });
 
   it('ignores Range on HEAD (RFC 9110 §14.2: defined for GET only)', async () => {
-    const res = onlyResponse(await rawExchange(server.port, request('HEAD', '/nums.txt', 'Range: bytes=0-1')), true);
+    const res = onlyResponse(
+      await rawExchange(server.port, request('HEAD', '/nums.txt', 'Range: bytes=0-1')),
+      true,
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-length']).toBe('10');
   });

@@ -16,15 +16,23 @@ describe('thousands of pipelined requests for a cached file', () => {
   // A cached file's reply is sent at once, while the requests behind it are being parsed. Were
   // each reply to call the parsing loop again, the stack would grow a few frames per request
   // and overflow near 1,300 of them.
-  it('are all answered, in order, however many arrive in one read', () => withServer({ limits: { maxRequestsPerConnection: 20_000 } }, async (server) => {
-    const COUNT = 8000;
-    const first = await rawExchange(server.port, `GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`); // now cached
-    expect(parseResponses(first.bytes)[0]?.status).toBe(200);
-    const result = await rawExchange(server.port, keepAliveGet('/nums.txt').repeat(COUNT - 1) + keepAliveGet('/missing'), { waitMs: 1000 });
-    const responses = parseResponses(result.bytes);
-    expect(responses).toHaveLength(COUNT);
-    expect(responses.findIndex((r, i) => r.status !== (i === COUNT - 1 ? 404 : 200))).toBe(-1);
-  }));
+  it('are all answered, in order, however many arrive in one read', () =>
+    withServer({ limits: { maxRequestsPerConnection: 20_000 } }, async (server) => {
+      const COUNT = 8000;
+      const first = await rawExchange(
+        server.port,
+        `GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      ); // now cached
+      expect(parseResponses(first.bytes)[0]?.status).toBe(200);
+      const result = await rawExchange(
+        server.port,
+        keepAliveGet('/nums.txt').repeat(COUNT - 1) + keepAliveGet('/missing'),
+        { waitMs: 1000 },
+      );
+      const responses = parseResponses(result.bytes);
+      expect(responses).toHaveLength(COUNT);
+      expect(responses.findIndex((r, i) => r.status !== (i === COUNT - 1 ? 404 : 200))).toBe(-1);
+    }));
 });
 
 describe('a closing connection whose last reply the client never reads', () => {
@@ -33,7 +41,9 @@ describe('a closing connection whose last reply the client never reads', () => {
   const request = keepAliveGet('/f.bin');
   const closing = 'GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
   let site: HostileSite;
-  beforeAll(() => { site = makeSite({ 'f.bin': 'x'.repeat(FILE_BYTES) }); });
+  beforeAll(() => {
+    site = makeSite({ 'f.bin': 'x'.repeat(FILE_BYTES) });
+  });
   afterAll(() => site.remove());
 
   /** A client that sends `bytes` and then reads nothing, nor closes. */
@@ -53,7 +63,10 @@ describe('a closing connection whose last reply the client never reads', () => {
   it('is dropped by the send timeout', () => {
     const answered = new Map<number, number>();
     const endings: Ending[] = [];
-    const observer = { responded: (p: { id: number }) => answered.set(p.id, (answered.get(p.id) ?? 0) + 1), closed: (_p: unknown, e: Ending) => endings.push(e) };
+    const observer = {
+      responded: (p: { id: number }) => answered.set(p.id, (answered.get(p.id) ?? 0) + 1),
+      closed: (_p: unknown, e: Ending) => endings.push(e),
+    };
     const limits = { maxRequestsPerConnection: 100_000, sendTimeoutMs: SEND_TIMEOUT_MS, lingerMs: 200 };
     return withServer({ root: site.root, limits, observer }, async (server) => {
       const probe = silentClient(server.port, request.repeat(4000)); // ~40 MiB of replies: far more than the buffers hold
@@ -64,7 +77,9 @@ describe('a closing connection whose last reply the client never reads', () => {
       expect(fits).toBeLessThan(4000);
 
       // The measure varies a little from one connection to the next (seen: 398, then 409): cover a band around it.
-      const clients = Array.from({ length: 20 }, (_, i) => silentClient(server.port, request.repeat(Math.max(0, fits - 15 + i)) + closing));
+      const clients = Array.from({ length: 20 }, (_, i) =>
+        silentClient(server.port, request.repeat(Math.max(0, fits - 15 + i)) + closing),
+      );
       try {
         // Every one of them ends: its last reply left (then the linger), or the send timeout dropped it.
         expect(await eventually(() => server.connectionCount === 0, SEND_TIMEOUT_MS * 4 + 2000)).toBe(true);
@@ -78,35 +93,43 @@ describe('a closing connection whose last reply the client never reads', () => {
 describe('how a connection ended, as the server logs it', () => {
   const SIZE = 128 * 1024 * 1024;
   let site: HostileSite;
-  beforeEach(() => { site = makeSite({ 'big.bin': SIZE }); });
+  beforeEach(() => {
+    site = makeSite({ 'big.bin': SIZE });
+  });
   afterEach(() => site.remove());
 
   it('a file cut short mid-send: "file changed while sending", not "client closed"', async () => {
     const endings: Ending[] = [];
-    await withServer({ root: site.root, observer: { closed: (_p, e) => endings.push(e) } }, async (server) => {
-      const client = net.connect(server.port, '127.0.0.1');
-      client.on('error', () => undefined);
-      const closed = new Promise((resolve) => client.on('close', resolve));
-      client.write(keepAliveGet('/big.bin'));
-      client.once('data', () => {
-        client.pause(); // hold the rest back while the file shrinks
-        fs.truncateSync(site.at('big.bin'), 1024 * 1024);
-        client.resume();
-      });
-      client.on('data', () => undefined);
-      await closed;
-      expect(await eventually(() => endings.length === 1)).toBe(true);
-      expect(endings).toEqual(['file changed while sending']);
-    });
+    await withServer(
+      { root: site.root, observer: { closed: (_p, e) => endings.push(e) } },
+      async (server) => {
+        const client = net.connect(server.port, '127.0.0.1');
+        client.on('error', () => undefined);
+        const closed = new Promise((resolve) => client.on('close', resolve));
+        client.write(keepAliveGet('/big.bin'));
+        client.once('data', () => {
+          client.pause(); // hold the rest back while the file shrinks
+          fs.truncateSync(site.at('big.bin'), 1024 * 1024);
+          client.resume();
+        });
+        client.on('data', () => undefined);
+        await closed;
+        expect(await eventually(() => endings.length === 1)).toBe(true);
+        expect(endings).toEqual(['file changed while sending']);
+      },
+    );
   });
 
   it('a request not complete in time: "request timeout"', async () => {
     const endings: Ending[] = [];
-    await withServer({ limits: { requestTimeoutMs: 200 }, observer: { closed: (_p, e) => endings.push(e) } }, async (server) => {
-      const result = await rawExchange(server.port, 'GET /nums.txt HTTP/1.1\r\nHost: x\r\n');
-      expect(parseResponses(result.bytes)[0]?.status).toBe(408);
-      expect(await eventually(() => endings.length === 1)).toBe(true);
-      expect(endings).toEqual(['request timeout']);
-    });
+    await withServer(
+      { limits: { requestTimeoutMs: 200 }, observer: { closed: (_p, e) => endings.push(e) } },
+      async (server) => {
+        const result = await rawExchange(server.port, 'GET /nums.txt HTTP/1.1\r\nHost: x\r\n');
+        expect(parseResponses(result.bytes)[0]?.status).toBe(408);
+        expect(await eventually(() => endings.length === 1)).toBe(true);
+        expect(endings).toEqual(['request timeout']);
+      },
+    );
   });
 });

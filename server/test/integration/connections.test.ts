@@ -15,11 +15,16 @@ const keepAliveGet = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\n\
 
 describe('persistence and pipelining', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ limits: { idleTimeoutMs: 500 } }); });
+  beforeAll(async () => {
+    server = await startTestServer({ limits: { idleTimeoutMs: 500 } });
+  });
   afterAll(() => server.stop());
 
   it('answers pipelined requests in order, from one write', async () => {
-    const result = await rawExchange(server.port, keepAliveGet('/nums.txt') + keepAliveGet('/missing') + get('/style.css'));
+    const result = await rawExchange(
+      server.port,
+      keepAliveGet('/nums.txt') + keepAliveGet('/missing') + get('/style.css'),
+    );
     expect(parseResponses(result.bytes).map((r) => r.status)).toEqual([200, 404, 200]);
     expect(result.ending).toBe('server closed');
   });
@@ -31,7 +36,11 @@ describe('persistence and pipelining', () => {
   });
 
   it.each([
-    ['HTTP/1.1 with Connection: close', 'GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'close'],
+    [
+      'HTTP/1.1 with Connection: close',
+      'GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      'close',
+    ],
     ['HTTP/1.0', 'GET /nums.txt HTTP/1.0\r\n\r\n', 'close'],
   ])('closes after %s', async (_name, bytes, connection) => {
     const result = await rawExchange(server.port, bytes);
@@ -40,7 +49,11 @@ describe('persistence and pipelining', () => {
   });
 
   it('keeps an HTTP/1.0 connection open when asked, saying Connection: keep-alive', async () => {
-    const result = await rawExchange(server.port, 'GET /nums.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', { waitMs: 300 });
+    const result = await rawExchange(
+      server.port,
+      'GET /nums.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+      { waitMs: 300 },
+    );
     expect(onlyResponse(result).headers.connection).toBe('keep-alive');
     expect(result.ending).toBe('still open');
   });
@@ -73,10 +86,13 @@ describe('persistence and pipelining', () => {
 
 describe('limits, each tied to its status', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ limits: { maxRequestsPerConnection: 3, requestTimeoutMs: 300 } }); });
+  beforeAll(async () => {
+    server = await startTestServer({ limits: { maxRequestsPerConnection: 3, requestTimeoutMs: 300 } });
+  });
   afterAll(() => server.stop());
 
-  const headers = (count: number, size = 10) => Array.from({ length: count }, (_, i) => `X-${i}: ${'v'.repeat(size)}`);
+  const headers = (count: number, size = 10) =>
+    Array.from({ length: count }, (_, i) => `X-${i}: ${'v'.repeat(size)}`);
   const requestLine = (length: number) => `GET /${'a'.repeat(length - 'GET / HTTP/1.1'.length)} HTTP/1.1`;
 
   const complete = (...lines: string[]) => [...lines, 'Connection: close', '', ''].join('\r\n');
@@ -86,8 +102,16 @@ describe('limits, each tied to its status', () => {
     ['a request line over 8 KiB, not yet ended', 414, requestLine(9000)],
     ['100 header fields', 200, complete('GET /nums.txt HTTP/1.1', 'Host: x', ...headers(98))],
     ['101 header fields', 431, complete('GET /nums.txt HTTP/1.1', 'Host: x', ...headers(99))],
-    ['a header section over 16 KiB', 431, complete('GET /nums.txt HTTP/1.1', 'Host: x', ...headers(20, 1000))],
-    ['a header section over 16 KiB, not yet ended', 431, ['GET /nums.txt HTTP/1.1', 'Host: x', ...headers(20, 1000)].join('\r\n')],
+    [
+      'a header section over 16 KiB',
+      431,
+      complete('GET /nums.txt HTTP/1.1', 'Host: x', ...headers(20, 1000)),
+    ],
+    [
+      'a header section over 16 KiB, not yet ended',
+      431,
+      ['GET /nums.txt HTTP/1.1', 'Host: x', ...headers(20, 1000)].join('\r\n'),
+    ],
   ])('%s → %i', async (_name, status, bytes) => {
     const result = await rawExchange(server.port, bytes, { waitMs: 2000 });
     expect(onlyResponse(result).status).toBe(status);
@@ -120,7 +144,9 @@ describe('limits, each tied to its status', () => {
     const received: Buffer[] = [];
     let error: string | undefined;
     socket.on('data', (d: Buffer) => received.push(d));
-    socket.on('error', (e: NodeJS.ErrnoException) => { error = e.code; });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      error = e.code;
+    });
     const closed = new Promise((resolve) => socket.on('close', resolve));
     socket.write('HELLO\r\n\r\n');
     await once(socket, 'end'); // the server's FIN: it has answered and closed its side
@@ -139,76 +165,103 @@ describe('limits, each tied to its status', () => {
 
 describe('large files', () => {
   let site: BigSite;
-  beforeAll(() => { site = makeBigSite(); });
+  beforeAll(() => {
+    site = makeBigSite();
+  });
   afterAll(() => site.remove());
 
-  it('streams a large file whole and exact', () => withServer({ root: site.root }, async (server) => {
-    const result = await rawExchange(server.port, get('/big.bin'), { waitMs: 10000 });
-    const res = onlyResponse(result);
-    expect(res.headers['content-length']).toBe(String(site.size));
-    expect(res.body.equals(site.bytes)).toBe(true);
-  }));
+  it('streams a large file whole and exact', () =>
+    withServer({ root: site.root }, async (server) => {
+      const result = await rawExchange(server.port, get('/big.bin'), { waitMs: 10000 });
+      const res = onlyResponse(result);
+      expect(res.headers['content-length']).toBe(String(site.size));
+      expect(res.body.equals(site.bytes)).toBe(true);
+    }));
 
-  it('streams a range of a large file', () => withServer({ root: site.root }, async (server) => {
-    const first = 1_000_000;
-    const last = 3_000_000;
-    const res = onlyResponse(await rawExchange(server.port, get('/big.bin', `Range: bytes=${first}-${last}`), { waitMs: 10000 }));
-    expect(res.status).toBe(206);
-    expect(res.body.equals(site.bytes.subarray(first, last + 1))).toBe(true);
-  }));
+  it('streams a range of a large file', () =>
+    withServer({ root: site.root }, async (server) => {
+      const first = 1_000_000;
+      const last = 3_000_000;
+      const res = onlyResponse(
+        await rawExchange(server.port, get('/big.bin', `Range: bytes=${first}-${last}`), { waitMs: 10000 }),
+      );
+      expect(res.status).toBe(206);
+      expect(res.body.equals(site.bytes.subarray(first, last + 1))).toBe(true);
+    }));
 
-  it('closes the file when the client aborts mid-download', () => withServer({ root: site.root }, async (server) => {
-    const before = openDescriptors();
-    for (let i = 0; i < 5; i++) {
-      await new Promise<void>((resolve) => {
-        const socket = net.connect(server.port, '127.0.0.1', () => socket.write(get('/big.bin')));
-        socket.once('data', () => { socket.destroy(); resolve(); });
-      });
-    }
-    expect(await eventually(() => server.connectionCount === 0 && openDescriptors() <= before)).toBe(true);
-  }));
+  it('closes the file when the client aborts mid-download', () =>
+    withServer({ root: site.root }, async (server) => {
+      const before = openDescriptors();
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(server.port, '127.0.0.1', () => socket.write(get('/big.bin')));
+          socket.once('data', () => {
+            socket.destroy();
+            resolve();
+          });
+        });
+      }
+      expect(await eventually(() => server.connectionCount === 0 && openDescriptors() <= before)).toBe(true);
+    }));
 
   it('drops a client that stops reading, after the send timeout, and closes its file', async () => {
     const endings: Ending[] = [];
-    await withServer({ root: site.root, limits: { sendTimeoutMs: 400 }, observer: { closed: (_p, e) => endings.push(e) } }, async (server) => {
-      const before = openDescriptors();
-      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(get('/big.bin')));
-      socket.pause(); // never read
-      socket.on('error', () => undefined);
-      expect(await eventually(() => endings.includes('send timeout (client stopped reading)'), 5000)).toBe(true);
-      socket.destroy();
-      expect(await eventually(() => openDescriptors() <= before)).toBe(true);
-    });
+    await withServer(
+      { root: site.root, limits: { sendTimeoutMs: 400 }, observer: { closed: (_p, e) => endings.push(e) } },
+      async (server) => {
+        const before = openDescriptors();
+        const socket = net.connect(server.port, '127.0.0.1', () => socket.write(get('/big.bin')));
+        socket.pause(); // never read
+        socket.on('error', () => undefined);
+        expect(await eventually(() => endings.includes('send timeout (client stopped reading)'), 5000)).toBe(
+          true,
+        );
+        socket.destroy();
+        expect(await eventually(() => openDescriptors() <= before)).toBe(true);
+      },
+    );
   });
 
-  it('sends the whole file to a client that half-closed right after its request', () => withServer({ root: site.root }, async (server) => {
-    const result = await rawExchange(server.port, keepAliveGet('/big.bin'), { halfClose: true, waitMs: 10000 });
-    expect(onlyResponse(result).body.equals(site.bytes)).toBe(true);
-  }));
+  it('sends the whole file to a client that half-closed right after its request', () =>
+    withServer({ root: site.root }, async (server) => {
+      const result = await rawExchange(server.port, keepAliveGet('/big.bin'), {
+        halfClose: true,
+        waitMs: 10000,
+      });
+      expect(onlyResponse(result).body.equals(site.bytes)).toBe(true);
+    }));
 });
 
 describe('the connection cap', () => {
-  it('answers 503 with Retry-After past the cap and keeps serving the others', () => withServer({ limits: { maxConnections: 2 } }, async (server) => {
-    const held = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => {
-      const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
-    })));
-    expect(await eventually(() => server.connectionCount === 2)).toBe(true);
-    const refused = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
-    expect(refused.status).toBe(503);
-    expect(refused.headers['retry-after']).toBe('1');
-    const [first] = held;
-    const answer = await new Promise<string>((resolve) => {
-      first?.on('data', (d: Buffer) => resolve(d.toString('latin1')));
-      first?.write(keepAliveGet('/nums.txt'));
-    });
-    expect(answer.startsWith('HTTP/1.1 200 OK')).toBe(true);
-    held.forEach((s) => s.destroy());
-  }));
+  it('answers 503 with Retry-After past the cap and keeps serving the others', () =>
+    withServer({ limits: { maxConnections: 2 } }, async (server) => {
+      const held = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<net.Socket>((resolve) => {
+              const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
+            }),
+        ),
+      );
+      expect(await eventually(() => server.connectionCount === 2)).toBe(true);
+      const refused = onlyResponse(await rawExchange(server.port, get('/nums.txt')));
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      const [first] = held;
+      const answer = await new Promise<string>((resolve) => {
+        first?.on('data', (d: Buffer) => resolve(d.toString('latin1')));
+        first?.write(keepAliveGet('/nums.txt'));
+      });
+      expect(answer.startsWith('HTTP/1.1 200 OK')).toBe(true);
+      held.forEach((s) => s.destroy());
+    }));
 });
 
 describe('graceful shutdown', () => {
   let site: BigSite;
-  beforeAll(() => { site = makeBigSite(); });
+  beforeAll(() => {
+    site = makeBigSite();
+  });
   afterAll(() => site.remove());
 
   it('finishes a reply in flight, closes idle connections, and stops accepting', async () => {
@@ -219,10 +272,15 @@ describe('graceful shutdown', () => {
     expect(await eventually(() => server.connectionCount === 2)).toBe(true);
 
     const order: string[] = [];
-    const stopped = server.stop().then(() => { order.push('server stopped'); });
+    const stopped = server.stop().then(() => {
+      order.push('server stopped');
+    });
     expect((await idle).ending).toBe('server closed');
     const refused = await new Promise<string>((resolve) => {
-      net.connect(server.port, '127.0.0.1').on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')).on('connect', () => resolve('connected'));
+      net
+        .connect(server.port, '127.0.0.1')
+        .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? ''))
+        .on('connect', () => resolve('connected'));
     });
     expect(refused).toBe('ECONNREFUSED');
     expect(order).toEqual([]); // still waiting for the download
@@ -232,7 +290,12 @@ describe('graceful shutdown', () => {
     order.push('download complete');
     await stopped;
     expect(order).toEqual(['download complete', 'server stopped']);
-    expect(framing).toEqual({ status: 200, contentLength: site.size, bodyBytes: site.size, ending: 'server closed' });
+    expect(framing).toEqual({
+      status: 200,
+      contentLength: site.size,
+      bodyBytes: site.size,
+      ending: 'server closed',
+    });
     expect(body?.equals(site.bytes)).toBe(true);
   });
 });

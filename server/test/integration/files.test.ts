@@ -10,11 +10,14 @@ import { get, onlyResponse, rawExchange } from '../support/raw-client';
 import { FIXTURE_SITE, type TestServer, startTestServer } from '../support/test-server';
 import { failure, nodeFileSystem } from '../../src/resolve/file-system';
 
-const fetchRaw = async (port: number, target: string, ...headers: string[]) => onlyResponse(await rawExchange(port, get(target, ...headers)));
+const fetchRaw = async (port: number, target: string, ...headers: string[]) =>
+  onlyResponse(await rawExchange(port, get(target, ...headers)));
 
 describe('files from the fixture site', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(); });
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
   afterAll(() => server.stop());
   const fetch = (target: string) => fetchRaw(server.port, target);
 
@@ -81,7 +84,9 @@ describe('files from the fixture site', () => {
 
 describe('traversal attempts, sent as raw bytes', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(); });
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
   afterAll(() => server.stop());
 
   // Whatever the status, the body must never be a file from outside the root.
@@ -109,7 +114,9 @@ describe('traversal attempts, sent as raw bytes', () => {
 
 describe('listings (--listing)', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ listing: true }); });
+  beforeAll(async () => {
+    server = await startTestServer({ listing: true });
+  });
   afterAll(() => server.stop());
 
   it('lists a directory without index: directories first, no dotfiles, names escaped and encoded', async () => {
@@ -147,7 +154,10 @@ describe('a site with symlinks, odd names and unreadable files', () => {
     fs.symlinkSync(path.join(root, '.env'), path.join(root, 'env-link'));
     // Tests run as root in CI, where chmod cannot deny a read: a file system that refuses one file stands in.
     const lockedPath = path.join(root, 'locked.txt');
-    const fsWithLock = { ...nodeFileSystem, open: (p: string) => (p === lockedPath ? Promise.resolve(failure('EACCES')) : nodeFileSystem.open(p)) };
+    const fsWithLock = {
+      ...nodeFileSystem,
+      open: (p: string) => (p === lockedPath ? Promise.resolve(failure('EACCES')) : nodeFileSystem.open(p)),
+    };
     server = await startTestServer({ root, listing: true, fs: fsWithLock });
   });
   afterAll(async () => {

@@ -15,7 +15,16 @@ import { DEFAULT_LIMITS } from '../../src/http/limits';
 import { FILE_CHUNK_BYTES } from '../../src/net/send-body';
 import { get, onlyResponse, parseResponses, rawExchange } from '../support/raw-client';
 import { eventually, openDescriptors } from '../support/big-file';
-import { Download, type HostileSite, MiB, countingFileSystem, makeSite, residentBytes, samplePeak, withServer } from '../support/hostile';
+import {
+  Download,
+  type HostileSite,
+  MiB,
+  countingFileSystem,
+  makeSite,
+  residentBytes,
+  samplePeak,
+  withServer,
+} from '../support/hostile';
 
 // Every wait below has its own bound; this one only catches a test that hangs outright.
 jest.setTimeout(30_000);
@@ -33,13 +42,20 @@ async function stillServes(port: number): Promise<void> {
 describe('a client that never reads a 200 MiB file', () => {
   const SEND_TIMEOUT_MS = 1500;
   let site: HostileSite;
-  beforeAll(() => { site = makeSite({ 'huge.bin': 200 * MiB, 'nums.txt': '0123456789' }); });
+  beforeAll(() => {
+    site = makeSite({ 'huge.bin': 200 * MiB, 'nums.txt': '0123456789' });
+  });
   afterAll(() => site.remove());
 
   it('costs flat memory and is dropped by the send timeout, its file closed', async () => {
     const counting = countingFileSystem();
     const endings: { ending: Ending; at: number }[] = [];
-    const options = { root: site.root, fs: counting.fs, limits: { sendTimeoutMs: SEND_TIMEOUT_MS }, observer: { closed: (_p: unknown, ending: Ending) => endings.push({ ending, at: Date.now() }) } };
+    const options = {
+      root: site.root,
+      fs: counting.fs,
+      limits: { sendTimeoutMs: SEND_TIMEOUT_MS },
+      observer: { closed: (_p: unknown, ending: Ending) => endings.push({ ending, at: Date.now() }) },
+    };
     await withServer(options, async (server) => {
       const rssBefore = residentBytes();
       const rss = samplePeak(residentBytes);
@@ -74,18 +90,25 @@ describe('a client that never reads a 200 MiB file', () => {
 
 describe('200 clients resetting mid-download', () => {
   let site: HostileSite;
-  beforeAll(() => { site = makeSite({ 'big.bin': 64 * MiB, 'nums.txt': '0123456789' }); });
+  beforeAll(() => {
+    site = makeSite({ 'big.bin': 64 * MiB, 'nums.txt': '0123456789' });
+  });
   afterAll(() => site.remove());
 
   /** Starts a download and ends it the way `quit` says, once the first bytes arrive (or at once). */
-  function abandon(port: number, when: 'before the reply' | 'after the first bytes', quit: 'reset' | 'close'): Promise<void> {
+  function abandon(
+    port: number,
+    when: 'before the reply' | 'after the first bytes',
+    quit: 'reset' | 'close',
+  ): Promise<void> {
     return new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         socket.write(get('/big.bin'));
         if (when === 'before the reply') end();
       });
       const end = (): void => {
-        if (quit === 'reset') socket.resetAndDestroy(); // RST: the server's next write fails
+        if (quit === 'reset')
+          socket.resetAndDestroy(); // RST: the server's next write fails
         else socket.destroy(); // FIN: the server learns on its next write
         resolve();
       };
@@ -104,7 +127,12 @@ describe('200 clients resetting mid-download', () => {
       await stillServes(server.port); // the first request starts the directory watch; its descriptor stays
       const before = openDescriptors();
       await Promise.all(Array.from({ length: 200 }, () => abandon(server.port, when, quit)));
-      expect(await eventually(() => server.connectionCount === 0 && counting.openFiles() === 0 && openDescriptors() <= before, 5000)).toBe(true);
+      expect(
+        await eventually(
+          () => server.connectionCount === 0 && counting.openFiles() === 0 && openDescriptors() <= before,
+          5000,
+        ),
+      ).toBe(true);
       await stillServes(server.port);
     });
   });
@@ -118,13 +146,23 @@ describe('a flood of pipelined requests from a client that does not read', () =>
   const contentOf = (i: number) => `${fileName(i)}:`.padEnd(FILE_BYTES, String(i % FILES));
   const requestFor = (i: number) => `GET /${fileName(i)} HTTP/1.1\r\nHost: x\r\n\r\n`;
   let site: HostileSite;
-  beforeAll(() => { site = makeSite(Object.fromEntries(Array.from({ length: FILES }, (_, i) => [fileName(i), contentOf(i)]))); });
+  beforeAll(() => {
+    site = makeSite(Object.fromEntries(Array.from({ length: FILES }, (_, i) => [fileName(i), contentOf(i)])));
+  });
   afterAll(() => site.remove());
 
   it('is answered in order, and the server waits for the client instead of queueing answers', async () => {
     let answered = 0;
     // The last request a connection may carry closes it: the client then knows the flood is over.
-    const options = { root: site.root, limits: { maxRequestsPerConnection: COUNT }, observer: { responded: () => { answered++; } } };
+    const options = {
+      root: site.root,
+      limits: { maxRequestsPerConnection: COUNT },
+      observer: {
+        responded: () => {
+          answered++;
+        },
+      },
+    };
     await withServer(options, async (server) => {
       const rssBefore = residentBytes();
       const rss = samplePeak(residentBytes);
@@ -134,7 +172,8 @@ describe('a flood of pipelined requests from a client that does not read', () =>
       const closed = new Promise<void>((resolve) => client.on('end', resolve));
       client.on('data', (chunk: Buffer) => chunks.push(chunk));
       // Thousands of requests in big writes of 500 requests (16 KiB) each.
-      for (let i = 0; i < COUNT; i += 500) client.write(Array.from({ length: 500 }, (_, j) => requestFor(i + j)).join(''));
+      for (let i = 0; i < COUNT; i += 500)
+        client.write(Array.from({ length: 500 }, (_, j) => requestFor(i + j)).join(''));
 
       await new Promise((resolve) => setTimeout(resolve, 1000));
       // Had the server written every answer without waiting for the client, 80 MiB would sit in its buffers.
@@ -145,7 +184,9 @@ describe('a flood of pipelined requests from a client that does not read', () =>
       await closed;
       const responses = parseResponses(Buffer.concat(chunks));
       expect(responses).toHaveLength(COUNT);
-      const outOfOrder = responses.findIndex((r, i) => r.status !== 200 || r.body.toString('latin1') !== contentOf(i));
+      const outOfOrder = responses.findIndex(
+        (r, i) => r.status !== 200 || r.body.toString('latin1') !== contentOf(i),
+      );
       expect(outOfOrder).toBe(-1);
     });
   });
@@ -154,36 +195,51 @@ describe('a flood of pipelined requests from a client that does not read', () =>
 describe('a flood of pipelined requests from a client that reads slowly', () => {
   const REQUEST = 'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n';
   let site: HostileSite;
-  beforeAll(() => { site = makeSite({ 'f.txt': 'x'.repeat(16 * 1024) }); });
+  beforeAll(() => {
+    site = makeSite({ 'f.txt': 'x'.repeat(16 * 1024) });
+  });
   afterAll(() => site.remove());
 
   it('holds no more unanswered request bytes than maxPipelinedBytes and one read', async () => {
     const MAX_PIPELINED = DEFAULT_LIMITS.maxPipelinedBytes;
     let received = 0;
     let answered = 0;
-    const observer = { received: (_p: unknown, bytes: Buffer) => { received += bytes.length; }, responded: () => { answered++; } };
-    await withServer({ root: site.root, limits: { maxRequestsPerConnection: 1_000_000 }, observer }, async (server) => {
-      const client = net.connect(server.port, '127.0.0.1');
-      client.on('error', () => undefined);
-      client.on('data', () => { // one read every 5 ms: a slow but live reader
-        client.pause();
-        setTimeout(() => client.resume(), 5);
-      });
-      const flood = Buffer.from(REQUEST.repeat(50_000)); // 1.6 MB of requests
-      for (let i = 0; i < flood.length; i += 64 * 1024) client.write(flood.subarray(i, i + 64 * 1024));
-      const held = samplePeak(() => received - answered * REQUEST.length);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      client.destroy();
-      expect(answered).toBeGreaterThan(100); // it was being served all along
-      expect(held.stop()).toBeLessThanOrEqual(MAX_PIPELINED + 64 * 1024);
-    });
+    const observer = {
+      received: (_p: unknown, bytes: Buffer) => {
+        received += bytes.length;
+      },
+      responded: () => {
+        answered++;
+      },
+    };
+    await withServer(
+      { root: site.root, limits: { maxRequestsPerConnection: 1_000_000 }, observer },
+      async (server) => {
+        const client = net.connect(server.port, '127.0.0.1');
+        client.on('error', () => undefined);
+        client.on('data', () => {
+          // one read every 5 ms: a slow but live reader
+          client.pause();
+          setTimeout(() => client.resume(), 5);
+        });
+        const flood = Buffer.from(REQUEST.repeat(50_000)); // 1.6 MB of requests
+        for (let i = 0; i < flood.length; i += 64 * 1024) client.write(flood.subarray(i, i + 64 * 1024));
+        const held = samplePeak(() => received - answered * REQUEST.length);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        client.destroy();
+        expect(answered).toBeGreaterThan(100); // it was being served all along
+        expect(held.stop()).toBeLessThanOrEqual(MAX_PIPELINED + 64 * 1024);
+      },
+    );
   });
 });
 
 describe('a file that shrinks or vanishes while it is being sent', () => {
   const SIZE = 128 * MiB;
   let site: HostileSite;
-  beforeEach(() => { site = makeSite({ 'big.bin': SIZE, 'nums.txt': '0123456789' }); });
+  beforeEach(() => {
+    site = makeSite({ 'big.bin': SIZE, 'nums.txt': '0123456789' });
+  });
   afterEach(() => site.remove());
 
   // A file that shrank cannot meet its Content-Length: the connection is cut, so the client
@@ -192,30 +248,37 @@ describe('a file that shrinks or vanishes while it is being sent', () => {
     ['truncated to 1 MiB', 'cut short', (file: string) => fs.truncateSync(file, MiB)],
     ['truncated to nothing', 'cut short', (file: string) => fs.truncateSync(file, 0)],
     ['deleted', 'whole', (file: string) => fs.unlinkSync(file)],
-    ['replaced by a small file (rename over it)', 'whole', (file: string) => {
-      fs.writeFileSync(`${file}.new`, 'small');
-      fs.renameSync(`${file}.new`, file);
-    }],
+    [
+      'replaced by a small file (rename over it)',
+      'whole',
+      (file: string) => {
+        fs.writeFileSync(`${file}.new`, 'small');
+        fs.renameSync(`${file}.new`, file);
+      },
+    ],
   ] as const)('%s mid-send: the response arrives %s, without a crash', async (_name, expected, change) => {
     const counting = countingFileSystem();
     const failures: unknown[] = [];
-    await withServer({ root: site.root, fs: counting.fs, observer: { failed: (_p, e) => failures.push(e) } }, async (server) => {
-      const download = new Download(server.port, '/big.bin');
-      await download.started; // the head and first bytes are out; the client holds back the rest
-      change(site.at('big.bin'));
-      download.resume();
-      const result = await download.finished;
-      expect(result.status).toBe(200);
-      expect(result.contentLength).toBe(SIZE);
-      if (expected === 'whole') {
-        expect(result.bodyBytes).toBe(SIZE);
-        expect(result.ending).toBe('server closed');
-      } else {
-        expect(result.bodyBytes).toBeLessThan(SIZE); // the client can tell: fewer bytes than promised
-      }
-      expect(failures).toEqual([]);
-      expect(await eventually(() => counting.openFiles() === 0)).toBe(true);
-      await stillServes(server.port);
-    });
+    await withServer(
+      { root: site.root, fs: counting.fs, observer: { failed: (_p, e) => failures.push(e) } },
+      async (server) => {
+        const download = new Download(server.port, '/big.bin');
+        await download.started; // the head and first bytes are out; the client holds back the rest
+        change(site.at('big.bin'));
+        download.resume();
+        const result = await download.finished;
+        expect(result.status).toBe(200);
+        expect(result.contentLength).toBe(SIZE);
+        if (expected === 'whole') {
+          expect(result.bodyBytes).toBe(SIZE);
+          expect(result.ending).toBe('server closed');
+        } else {
+          expect(result.bodyBytes).toBeLessThan(SIZE); // the client can tell: fewer bytes than promised
+        }
+        expect(failures).toEqual([]);
+        expect(await eventually(() => counting.openFiles() === 0)).toBe(true);
+        await stillServes(server.port);
+      },
+    );
   });
 });

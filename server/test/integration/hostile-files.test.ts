@@ -24,7 +24,8 @@ async function statusesOf(port: number, targets: readonly string[]): Promise<Rec
   return statuses;
 }
 
-const every = (targets: readonly string[], status: number) => Object.fromEntries(targets.map((t) => [t, status]));
+const every = (targets: readonly string[], status: number) =>
+  Object.fromEntries(targets.map((t) => [t, status]));
 
 describe('files and directories without permission (the compiled server, as user nobody)', () => {
   // chmod cannot deny root a read, and tests run as root in CI: there the server runs as
@@ -35,12 +36,21 @@ describe('files and directories without permission (the compiled server, as user
   let server: Spawned;
 
   beforeAll(async () => {
-    site = makeSite({ 'open.txt': 'open', 'locked.txt': 'locked', 'noexec/inside.txt': 'inside', 'noread/inside.txt': 'inside' });
+    site = makeSite({
+      'open.txt': 'open',
+      'locked.txt': 'locked',
+      'noexec/inside.txt': 'inside',
+      'noread/inside.txt': 'inside',
+    });
     fs.chmodSync(site.root, 0o755); // mkdtemp makes it 0700: nobody could not even enter it
     fs.chmodSync(site.at('locked.txt'), 0o000);
     fs.chmodSync(site.at('noexec'), 0o644); // r without x: names can be read, nothing inside reached
     fs.chmodSync(site.at('noread'), 0o311); // x without r (for its owner too): a known name is reached, the list is refused
-    server = await spawnServer(['--root', site.root, '--host', '127.0.0.1', '--port', '0', '--listing', '--log-level', 'error'], {}, runAs);
+    server = await spawnServer(
+      ['--root', site.root, '--host', '127.0.0.1', '--port', '0', '--listing', '--log-level', 'error'],
+      {},
+      runAs,
+    );
   });
   afterAll(async () => {
     await server.stop();

@@ -27,7 +27,9 @@ async function timedGet(port: number): Promise<{ status: number; ms: number }> {
 
 describe('500 idle connections do not stop a normal client (default cap of 2048)', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(); });
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
   afterAll(() => server.stop());
 
   // Each kind of idleness sits in a different phase of the connection: idle, receiving a line, receiving fields.
@@ -57,14 +59,25 @@ describe('slowloris: a request trickled slower than the request timeout allows',
   // The watchdog looks every quarter of the shortest timeout; allow that plus scheduling slack.
   const LATEST_MS = REQUEST_TIMEOUT_MS + REQUEST_TIMEOUT_MS / 4 + 500;
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS } }); });
+  beforeAll(async () => {
+    server = await startTestServer({ limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS } });
+  });
   afterAll(() => server.stop());
 
   const oneByteAtATime = (text: string) => text.split('');
   it.each([
     ['the request line, one byte at a time', oneByteAtATime(`GET /${'a'.repeat(200)}`)],
-    ['a header field, one byte at a time', ['GET /nums.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ', ...oneByteAtATime('a'.repeat(200))]],
-    ['a declared body, one byte at a time', ['POST /nums.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n', ...oneByteAtATime('b'.repeat(200))]],
+    [
+      'a header field, one byte at a time',
+      ['GET /nums.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ', ...oneByteAtATime('a'.repeat(200))],
+    ],
+    [
+      'a declared body, one byte at a time',
+      [
+        'POST /nums.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n',
+        ...oneByteAtATime('b'.repeat(200)),
+      ],
+    ],
   ])('%s → 408 and close, by the request timeout', async (_name, pieces) => {
     const result = await rawExchange(server.port, '', { pieces, pauseMs: BYTE_EVERY_MS, waitMs: 5000 });
     expect(onlyResponse(result).status).toBe(408);
@@ -75,7 +88,9 @@ describe('slowloris: a request trickled slower than the request timeout allows',
 
   it('50 slowloris senders at once: each gets 408, and a normal client is served meanwhile', async () => {
     const pieces = ['GET /nums.txt HTTP/1.1\r\n', ...oneByteAtATime('Host: slow.example\r\n'.repeat(10))];
-    const senders = Array.from({ length: 50 }, () => rawExchange(server.port, '', { pieces, pauseMs: BYTE_EVERY_MS, waitMs: 5000 }));
+    const senders = Array.from({ length: 50 }, () =>
+      rawExchange(server.port, '', { pieces, pauseMs: BYTE_EVERY_MS, waitMs: 5000 }),
+    );
     expect(await eventually(() => server.connectionCount >= 50)).toBe(true); // all 50 are in before the normal client comes
     const normal = await timedGet(server.port);
     expect(normal).toEqual({ status: 200, ms: expect.any(Number) });
@@ -94,9 +109,12 @@ describe('past the connection cap', () => {
       const held = await Promise.all(Array.from({ length: CAP }, () => KeptAliveClient.open(server.port)));
       try {
         // Every held connection is accepted and served before the flood.
-        for (const client of held) expect((await client.exchange(keepAliveGet('/nums.txt'))).status).toBe(200);
+        for (const client of held)
+          expect((await client.exchange(keepAliveGet('/nums.txt'))).status).toBe(200);
 
-        const flood = await Promise.all(Array.from({ length: 100 }, () => rawExchange(server.port, get('/nums.txt'))));
+        const flood = await Promise.all(
+          Array.from({ length: 100 }, () => rawExchange(server.port, get('/nums.txt'))),
+        );
         for (const result of flood) {
           const refused = onlyResponse(result);
           expect(refused.status).toBe(503);
@@ -122,11 +140,34 @@ describe('past the connection cap', () => {
 
 describe('garbage on many connections', () => {
   /** Pieces of HTTP and of nonsense: a soup gets further into the parser than pure noise does. */
-  const FRAGMENTS = ['GET', 'POST', ' ', '/', '/nums.txt', 'HTTP/1.1', 'HTTP/9.9', '\r\n', '\n', '\r', ':', 'Host: x',
-    'Content-Length: 3', 'Transfer-Encoding: chunked', '0\r\n\r\n', '\x00', '\xff', '%', '..'];
+  const FRAGMENTS = [
+    'GET',
+    'POST',
+    ' ',
+    '/',
+    '/nums.txt',
+    'HTTP/1.1',
+    'HTTP/9.9',
+    '\r\n',
+    '\n',
+    '\r',
+    ':',
+    'Host: x',
+    'Content-Length: 3',
+    'Transfer-Encoding: chunked',
+    '0\r\n\r\n',
+    '\x00',
+    '\xff',
+    '%',
+    '..',
+  ];
   /** A valid request with a few bytes overwritten: the near-misses that reach the parser's later rules. */
   const VALID = Buffer.from('GET /nums.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc', 'latin1');
-  const nearMiss = fc.array(fc.tuple(fc.nat(VALID.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 })
+  const nearMiss = fc
+    .array(fc.tuple(fc.nat(VALID.length - 1), fc.integer({ min: 0, max: 255 })), {
+      minLength: 1,
+      maxLength: 3,
+    })
     .map((edits) => {
       const copy = Buffer.from(VALID);
       for (const [at, byte] of edits) copy[at] = byte;
@@ -134,7 +175,9 @@ describe('garbage on many connections', () => {
     });
   const bytes = fc.oneof(
     fc.uint8Array({ minLength: 1, maxLength: 3000 }).map((a) => Buffer.from(a)),
-    fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 60 }).map((parts) => Buffer.from(parts.join(''), 'latin1')),
+    fc
+      .array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 60 })
+      .map((parts) => Buffer.from(parts.join(''), 'latin1')),
     nearMiss,
   );
   const attack = fc.record({
@@ -147,16 +190,28 @@ describe('garbage on many connections', () => {
   const attacks = fc.sample(attack, { seed: 20240605, numRuns: 300 });
 
   type Attack = (typeof attacks)[number];
-  type Outcome = { readonly bytes: Buffer; readonly ending: 'server closed' | 'reset' | 'still open' | 'we reset' };
+  type Outcome = {
+    readonly bytes: Buffer;
+    readonly ending: 'server closed' | 'reset' | 'still open' | 'we reset';
+  };
 
   function throwGarbage(port: number, { bytes: garbage, pieces, then }: Attack): Promise<Outcome> {
     const size = Math.ceil(garbage.length / pieces);
     const split = Array.from({ length: pieces }, (_, i) => garbage.subarray(i * size, (i + 1) * size));
-    if (then !== 'reset') return rawExchange(port, '', { pieces: split, pauseMs: 5, halfClose: then === 'half-close', waitMs: 4000 });
+    if (then !== 'reset')
+      return rawExchange(port, '', {
+        pieces: split,
+        pauseMs: 5,
+        halfClose: then === 'half-close',
+        waitMs: 4000,
+      });
     return new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         split.forEach((piece) => socket.write(piece));
-        setTimeout(() => { socket.resetAndDestroy(); resolve({ bytes: Buffer.alloc(0), ending: 'we reset' }); }, 20);
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          resolve({ bytes: Buffer.alloc(0), ending: 'we reset' });
+        }, 20);
       });
       socket.on('error', () => undefined);
     });
@@ -164,27 +219,37 @@ describe('garbage on many connections', () => {
 
   it('300 seeded attacks, 50 at a time: only complete responses, no internal error, and the server still serves', async () => {
     const failures: unknown[] = [];
-    await withServer({ limits: { requestTimeoutMs: 500, idleTimeoutMs: 500, lingerMs: 300 }, observer: { failed: (_p, e) => failures.push(e) } }, async (server) => {
-      // A first GET caches /nums.txt and starts a directory watch, whose inotify descriptor then stays.
-      expect((await timedGet(server.port)).status).toBe(200);
-      const descriptorsBefore = openDescriptors();
-      const outcomes: Outcome[] = [];
-      for (let i = 0; i < attacks.length; i += 50) {
-        outcomes.push(...(await Promise.all(attacks.slice(i, i + 50).map((a) => throwGarbage(server.port, a)))));
-      }
-      for (const outcome of outcomes) {
-        // Every connection ended by itself (the timeouts hold for garbage too)...
-        expect(outcome.ending).not.toBe('still open');
-        // ...and whatever the server said is whole responses, each with a status line (never a 500)
-        // and exactly the body its Content-Length promised.
-        for (const response of parseResponses(outcome.bytes)) {
-          expect(response.statusLine).toMatch(/^HTTP\/1\.1 ([1-4]\d\d|50[1-5]) /);
-          expect(response.body.length).toBe(Number(response.headers['content-length']));
+    await withServer(
+      {
+        limits: { requestTimeoutMs: 500, idleTimeoutMs: 500, lingerMs: 300 },
+        observer: { failed: (_p, e) => failures.push(e) },
+      },
+      async (server) => {
+        // A first GET caches /nums.txt and starts a directory watch, whose inotify descriptor then stays.
+        expect((await timedGet(server.port)).status).toBe(200);
+        const descriptorsBefore = openDescriptors();
+        const outcomes: Outcome[] = [];
+        for (let i = 0; i < attacks.length; i += 50) {
+          outcomes.push(
+            ...(await Promise.all(attacks.slice(i, i + 50).map((a) => throwGarbage(server.port, a)))),
+          );
         }
-      }
-      expect(failures).toEqual([]);
-      expect((await timedGet(server.port)).status).toBe(200);
-      expect(await eventually(() => server.connectionCount === 0 && openDescriptors() <= descriptorsBefore)).toBe(true);
-    });
+        for (const outcome of outcomes) {
+          // Every connection ended by itself (the timeouts hold for garbage too)...
+          expect(outcome.ending).not.toBe('still open');
+          // ...and whatever the server said is whole responses, each with a status line (never a 500)
+          // and exactly the body its Content-Length promised.
+          for (const response of parseResponses(outcome.bytes)) {
+            expect(response.statusLine).toMatch(/^HTTP\/1\.1 ([1-4]\d\d|50[1-5]) /);
+            expect(response.body.length).toBe(Number(response.headers['content-length']));
+          }
+        }
+        expect(failures).toEqual([]);
+        expect((await timedGet(server.port)).status).toBe(200);
+        expect(
+          await eventually(() => server.connectionCount === 0 && openDescriptors() <= descriptorsBefore),
+        ).toBe(true);
+      },
+    );
   });
 });

@@ -6,7 +6,9 @@ import { get, onlyResponse, parseResponses, rawExchange, request } from '../supp
 import { type TestServer, startTestServer } from '../support/test-server';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
 afterAll(() => server.stop());
 
 const send = (bytes: string, halfClose = false) => rawExchange(server.port, bytes, { halfClose });
@@ -15,7 +17,9 @@ describe('every response', () => {
   it('has a status line, Date as IMF-fixdate, Server, and Content-Length', async () => {
     const res = onlyResponse(await send(get('/nums.txt')));
     expect(res.statusLine).toBe('HTTP/1.1 200 OK');
-    expect(res.headers.date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(res.headers.date).toMatch(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+    );
     expect(res.headers.server).toBe('webserver-lab');
     expect(res.headers['content-length']).toBe('10');
     expect(res.body.toString()).toBe('0123456789');
@@ -54,11 +58,14 @@ describe('methods (RFC 9110 §9)', () => {
     expect(res.headers['content-length']).toBeUndefined();
   });
 
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'BREW', 'get'])('%s gets 405 with Allow', async (method) => {
-    const res = onlyResponse(await send(request(method, '/nums.txt')));
-    expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
-  });
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'BREW', 'get'])(
+    '%s gets 405 with Allow',
+    async (method) => {
+      const res = onlyResponse(await send(request(method, '/nums.txt')));
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    },
+  );
 });
 
 describe('malformed requests', () => {
@@ -78,9 +85,17 @@ describe('malformed requests', () => {
     ['obs-fold', 400, 'GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n'],
     ['NUL in a value', 400, 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n'],
     ['bare CR in a value', 400, 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n'],
-    ['Content-Length and Transfer-Encoding', 400, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n'],
+    [
+      'Content-Length and Transfer-Encoding',
+      400,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+    ],
     ['an invalid Content-Length', 400, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n'],
-    ['two different Content-Lengths', 400, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'],
+    [
+      'two different Content-Lengths',
+      400,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    ],
     ['chunked not last', 400, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n'],
     ['an unknown transfer coding', 501, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: rot13\r\n\r\n'],
     ['Transfer-Encoding in HTTP/1.0', 400, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n'],
@@ -133,7 +148,10 @@ describe('request bodies are read and discarded, keeping the connection in step'
   const followUp = 'GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
   it.each([
     ['a Content-Length body', 'POST /nums.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello'],
-    ['a chunked body with a trailer', 'POST /nums.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n'],
+    [
+      'a chunked body with a trailer',
+      'POST /nums.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n',
+    ],
     ['a GET with a body', 'GET /nums.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc'],
   ])('%s, then a pipelined GET', async (_name, first) => {
     const responses = parseResponses((await send(first + followUp)).bytes);
@@ -143,7 +161,10 @@ describe('request bodies are read and discarded, keeping the connection in step'
 
   it('sends 100 Continue to a client that expects it, then reads the body (a GET after it is answered)', async () => {
     const result = await rawExchange(server.port, '', {
-      pieces: ['POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n', `ok${followUp}`],
+      pieces: [
+        'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+        `ok${followUp}`,
+      ],
       pauseMs: 100,
     });
     const text = result.bytes.toString('latin1');
@@ -154,12 +175,16 @@ describe('request bodies are read and discarded, keeping the connection in step'
   });
 
   it('refuses a malformed chunk size with 400', async () => {
-    const res = onlyResponse(await send('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'));
+    const res = onlyResponse(
+      await send('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
+    );
     expect(res.status).toBe(400);
   });
 
   it('refuses a chunked body over the limit with 413', async () => {
-    const res = onlyResponse(await send('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFF\r\n'));
+    const res = onlyResponse(
+      await send('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFF\r\n'),
+    );
     expect(res.status).toBe(413);
   });
 });

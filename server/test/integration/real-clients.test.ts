@@ -10,7 +10,19 @@ import { promisify } from 'node:util';
 import { FIXTURE_SITE, type TestServer, startTestServer } from '../support/test-server';
 
 const run = promisify(execFile);
-const FILES = ['index.html', 'style.css', 'app.js', 'data.json', 'logo.svg', 'pixel.png', 'nums.txt', 'empty.txt', 'hello world.txt', 'café.txt', 'dir/index.html'];
+const FILES = [
+  'index.html',
+  'style.css',
+  'app.js',
+  'data.json',
+  'logo.svg',
+  'pixel.png',
+  'nums.txt',
+  'empty.txt',
+  'hello world.txt',
+  'café.txt',
+  'dir/index.html',
+];
 const urlPath = (file: string) => `/${file.split('/').map(encodeURIComponent).join('/')}`;
 
 let server: TestServer;
@@ -30,7 +42,20 @@ describe('curl', () => {
   });
 
   it('reuses one connection for several files (keep-alive)', async () => {
-    const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-o', '/dev/null', '-o', '/dev/null', '-w', '%{num_connects}\n', `${base}/nums.txt`, `${base}/style.css`, `${base}/app.js`]);
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-o',
+      '/dev/null',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{num_connects}\n',
+      `${base}/nums.txt`,
+      `${base}/style.css`,
+      `${base}/app.js`,
+    ]);
     expect(stdout.trim().split('\n').map(Number)).toEqual([1, 0, 0]);
   });
 
@@ -40,7 +65,15 @@ describe('curl', () => {
   });
 
   it('gets 400 for a raw ".." it is told not to normalise (--path-as-is)', async () => {
-    const { stdout } = await run('curl', ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', `${base}/../../etc/passwd`]);
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--path-as-is',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      `${base}/../../etc/passwd`,
+    ]);
     expect(stdout).toBe('400');
   });
 });
@@ -49,7 +82,9 @@ describe("Node's fetch", () => {
   it.each(FILES)('downloads %s byte for byte', async (file) => {
     const res = await fetch(`${base}${urlPath(file)}`);
     expect(res.status).toBe(200);
-    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(path.join(FIXTURE_SITE, file)))).toBe(true);
+    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(path.join(FIXTURE_SITE, file)))).toBe(
+      true,
+    );
   });
 
   it('follows the directory redirect to the index', async () => {
@@ -61,7 +96,9 @@ describe("Node's fetch", () => {
   it('revalidates with the ETag it was given', async () => {
     const first = await fetch(`${base}/data.json`);
     await first.arrayBuffer();
-    const second = await fetch(`${base}/data.json`, { headers: { 'If-None-Match': first.headers.get('etag') ?? '' } });
+    const second = await fetch(`${base}/data.json`, {
+      headers: { 'If-None-Match': first.headers.get('etag') ?? '' },
+    });
     expect(second.status).toBe(304);
   });
 });

@@ -20,28 +20,50 @@ const connection = fc.constantFrom<Framing['connection']>(undefined, 'close', 'k
 
 describe('serializeHead', () => {
   it('writes a head that parses back to the same status, reason and fields, in order', () => {
-    fc.assert(fc.property(status, fields, connection, (code, given, conn) => {
-      const parsed = parseResponseHead(serializeHead(code, given, { date: DATE, connection: conn }));
-      const expected = [['Date', DATE], ['Server', 'webserver-lab'], ...given, ...(conn === undefined ? [] : [['Connection', conn]])];
-      expect(parsed).toEqual({
-        status: code,
-        reason: STATUS[code].reason,
-        fields: expected.map(([n = '', v = '']) => ({ name: n.toLowerCase(), value: v })),
-      });
-    }), RUNS);
+    fc.assert(
+      fc.property(status, fields, connection, (code, given, conn) => {
+        const parsed = parseResponseHead(serializeHead(code, given, { date: DATE, connection: conn }));
+        const expected = [
+          ['Date', DATE],
+          ['Server', 'webserver-lab'],
+          ...given,
+          ...(conn === undefined ? [] : [['Connection', conn]]),
+        ];
+        expect(parsed).toEqual({
+          status: code,
+          reason: STATUS[code].reason,
+          fields: expected.map(([n = '', v = '']) => ({ name: n.toLowerCase(), value: v })),
+        });
+      }),
+      RUNS,
+    );
   });
 
   it('refuses a value holding CR, LF or NUL anywhere (CWE-113, RFC 9110 §5.5)', () => {
-    const unsafe = fc.tuple(value, fc.constantFrom('\r', '\n', '\r\n', '\x00'), value).map(([a, bad, b]) => a + bad + b);
-    fc.assert(fc.property(status, name, unsafe, (code, n, v) => {
-      expect(() => serializeHead(code, [[n, v]], { date: DATE, connection: undefined })).toThrow(/unsafe response field/);
-    }), RUNS);
+    const unsafe = fc
+      .tuple(value, fc.constantFrom('\r', '\n', '\r\n', '\x00'), value)
+      .map(([a, bad, b]) => a + bad + b);
+    fc.assert(
+      fc.property(status, name, unsafe, (code, n, v) => {
+        expect(() => serializeHead(code, [[n, v]], { date: DATE, connection: undefined })).toThrow(
+          /unsafe response field/,
+        );
+      }),
+      RUNS,
+    );
   });
 
   it('refuses a name that is not a token', () => {
-    const notToken = fc.tuple(name, fc.constantFrom(' ', ':', '\r\n', '(', '"', '\x00', '\xe9', ''), name).map(([a, bad, b]) => (bad === '' ? '' : a + bad + b));
-    fc.assert(fc.property(status, notToken, value, (code, n, v) => {
-      expect(() => serializeHead(code, [[n, v]], { date: DATE, connection: undefined })).toThrow(/unsafe response field/);
-    }), RUNS);
+    const notToken = fc
+      .tuple(name, fc.constantFrom(' ', ':', '\r\n', '(', '"', '\x00', '\xe9', ''), name)
+      .map(([a, bad, b]) => (bad === '' ? '' : a + bad + b));
+    fc.assert(
+      fc.property(status, notToken, value, (code, n, v) => {
+        expect(() => serializeHead(code, [[n, v]], { date: DATE, connection: undefined })).toThrow(
+          /unsafe response field/,
+        );
+      }),
+      RUNS,
+    );
   });
 });

@@ -20,20 +20,63 @@ const PARSER_STATUSES = [400, 413, 414, 417, 431, 501, 505];
 
 /** Pieces of real requests and of hostile ones, shuffled into any order: chaos with HTTP words. */
 const FRAGMENTS = [
-  'GET', 'HEAD', 'G{T', ' ', '\t', '/', '/a?b#c', '*', 'http://h/p', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'http/1.1',
-  '\r\n', '\n', '\r', '\x00', '\x7f', '\xe9', 'Host: a', 'Content-Length: 5', 'Transfer-Encoding: chunked', ':', ' folded',
+  'GET',
+  'HEAD',
+  'G{T',
+  ' ',
+  '\t',
+  '/',
+  '/a?b#c',
+  '*',
+  'http://h/p',
+  'HTTP/1.1',
+  'HTTP/1.0',
+  'HTTP/2.0',
+  'http/1.1',
+  '\r\n',
+  '\n',
+  '\r',
+  '\x00',
+  '\x7f',
+  '\xe9',
+  'Host: a',
+  'Content-Length: 5',
+  'Transfer-Encoding: chunked',
+  ':',
+  ' folded',
 ];
 /** Usually `usual`, sometimes one of the others: most generated requests get far, some break at each step. */
-const mostly = <T>(usual: T, ...others: T[]) => fc.oneof({ arbitrary: fc.constant(usual), weight: 12 }, fc.constantFrom(...others));
+const mostly = <T>(usual: T, ...others: T[]) =>
+  fc.oneof({ arbitrary: fc.constant(usual), weight: 12 }, fc.constantFrom(...others));
 const FIELD_LINES = [
-  'Host: a', 'Host:', 'Host: a b', 'Host: [::1]:80', 'Content-Length: 5', 'Content-Length: 5, 6', 'Content-Length: x',
-  'Content-Length: 99999999', 'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip', 'Transfer-Encoding: rot13',
-  'Connection: close', 'Connection: keep-alive', 'Expect: 100-continue', 'Expect: x', 'X-A : 1', ' folded',
-  'X-A: a\x00b', 'X-A: a\rb', 'X-A: caf\xe9', 'no colon', ': empty',
+  'Host: a',
+  'Host:',
+  'Host: a b',
+  'Host: [::1]:80',
+  'Content-Length: 5',
+  'Content-Length: 5, 6',
+  'Content-Length: x',
+  'Content-Length: 99999999',
+  'Transfer-Encoding: chunked',
+  'Transfer-Encoding: gzip',
+  'Transfer-Encoding: rot13',
+  'Connection: close',
+  'Connection: keep-alive',
+  'Expect: 100-continue',
+  'Expect: x',
+  'X-A : 1',
+  ' folded',
+  'X-A: a\x00b',
+  'X-A: a\rb',
+  'X-A: caf\xe9',
+  'no colon',
+  ': empty',
 ];
 
 const anyBytes = fc.uint8Array({ maxLength: 400 }).map((a) => Buffer.from(a));
-const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => latin1(parts.join('')));
+const soup = fc
+  .array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 })
+  .map((parts) => latin1(parts.join('')));
 /** A request whose every part is usually right and sometimes wrong, then a few more bytes. */
 const requestish = fc
   .record({
@@ -50,8 +93,13 @@ const requestish = fc
     tail: fc.uint8Array({ maxLength: 20 }),
   })
   .map((r) => {
-    const lines = [`${r.method}${r.sp1}${r.target}${r.sp2}${r.version}`, r.host, ...r.fields].filter((line) => line !== '');
-    return Buffer.concat([latin1(r.leading + lines.map((line) => line + r.eol).join('') + r.end), Buffer.from(r.tail)]);
+    const lines = [`${r.method}${r.sp1}${r.target}${r.sp2}${r.version}`, r.host, ...r.fields].filter(
+      (line) => line !== '',
+    );
+    return Buffer.concat([
+      latin1(r.leading + lines.map((line) => line + r.eol).join('') + r.end),
+      Buffer.from(r.tail),
+    ]);
   });
 
 const path = fc.stringMatching(/^\/[\x21-\x7e]{0,30}$/);
@@ -64,61 +112,103 @@ const wellFormed = fc
   .record({
     method: token(12),
     target: path,
-    fields: fc.array(fc.tuple(token(12).filter((n) => !SPECIAL_FIELDS.has(n.toLowerCase())), fieldValue(22)), { maxLength: 8 }),
+    fields: fc.array(
+      fc.tuple(
+        token(12).filter((n) => !SPECIAL_FIELDS.has(n.toLowerCase())),
+        fieldValue(22),
+      ),
+      { maxLength: 8 },
+    ),
     eol: fc.constantFrom(CRLF, '\n'),
   })
   .map(({ method, target, fields, eol }) => ({
     method,
     target,
     fields: [['Host', 'example.com'], ...fields] as Array<[string, string]>,
-    text: [`${method} ${target} HTTP/1.1`, 'Host: example.com', ...fields.map(([n, v]) => `${n}: ${v}`), '', ''].join(eol),
+    text: [
+      `${method} ${target} HTTP/1.1`,
+      'Host: example.com',
+      ...fields.map(([n, v]) => `${n}: ${v}`),
+      '',
+      '',
+    ].join(eol),
   }));
 
-const anyInput = fc.oneof(anyBytes, soup, requestish, wellFormed.map((r) => latin1(r.text)));
+const anyInput = fc.oneof(
+  anyBytes,
+  soup,
+  requestish,
+  wellFormed.map((r) => latin1(r.text)),
+);
 
 /** Split points as fractions of the length, so any input gets cuts anywhere inside it. */
 const cutsFor = (bytes: Buffer, fractions: number[]): number[] =>
   [...new Set(fractions.map((f) => Math.floor(f * (bytes.length + 1))))].sort((a, b) => a - b);
-const fractions = fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 6 });
+const fractions = fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+  minLength: 1,
+  maxLength: 6,
+});
 
 function isDocumented(result: ParseResult, length: number): boolean {
   switch (result.kind) {
-    case 'incomplete': return true;
-    case 'request': return result.headBytes > 0 && result.headBytes <= length;
-    case 'error': return PARSER_STATUSES.includes(result.status);
+    case 'incomplete':
+      return true;
+    case 'request':
+      return result.headBytes > 0 && result.headBytes <= length;
+    case 'error':
+      return PARSER_STATUSES.includes(result.status);
   }
 }
 
 describe('parseRequestHead', () => {
   it('never throws, and always answers incomplete, a request, or a documented status', () => {
-    fc.assert(fc.property(anyInput, fractions, (bytes, at) => {
-      expect(isDocumented(parse(bytes), bytes.length)).toBe(true);
-      expect(isDocumented(parseInPieces(bytes, cutsFor(bytes, at)), bytes.length)).toBe(true);
-    }), RUNS);
+    fc.assert(
+      fc.property(anyInput, fractions, (bytes, at) => {
+        expect(isDocumented(parse(bytes), bytes.length)).toBe(true);
+        expect(isDocumented(parseInPieces(bytes, cutsFor(bytes, at)), bytes.length)).toBe(true);
+      }),
+      RUNS,
+    );
   });
 
   it('gives the same result however the bytes are split', () => {
-    fc.assert(fc.property(anyInput, fractions, (bytes, at) => {
-      expect(outcome(parseInPieces(bytes, cutsFor(bytes, at)))).toEqual(outcome(parse(bytes)));
-    }), RUNS);
+    fc.assert(
+      fc.property(anyInput, fractions, (bytes, at) => {
+        expect(outcome(parseInPieces(bytes, cutsFor(bytes, at)))).toEqual(outcome(parse(bytes)));
+      }),
+      RUNS,
+    );
   });
 
   it('parses a well-formed request back to its method, target and fields', () => {
-    fc.assert(fc.property(wellFormed, ({ method, target, fields, text }) => {
-      expect(parse(text)).toMatchObject({
-        kind: 'request',
-        headBytes: text.length,
-        request: { method, target, fields: fields.map(([name, value]) => ({ name: name.toLowerCase(), value })) },
-      });
-    }), RUNS);
+    fc.assert(
+      fc.property(wellFormed, ({ method, target, fields, text }) => {
+        expect(parse(text)).toMatchObject({
+          kind: 'request',
+          headBytes: text.length,
+          request: {
+            method,
+            target,
+            fields: fields.map(([name, value]) => ({ name: name.toLowerCase(), value })),
+          },
+        });
+      }),
+      RUNS,
+    );
   });
 
   it('finds the second of two pipelined requests where the first one ends', () => {
-    fc.assert(fc.property(wellFormed, wellFormed, (first, second) => {
-      const bytes = latin1(first.text + second.text);
-      expect(parse(bytes)).toMatchObject({ kind: 'request', headBytes: first.text.length });
-      expect(parse(bytes.subarray(first.text.length))).toMatchObject({ kind: 'request', request: { target: second.target } });
-    }), RUNS);
+    fc.assert(
+      fc.property(wellFormed, wellFormed, (first, second) => {
+        const bytes = latin1(first.text + second.text);
+        expect(parse(bytes)).toMatchObject({ kind: 'request', headBytes: first.text.length });
+        expect(parse(bytes.subarray(first.text.length))).toMatchObject({
+          kind: 'request',
+          request: { target: second.target },
+        });
+      }),
+      RUNS,
+    );
   });
 });
 
@@ -133,26 +223,42 @@ const chunkedBody = fc
   })
   .map(({ chunks, upper, ext, trailers, eol }) => {
     const size = (n: number) => (upper ? n.toString(16).toUpperCase() : n.toString(16));
-    const parts = chunks.flatMap((c) => [latin1(`${size(c.length)}${ext}${eol}`), Buffer.from(c), latin1(eol)]);
+    const parts = chunks.flatMap((c) => [
+      latin1(`${size(c.length)}${ext}${eol}`),
+      Buffer.from(c),
+      latin1(eol),
+    ]);
     return Buffer.concat([...parts, latin1(`0${eol}${trailers.map((t) => t + eol).join('')}${eol}`)]);
   });
 
-const bodyStart = fc.constantFrom<BodyState>(startBody({ kind: 'chunked' }), startBody({ kind: 'length', length: 17 }));
+const bodyStart = fc.constantFrom<BodyState>(
+  startBody({ kind: 'chunked' }),
+  startBody({ kind: 'length', length: 17 }),
+);
 
 describe('skipBody', () => {
   it('reads a generated chunked body to its exact end, leaving what follows', () => {
-    fc.assert(fc.property(chunkedBody, anyBytes, (body, next) => {
-      expect(skipBody(startBody({ kind: 'chunked' }), Buffer.concat([body, next]), LIMITS))
-        .toEqual({ kind: 'progress', state: { kind: 'done' }, consumed: body.length });
-    }), RUNS);
+    fc.assert(
+      fc.property(chunkedBody, anyBytes, (body, next) => {
+        expect(skipBody(startBody({ kind: 'chunked' }), Buffer.concat([body, next]), LIMITS)).toEqual({
+          kind: 'progress',
+          state: { kind: 'done' },
+          consumed: body.length,
+        });
+      }),
+      RUNS,
+    );
   });
 
   it('never throws, and gives the same result however the bytes are split', () => {
     const bodyInput = fc.oneof(anyBytes, soup, chunkedBody);
-    fc.assert(fc.property(bodyStart, bodyInput, fractions, (start, bytes, at) => {
-      const whole = skipBody(start, bytes, LIMITS);
-      expect(whole.kind === 'progress' || PARSER_STATUSES.includes(whole.status)).toBe(true);
-      expect(skipInPieces(start, bytes, cutsFor(bytes, at))).toEqual(whole);
-    }), RUNS);
+    fc.assert(
+      fc.property(bodyStart, bodyInput, fractions, (start, bytes, at) => {
+        const whole = skipBody(start, bytes, LIMITS);
+        expect(whole.kind === 'progress' || PARSER_STATUSES.includes(whole.status)).toBe(true);
+        expect(skipInPieces(start, bytes, cutsFor(bytes, at))).toEqual(whole);
+      }),
+      RUNS,
+    );
   });
 });

@@ -10,8 +10,15 @@ export function capturedIo(isTTY = false): CapturedIo {
   let out = '';
   let err = '';
   return {
-    out: { write: (text: string) => { out += text; return true; } },
-    err: (text) => { err += text; },
+    out: {
+      write: (text: string) => {
+        out += text;
+        return true;
+      },
+    },
+    err: (text) => {
+      err += text;
+    },
     isTTY,
     stdout: () => out,
     stderr: () => err,

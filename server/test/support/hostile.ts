@@ -15,7 +15,10 @@ import { MAIN, type RunAs } from './spawn-server';
 import { type TestServer, type TestServerOptions, startTestServer } from './test-server';
 
 /** Runs `test` against a fresh in-process server, and stops the server whatever happens. */
-export async function withServer(options: TestServerOptions, test: (server: TestServer) => Promise<void>): Promise<void> {
+export async function withServer(
+  options: TestServerOptions,
+  test: (server: TestServer) => Promise<void>,
+): Promise<void> {
   const server = await startTestServer(options);
   try {
     await test(server);
@@ -38,7 +41,11 @@ export interface HostileSite {
 export function makeSite(files: Readonly<Record<string, string | number>>): HostileSite {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-site-')));
   writeFiles(root, files);
-  return { root, at: (relative) => path.join(root, relative), remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return {
+    root,
+    at: (relative) => path.join(root, relative),
+    remove: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 /** Writes `files` under `root` (made if missing), as makeSite does. */
@@ -95,7 +102,12 @@ export function countingFileSystem(base: FileSystem = nodeFileSystem): CountingF
  * would only test the kernel's backlog), writes `firstBytes` on each, and resolves once all are
  * connected.
  */
-export async function openCrowd(port: number, count: number, firstBytes = '', batch = 100): Promise<net.Socket[]> {
+export async function openCrowd(
+  port: number,
+  count: number,
+  firstBytes = '',
+  batch = 100,
+): Promise<net.Socket[]> {
   const sockets: net.Socket[] = [];
   for (let opened = 0; opened < count; opened += batch) {
     const size = Math.min(batch, count - opened);
@@ -196,15 +208,19 @@ export class Download {
   private readonly socket: net.Socket;
 
   constructor(port: number, target: string, { keepBody = false } = {}) {
-    this.socket = net.connect(port, '127.0.0.1', () => this.socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    this.socket = net.connect(port, '127.0.0.1', () =>
+      this.socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    );
     let head = Buffer.alloc(0);
     let headLength: number | undefined;
     let total = 0;
     const kept: Buffer[] = [];
-    this.started = new Promise((resolve) => this.socket.once('data', () => {
-      this.socket.pause();
-      resolve();
-    }));
+    this.started = new Promise((resolve) =>
+      this.socket.once('data', () => {
+        this.socket.pause();
+        resolve();
+      }),
+    );
     this.finished = new Promise((resolve) => {
       const finish = (ending: DownloadResult['ending']): void => {
         const text = head.toString('latin1');
@@ -245,7 +261,9 @@ export class Download {
 /** Samples `measure` every `everyMs` until `stop`, which returns the highest value seen. */
 export function samplePeak(measure: () => number, everyMs = 10): { stop(): number } {
   let peak = measure();
-  const timer = setInterval(() => { peak = Math.max(peak, measure()); }, everyMs);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, measure());
+  }, everyMs);
   return {
     stop: () => {
       clearInterval(timer);

@@ -25,7 +25,11 @@ export interface RawOptions {
 }
 
 /** Sends `request` and collects the reply until the server closes, resets, or `waitMs` passes. */
-export function rawExchange(port: number, request: string | Buffer, options: RawOptions = {}): Promise<RawResult> {
+export function rawExchange(
+  port: number,
+  request: string | Buffer,
+  options: RawOptions = {},
+): Promise<RawResult> {
   const started = Date.now();
   const socket = net.connect(port, '127.0.0.1');
   const chunks: Buffer[] = [];
@@ -42,11 +46,25 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => finish('server closed'));
     socket.on('error', () => finish('reset'));
-    socket.on('connect', () => void writePieces(socket, options.pieces ?? [request], options.pauseMs ?? 0, options.halfClose ?? false));
+    socket.on(
+      'connect',
+      () =>
+        void writePieces(
+          socket,
+          options.pieces ?? [request],
+          options.pauseMs ?? 0,
+          options.halfClose ?? false,
+        ),
+    );
   });
 }
 
-async function writePieces(socket: net.Socket, pieces: readonly (string | Buffer)[], pauseMs: number, halfClose: boolean): Promise<void> {
+async function writePieces(
+  socket: net.Socket,
+  pieces: readonly (string | Buffer)[],
+  pauseMs: number,
+  halfClose: boolean,
+): Promise<void> {
   for (const [i, piece] of pieces.entries()) {
     if (socket.destroyed) return;
     if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
@@ -68,12 +86,18 @@ export interface ParsedResponse {
  * Splits a byte stream into responses, framed by Content-Length, or to the end of the stream
  * when there is none. `bodiless` lists which responses have no body (answers to HEAD, 1xx, 204, 304).
  */
-export function parseResponses(bytes: Buffer, bodiless: (index: number, status: number) => boolean = (_, s) => s === 204 || s === 304 || s < 200): ParsedResponse[] {
+export function parseResponses(
+  bytes: Buffer,
+  bodiless: (index: number, status: number) => boolean = (_, s) => s === 204 || s === 304 || s < 200,
+): ParsedResponse[] {
   const responses: ParsedResponse[] = [];
   let offset = 0;
   while (offset < bytes.length) {
     const headEnd = bytes.indexOf('\r\n\r\n', offset, 'latin1');
-    if (headEnd === -1) throw new Error(`incomplete response head: ${JSON.stringify(bytes.subarray(offset).toString('latin1').slice(0, 200))}`);
+    if (headEnd === -1)
+      throw new Error(
+        `incomplete response head: ${JSON.stringify(bytes.subarray(offset).toString('latin1').slice(0, 200))}`,
+      );
     const lines = bytes.toString('latin1', offset, headEnd).split('\r\n');
     const statusLine = lines[0] ?? '';
     const status = Number(statusLine.split(' ')[1]);
@@ -87,8 +111,18 @@ export function parseResponses(bytes: Buffer, bodiless: (index: number, status: 
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
     const bodyStart = headEnd + 4;
-    const length = bodiless(responses.length, status) ? 0 : headers['content-length'] !== undefined ? Number(headers['content-length']) : bytes.length - bodyStart;
-    responses.push({ status, statusLine, headers, headerNames, body: bytes.subarray(bodyStart, bodyStart + length) });
+    const length = bodiless(responses.length, status)
+      ? 0
+      : headers['content-length'] !== undefined
+        ? Number(headers['content-length'])
+        : bytes.length - bodyStart;
+    responses.push({
+      status,
+      statusLine,
+      headers,
+      headerNames,
+      body: bytes.subarray(bodyStart, bodyStart + length),
+    });
     offset = bodyStart + length;
   }
   return responses;
@@ -97,7 +131,10 @@ export function parseResponses(bytes: Buffer, bodiless: (index: number, status: 
 /** The one response a connection carried (fails the test if there were more or fewer). */
 export function onlyResponse(result: RawResult, head = false): ParsedResponse {
   const responses = parseResponses(result.bytes, (_, s) => head || s === 204 || s === 304 || s < 200);
-  if (responses.length !== 1) throw new Error(`expected one response, got ${responses.length}: ${result.bytes.toString('latin1').slice(0, 300)}`);
+  if (responses.length !== 1)
+    throw new Error(
+      `expected one response, got ${responses.length}: ${result.bytes.toString('latin1').slice(0, 300)}`,
+    );
   return responses[0] as ParsedResponse;
 }
 

@@ -21,12 +21,24 @@ export interface RunAs extends Pick<SpawnOptions, 'uid' | 'gid'> {
 }
 
 /** Starts `main.js` with `args` (add --port 0) and waits for the banner, which carries the real port. */
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { prefix = [], ...user }: RunAs = {}): Promise<Spawned> {
+export function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  { prefix = [], ...user }: RunAs = {},
+): Promise<Spawned> {
   const [command = process.execPath, ...before] = [...prefix, process.execPath];
-  const child = spawn(command, [...before, MAIN, ...args], { ...user, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...before, MAIN, ...args], {
+    ...user,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -42,7 +54,10 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { prefi
         child,
         port: Number(match[1]),
         output: () => out,
-        stop: (signal = 'SIGTERM') => { child.kill(signal); return exited; },
+        stop: (signal = 'SIGTERM') => {
+          child.kill(signal);
+          return exited;
+        },
       });
     };
     child.stdout?.on('data', check);
@@ -51,15 +66,27 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { prefi
 }
 
 /** Runs `main.js` to completion (for invocations that must fail or print help). */
-export function runMain(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runMain(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(killer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }

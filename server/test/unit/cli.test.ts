@@ -5,8 +5,14 @@
 import { type Config, USAGE, parseCommandLine } from '../../src/cli';
 
 const DEFAULTS: Config = {
-  root: './site', port: 8080, host: '0.0.0.0', trace: false, listing: false,
-  logFormat: 'json', logLevel: 'info', maxConnections: 2048,
+  root: './site',
+  port: 8080,
+  host: '0.0.0.0',
+  trace: false,
+  listing: false,
+  logFormat: 'json',
+  logLevel: 'info',
+  maxConnections: 2048,
 };
 
 /** The configuration, or a failure that shows what came back instead. */
@@ -22,23 +28,43 @@ describe('a configuration', () => {
     ['--root DIR', ['--root', '/srv/www'], {}, { root: '/srv/www' }],
     ['--port=0 picks a free port', ['--port=0'], {}, { port: 0 }],
     ['--port 65535', ['--port', '65535'], {}, { port: 65535 }],
-    ['--host and --log-level', ['--host', '127.0.0.1', '--log-level', 'debug'], {}, { host: '127.0.0.1', logLevel: 'debug' }],
+    [
+      '--host and --log-level',
+      ['--host', '127.0.0.1', '--log-level', 'debug'],
+      {},
+      { host: '127.0.0.1', logLevel: 'debug' },
+    ],
     ['switches', ['--trace', '--listing'], {}, { trace: true, listing: true }],
     ['--log-format pretty', ['--log-format', 'pretty'], {}, { logFormat: 'pretty' }],
     ['--max-connections', ['--max-connections=10'], {}, { maxConnections: 10 }],
     ['an "=" value keeps later "=" signs', ['--root=/a=b'], {}, { root: '/a=b' }],
     // Environment equivalents.
-    ['SITE_ROOT, PORT, HOST', [], { SITE_ROOT: '/env/site', PORT: '9000', HOST: '::1' }, { root: '/env/site', port: 9000, host: '::1' }],
+    [
+      'SITE_ROOT, PORT, HOST',
+      [],
+      { SITE_ROOT: '/env/site', PORT: '9000', HOST: '::1' },
+      { root: '/env/site', port: 9000, host: '::1' },
+    ],
     ['TRACE=1 and LISTING=1', [], { TRACE: '1', LISTING: '1' }, { trace: true, listing: true }],
     ['TRACE=0 is off', [], { TRACE: '0' }, { trace: false }],
     ['--trace=1 and --listing=0', ['--trace=1', '--listing=0'], {}, { trace: true, listing: false }],
     ['empty variables count as unset', [], { PORT: '', SITE_ROOT: '', TRACE: '' }, {}],
-    ['LOG_FORMAT and LOG_LEVEL', [], { LOG_FORMAT: 'pretty', LOG_LEVEL: 'warn' }, { logFormat: 'pretty', logLevel: 'warn' }],
+    [
+      'LOG_FORMAT and LOG_LEVEL',
+      [],
+      { LOG_FORMAT: 'pretty', LOG_LEVEL: 'warn' },
+      { logFormat: 'pretty', logLevel: 'warn' },
+    ],
     ['MAX_CONNECTIONS', [], { MAX_CONNECTIONS: '5' }, { maxConnections: 5 }],
     // Flags win over the environment.
     ['--port over PORT', ['--port', '1234'], { PORT: '9000' }, { port: 1234 }],
     ['--root over SITE_ROOT', ['--root=flag'], { SITE_ROOT: 'env' }, { root: 'flag' }],
-    ['--log-format over LOG_FORMAT', ['--log-format', 'json'], { LOG_FORMAT: 'pretty' }, { logFormat: 'json' }],
+    [
+      '--log-format over LOG_FORMAT',
+      ['--log-format', 'json'],
+      { LOG_FORMAT: 'pretty' },
+      { logFormat: 'json' },
+    ],
   ])('%s', (_name, argv, env, expected) => {
     expect(configOf(argv, env)).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -57,7 +83,18 @@ describe('--help', () => {
   });
 
   it('the usage names every flag', () => {
-    for (const flag of ['--root', '--port', '--host', '--trace', '--listing', '--log-format', '--log-level', '--max-connections', '--help']) expect(USAGE).toContain(flag);
+    for (const flag of [
+      '--root',
+      '--port',
+      '--host',
+      '--trace',
+      '--listing',
+      '--log-format',
+      '--log-level',
+      '--max-connections',
+      '--help',
+    ])
+      expect(USAGE).toContain(flag);
   });
 });
 
@@ -72,7 +109,12 @@ describe('one clear error line', () => {
     ['a negative port', ['--port=-1'], {}, /port must be an integer/],
     ['a bad PORT in the environment', [], { PORT: '80a' }, /port must be an integer/],
     ['zero max-connections', ['--max-connections', '0'], {}, /max-connections must be a positive integer/],
-    ['a log format other than json or pretty', ['--log-format', 'xml'], {}, /log format must be json or pretty/],
+    [
+      'a log format other than json or pretty',
+      ['--log-format', 'xml'],
+      {},
+      /log format must be json or pretty/,
+    ],
     ['an unknown log level', ['--log-level', 'loud'], {}, /log level must be one of/],
     ['TRACE that is neither 1 nor 0', [], { TRACE: 'maybe' }, /TRACE must be 1 or 0/],
     ['LISTING that is neither 1 nor 0', [], { LISTING: '2' }, /LISTING must be 1 or 0/],

@@ -23,15 +23,21 @@ beforeAll(() => {
     ['noindex/a.txt', 'a'],
     ['big.bin', 'x'.repeat(MAX_CACHED_FILE_BYTES + 1)],
   ]);
-  options = { site: new Site({ root: disk.root, listing: true, fs: nodeFileSystem, now: Date.now }), maxRanges: 16, boundary: () => 'BOUNDARY' };
+  options = {
+    site: new Site({ root: disk.root, listing: true, fs: nodeFileSystem, now: Date.now }),
+    maxRanges: 16,
+    boundary: () => 'BOUNDARY',
+  };
   etag = validatorsOf(fs.statSync(disk.at('nums.txt'))).etag;
 });
 
 afterAll(() => disk.remove());
 
-const exchange = (line: string, ...fields: string[]) => handleRequest(requestOf(head(line, 'Host: a', ...fields)), options);
+const exchange = (line: string, ...fields: string[]) =>
+  handleRequest(requestOf(head(line, 'Host: a', ...fields)), options);
 const field = (reply: Reply, name: string) => reply.fields.find(([n]) => n === name)?.[1];
-const bodyText = (reply: Reply) => (reply.body.kind === 'bytes' ? reply.body.bytes.toString('latin1') : `(${reply.body.kind})`);
+const bodyText = (reply: Reply) =>
+  reply.body.kind === 'bytes' ? reply.body.bytes.toString('latin1') : `(${reply.body.kind})`;
 
 describe('handleRequest', () => {
   it.each([
@@ -49,9 +55,19 @@ describe('handleRequest', () => {
     ['one range → 206', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 206, '234'],
     ['two ranges → 206 multipart', ['GET /nums.txt HTTP/1.1', 'Range: bytes=0-1,5-6'], 206, '--BOUNDARY\r\n'],
     ['no range overlaps → 416', ['GET /nums.txt HTTP/1.1', 'Range: bytes=10-'], 416, '<h1>416'],
-    ['Range on HEAD is ignored: Range is for GET (RFC 9110 §14.2)', ['HEAD /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 200, '0123456789'],
+    [
+      'Range on HEAD is ignored: Range is for GET (RFC 9110 §14.2)',
+      ['HEAD /nums.txt HTTP/1.1', 'Range: bytes=2-4'],
+      200,
+      '0123456789',
+    ],
     ['If-Match fails → 412', ['GET /nums.txt HTTP/1.1', 'If-Match: "nope"'], 412, '<h1>412'],
-    ['If-Range with another tag → the whole file', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'], 200, '0123456789'],
+    [
+      'If-Range with another tag → the whole file',
+      ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'],
+      200,
+      '0123456789',
+    ],
   ])('%s', async (_name, lines, status, body) => {
     const [line = '', ...fields] = lines;
     const { reply } = await exchange(line, ...fields);
@@ -75,7 +91,11 @@ describe('handleRequest', () => {
     ['no Range', ['GET /nums.txt HTTP/1.1'], 'no Range'],
     ['If-Range without a Range', ['GET /nums.txt HTTP/1.1', 'If-Range: "old"'], 'no Range'],
     ['a Range on HEAD', ['HEAD /nums.txt HTTP/1.1', 'Range: bytes=2-4'], 'Range applies to GET only'],
-    ['a Range whose If-Range does not match', ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'], 'If-Range did not match'],
+    [
+      'a Range whose If-Range does not match',
+      ['GET /nums.txt HTTP/1.1', 'Range: bytes=2-4', 'If-Range: "old"'],
+      'If-Range did not match',
+    ],
   ])('says why the whole file is sent: %s', async (_name, lines, because) => {
     const [line = '', ...fields] = lines;
     const { steps } = await exchange(line, ...fields);

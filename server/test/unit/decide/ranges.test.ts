@@ -9,12 +9,14 @@ const MAX_RANGES = 16;
 
 function decided(decision: RangeDecision): string {
   switch (decision.kind) {
-    case 'whole': return 'whole';
-    case 'unsatisfiable': return '416';
-    case 'partial': return decision.ranges.map((r) => `${r.first}-${r.last}`).join(',');
+    case 'whole':
+      return 'whole';
+    case 'unsatisfiable':
+      return '416';
+    case 'partial':
+      return decision.ranges.map((r) => `${r.first}-${r.last}`).join(',');
   }
 }
-
 
 describe(`decideRanges over a ${SIZE}-byte file`, () => {
   it.each([
@@ -84,5 +86,8 @@ describe('decideRanges over an empty file: no Content-Range can describe it, so 
 });
 
 it('says why it sends the whole file, for the trace', () => {
-  expect(decideRanges('bytes=5-2', SIZE, MAX_RANGES)).toEqual({ kind: 'whole', because: 'malformed range "5-2"' });
+  expect(decideRanges('bytes=5-2', SIZE, MAX_RANGES)).toEqual({
+    kind: 'whole',
+    because: 'malformed range "5-2"',
+  });
 });

@@ -17,7 +17,11 @@ describe('parseHttpDate', () => {
     ['29 February 2000 (divisible by 400)', 'Tue, 29 Feb 2000 00:00:00 GMT', Date.UTC(2000, 1, 29)],
     // Recipients are not asked to check the weekday (RFC 9110 §5.6.7 "be robust").
     ['a wrong weekday is not checked', 'Mon, 06 Nov 1994 08:49:37 GMT', EXAMPLE],
-    ['a four-digit year below 100 is that year, not 19xx', 'Sun, 06 Nov 0094 08:49:37 GMT', Date.parse('0094-11-06T08:49:37Z')],
+    [
+      'a four-digit year below 100 is that year, not 19xx',
+      'Sun, 06 Nov 0094 08:49:37 GMT',
+      Date.parse('0094-11-06T08:49:37Z'),
+    ],
   ])('%s: %s', (_name, text, ms) => {
     expect(parseHttpDate(text)).toBe(ms);
   });
@@ -78,7 +82,7 @@ describe('dateHeader: the Date of every response (RFC 9110 §6.6.1)', () => {
     expect(dateHeader(now)).toBe(text);
   });
 
-  it('does not crowd formatHttpDate\'s memo: 5000 seconds of Date headers later, a Last-Modified is still remembered', () => {
+  it("does not crowd formatHttpDate's memo: 5000 seconds of Date headers later, a Last-Modified is still remembered", () => {
     formatHttpDate(EXAMPLE);
     for (let second = 0; second < 5000; second++) dateHeader(EXAMPLE + second * 1000);
     const formatting = jest.spyOn(Date.prototype, 'toUTCString');

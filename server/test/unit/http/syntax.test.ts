@@ -1,6 +1,14 @@
 /** The character tables and list helpers every stage shares (RFC 9110 §5.5, §5.6). */
 import {
-  FIELD_VALUE_CHAR, TCHAR, VCHAR, allOf, characterClass, isToken, listHasToken, parseDigits, splitList,
+  FIELD_VALUE_CHAR,
+  TCHAR,
+  VCHAR,
+  allOf,
+  characterClass,
+  isToken,
+  listHasToken,
+  parseDigits,
+  splitList,
 } from '../../../src/http/syntax';
 import { STATUS, reasonPhrase } from '../../../src/http/status';
 
@@ -30,8 +38,16 @@ describe('the character tables, byte by byte', () => {
 
   it.each([
     ['VCHAR: visible ASCII, 0x21-0x7E (RFC 5234 B.1)', VCHAR, range(0x21, 0x7e)],
-    ['field value: HTAB, SP, VCHAR, obs-text (RFC 9110 §5.5)', FIELD_VALUE_CHAR, [0x09, ...range(0x20, 0x7e), ...range(0x80, 0xff)]],
-    ['TCHAR: 77 bytes, 15 symbols, DIGIT and ALPHA (RFC 9110 §5.6.2)', TCHAR, inOrder(codesOf("!#$%&'*+-.^_`|~"), range(0x30, 0x39), range(0x41, 0x5a), range(0x61, 0x7a))],
+    [
+      'field value: HTAB, SP, VCHAR, obs-text (RFC 9110 §5.5)',
+      FIELD_VALUE_CHAR,
+      [0x09, ...range(0x20, 0x7e), ...range(0x80, 0xff)],
+    ],
+    [
+      'TCHAR: 77 bytes, 15 symbols, DIGIT and ALPHA (RFC 9110 §5.6.2)',
+      TCHAR,
+      inOrder(codesOf("!#$%&'*+-.^_`|~"), range(0x30, 0x39), range(0x41, 0x5a), range(0x61, 0x7a)),
+    ],
   ])('%s', (_name, table, bytes) => {
     expect(bytesIn(table)).toEqual(bytes);
   });
@@ -99,8 +115,11 @@ describe('parseDigits: 1*DIGIT, nothing else', () => {
 });
 
 describe('the status table', () => {
-  it.each(Object.keys(STATUS).map(Number) as Array<keyof typeof STATUS>)('%d has a reason phrase that is valid on a status line', (status) => {
-    // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 §4)
-    expect(reasonPhrase(status)).toMatch(/^[\t\x20-\x7e]+$/);
-  });
+  it.each(Object.keys(STATUS).map(Number) as Array<keyof typeof STATUS>)(
+    '%d has a reason phrase that is valid on a status line',
+    (status) => {
+      // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 §4)
+      expect(reasonPhrase(status)).toMatch(/^[\t\x20-\x7e]+$/);
+    },
+  );
 });

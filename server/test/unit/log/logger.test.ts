@@ -6,21 +6,51 @@ const record = { method: 'GET', target: '/a', status: 200 as const, bytes: 5, ms
 
 function logLines(level: Parameters<typeof createLogger>[1]) {
   let text = '';
-  const observer = logObserver(createLogger('json', level, false, { write: (s: string) => { text += s; } }));
-  return { observer, lines: () => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const observer = logObserver(
+    createLogger('json', level, false, {
+      write: (s: string) => {
+        text += s;
+      },
+    }),
+  );
+  return {
+    observer,
+    lines: () =>
+      text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logObserver', () => {
   it("writes the seed's connection line, word for word", () => {
     const log = logLines('info');
     log.observer.accepted(peer);
-    expect(log.lines()).toEqual([expect.objectContaining({ msg: "Connection from ('127.0.0.1', 52640)", peer: '127.0.0.1', port: 52640 })]);
+    expect(log.lines()).toEqual([
+      expect.objectContaining({
+        msg: "Connection from ('127.0.0.1', 52640)",
+        peer: '127.0.0.1',
+        port: 52640,
+      }),
+    ]);
   });
 
   it('writes one access line per response with method, target, status, bytes, ms and peer', () => {
     const log = logLines('info');
     log.observer.responded(peer, record);
-    expect(log.lines()).toEqual([expect.objectContaining({ msg: 'GET /a 200 5B 2ms', method: 'GET', target: '/a', status: 200, bytes: 5, ms: 2, peer: '127.0.0.1' })]);
+    expect(log.lines()).toEqual([
+      expect.objectContaining({
+        msg: 'GET /a 200 5B 2ms',
+        method: 'GET',
+        target: '/a',
+        status: 200,
+        bytes: 5,
+        ms: 2,
+        peer: '127.0.0.1',
+      }),
+    ]);
   });
 
   it('says why a request was refused', () => {
@@ -51,7 +81,11 @@ describe('logObserver', () => {
 describe('createLogger', () => {
   it('writes readable lines in pretty format', () => {
     let text = '';
-    createLogger('pretty', 'info', false, { write: (s: string) => { text += s; } }).info('hello');
+    createLogger('pretty', 'info', false, {
+      write: (s: string) => {
+        text += s;
+      },
+    }).info('hello');
     expect(text).toMatch(/INFO.*hello/);
     expect(text.startsWith('{')).toBe(false);
   });

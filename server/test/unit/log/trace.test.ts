@@ -5,8 +5,15 @@ import type { Steps } from '../../../src/handle-request';
 
 const peer = { id: 7, address: '127.0.0.1', port: 52640 };
 const request: Request = {
-  method: 'GET', target: '/nums.txt', targetForm: 'origin', pathAndQuery: '/nums.txt', version: '1.1',
-  fields: [{ name: 'host', value: 'x' }], body: { kind: 'none' }, keepAlive: true, expectsContinue: false,
+  method: 'GET',
+  target: '/nums.txt',
+  targetForm: 'origin',
+  pathAndQuery: '/nums.txt',
+  version: '1.1',
+  fields: [{ name: 'host', value: 'x' }],
+  body: { kind: 'none' },
+  keepAlive: true,
+  expectsContinue: false,
 };
 
 function traced(colour = false) {
@@ -33,14 +40,44 @@ describe('visible', () => {
 
 describe('traceObserver', () => {
   it.each([
-    ['accepted', (o: ReturnType<typeof traced>['observer']) => o.accepted(peer), ["#7 Connection from ('127.0.0.1', 52640)"]],
-    ['received', (o: ReturnType<typeof traced>['observer']) => o.received(peer, Buffer.from('GET / HTTP/1.1\r\n')), ['#7 ◀ received 16 bytes', '#7    GET / HTTP/1.1\\r\\n']],
-    ['rejected', (o: ReturnType<typeof traced>['observer']) => o.rejected(peer, 400, 'garbage'), ['#7 ✗ refused with 400 Bad Request: garbage']],
+    [
+      'accepted',
+      (o: ReturnType<typeof traced>['observer']) => o.accepted(peer),
+      ["#7 Connection from ('127.0.0.1', 52640)"],
+    ],
+    [
+      'received',
+      (o: ReturnType<typeof traced>['observer']) => o.received(peer, Buffer.from('GET / HTTP/1.1\r\n')),
+      ['#7 ◀ received 16 bytes', '#7    GET / HTTP/1.1\\r\\n'],
+    ],
+    [
+      'rejected',
+      (o: ReturnType<typeof traced>['observer']) => o.rejected(peer, 400, 'garbage'),
+      ['#7 ✗ refused with 400 Bad Request: garbage'],
+    ],
     // The wire bytes may carry the body after the head: only the head is shown.
-    ['headSent', (o: ReturnType<typeof traced>['observer']) => o.headSent(peer, Buffer.from('HTTP/1.1 200 OK\r\n\r\nbody')), ['#7 ▶ response head, 19 bytes, exactly as sent', '#7    HTTP/1.1 200 OK\\r\\n', '#7    \\r\\n']],
-    ['responded', (o: ReturnType<typeof traced>['observer']) => o.responded(peer, { method: 'GET', target: '/', status: 200, bytes: 5, ms: 1 }), ['#7 ▶ body 5 bytes; GET / → 200 in 1 ms']],
-    ['closed', (o: ReturnType<typeof traced>['observer']) => o.closed(peer, 'idle timeout'), ['#7 ✕ connection closed: idle timeout']],
-    ['failed', (o: ReturnType<typeof traced>['observer']) => o.failed(undefined, 'boom'), ['-- ! unexpected error: boom']],
+    [
+      'headSent',
+      (o: ReturnType<typeof traced>['observer']) =>
+        o.headSent(peer, Buffer.from('HTTP/1.1 200 OK\r\n\r\nbody')),
+      ['#7 ▶ response head, 19 bytes, exactly as sent', '#7    HTTP/1.1 200 OK\\r\\n', '#7    \\r\\n'],
+    ],
+    [
+      'responded',
+      (o: ReturnType<typeof traced>['observer']) =>
+        o.responded(peer, { method: 'GET', target: '/', status: 200, bytes: 5, ms: 1 }),
+      ['#7 ▶ body 5 bytes; GET / → 200 in 1 ms'],
+    ],
+    [
+      'closed',
+      (o: ReturnType<typeof traced>['observer']) => o.closed(peer, 'idle timeout'),
+      ['#7 ✕ connection closed: idle timeout'],
+    ],
+    [
+      'failed',
+      (o: ReturnType<typeof traced>['observer']) => o.failed(undefined, 'boom'),
+      ['-- ! unexpected error: boom'],
+    ],
   ])('prints %s', (_name, act, expected) => {
     const t = traced();
     act(t.observer);
@@ -61,33 +98,87 @@ describe('traceObserver', () => {
   const stat = { dev: 1, ino: 2, size: 10, mtimeMs: 0, ctimeMs: 0, isFile: true, isDirectory: false };
   it.each<[string, Steps, string[]]>([
     ['no file', {}, ['no file involved']],
-    ['a refused target', { target: { kind: 'refused', status: 400, reason: '".." rises above the site root' } }, ['target refused (400): ".." rises above the site root']],
-    ['a redirect', { target: { kind: 'path', segments: ['dir'], path: 'dir', directory: false, query: '' }, found: { kind: 'redirect', location: '/dir/' } }, ['target → path "dir"', 'a directory without its slash → 301 to /dir/']],
-    ['a listing', { found: { kind: 'listing', entries: [] } }, ['a directory without index.html → listing of 0 entries']],
-    ['a missing file', { found: { kind: 'refused', status: 404, reason: 'no such file (ENOENT)' } }, ['file → 404: no such file (ENOENT)']],
-    ['a cached file, conditional and ranged', {
-      target: { kind: 'path', segments: ['nums.txt'], path: 'nums.txt', directory: false, query: '' },
-      found: { kind: 'file', name: 'nums.txt', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: 'revalidated' },
-      contentType: 'text/plain; charset=utf-8',
-      preconditions: { kind: 'proceed', honourRange: true },
-      range: { kind: 'partial', ranges: [{ first: 2, last: 5 }] },
-    }, [
-      'target → path "nums.txt"', 'file "nums.txt", 10 bytes, from the cache (revalidated by stat)', 'Content-Type: text/plain; charset=utf-8',
-      'conditional: no condition stops it → proceed', 'range: 2-5',
-    ]],
-    ['a 304 and an unsatisfiable range', { preconditions: { kind: 'not-modified', because: 'If-None-Match matched' }, range: { kind: 'unsatisfiable' } }, [
-      'conditional: If-None-Match matched → not-modified', 'range: nothing satisfiable → 416',
-    ]],
+    [
+      'a refused target',
+      { target: { kind: 'refused', status: 400, reason: '".." rises above the site root' } },
+      ['target refused (400): ".." rises above the site root'],
+    ],
+    [
+      'a redirect',
+      {
+        target: { kind: 'path', segments: ['dir'], path: 'dir', directory: false, query: '' },
+        found: { kind: 'redirect', location: '/dir/' },
+      },
+      ['target → path "dir"', 'a directory without its slash → 301 to /dir/'],
+    ],
+    [
+      'a listing',
+      { found: { kind: 'listing', entries: [] } },
+      ['a directory without index.html → listing of 0 entries'],
+    ],
+    [
+      'a missing file',
+      { found: { kind: 'refused', status: 404, reason: 'no such file (ENOENT)' } },
+      ['file → 404: no such file (ENOENT)'],
+    ],
+    [
+      'a cached file, conditional and ranged',
+      {
+        target: { kind: 'path', segments: ['nums.txt'], path: 'nums.txt', directory: false, query: '' },
+        found: {
+          kind: 'file',
+          name: 'nums.txt',
+          stat,
+          body: { kind: 'bytes', bytes: Buffer.from('0123456789') },
+          cached: 'revalidated',
+        },
+        contentType: 'text/plain; charset=utf-8',
+        preconditions: { kind: 'proceed', honourRange: true },
+        range: { kind: 'partial', ranges: [{ first: 2, last: 5 }] },
+      },
+      [
+        'target → path "nums.txt"',
+        'file "nums.txt", 10 bytes, from the cache (revalidated by stat)',
+        'Content-Type: text/plain; charset=utf-8',
+        'conditional: no condition stops it → proceed',
+        'range: 2-5',
+      ],
+    ],
+    [
+      'a 304 and an unsatisfiable range',
+      {
+        preconditions: { kind: 'not-modified', because: 'If-None-Match matched' },
+        range: { kind: 'unsatisfiable' },
+      },
+      ['conditional: If-None-Match matched → not-modified', 'range: nothing satisfiable → 416'],
+    ],
     // A trusted hit costs no stat, so the trace must not claim one (file-cache.ts).
-    ['a cached file trusted without a stat', { found: { kind: 'file', name: 'a', stat, body: { kind: 'bytes', bytes: Buffer.from('0123456789') }, cached: 'trusted' } }, [
-      'file "a", 10 bytes, from the cache (trusted: watched for changes, no stat)',
-    ]],
-    ['a Range ignored because If-Range did not match', { range: { kind: 'whole', because: 'If-Range did not match' } }, [
-      'range: whole file (If-Range did not match)',
-    ]],
-    ['a whole file read from disk', { found: { kind: 'file', name: 'a', stat, body: { kind: 'fd', fd: 3 }, cached: false }, range: { kind: 'whole', because: 'no Range' } }, [
-      'file "a", 10 bytes, read from disk', 'range: whole file (no Range)',
-    ]],
+    [
+      'a cached file trusted without a stat',
+      {
+        found: {
+          kind: 'file',
+          name: 'a',
+          stat,
+          body: { kind: 'bytes', bytes: Buffer.from('0123456789') },
+          cached: 'trusted',
+        },
+      },
+      ['file "a", 10 bytes, from the cache (trusted: watched for changes, no stat)'],
+    ],
+    [
+      'a Range ignored because If-Range did not match',
+      { range: { kind: 'whole', because: 'If-Range did not match' } },
+      ['range: whole file (If-Range did not match)'],
+    ],
+    [
+      'a whole file read from disk',
+      {
+        found: { kind: 'file', name: 'a', stat, body: { kind: 'fd', fd: 3 }, cached: false },
+        range: { kind: 'whole', because: 'no Range' },
+      },
+      ['file "a", 10 bytes, read from disk', 'range: whole file (no Range)'],
+    ],
   ])('explains the decisions for %s', (_name, steps, expected) => {
     const t = traced();
     t.observer.decided(peer, request, steps);

@@ -19,7 +19,11 @@ class StalledClient extends Duplex {
 
 const SEND_TIMEOUT_MS = 1000;
 const smallReply = (close = false): Reply => ({
-  status: 200, fields: [['Content-Length', '5']], contentLength: 5, body: { kind: 'bytes', bytes: Buffer.from('hello') }, close,
+  status: 200,
+  fields: [['Content-Length', '5']],
+  contentLength: 5,
+  body: { kind: 'bytes', bytes: Buffer.from('hello') },
+  close,
 });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -35,8 +39,19 @@ function connect(reply: () => Reply, options: { fs?: FileSystem; observer?: Part
   const socket = new StalledClient();
   const endings: Ending[] = [];
   const headsSent: string[] = [];
-  const observer: Observer = { ...quietObserver, closed: (_p, e) => endings.push(e), headSent: (_p, wire) => headsSent.push(wire.toString('latin1')), ...options.observer };
-  const setup: Setup = { socket, endings, headsSent, clock: 1_000_000, connection: undefined as unknown as Connection };
+  const observer: Observer = {
+    ...quietObserver,
+    closed: (_p, e) => endings.push(e),
+    headSent: (_p, wire) => headsSent.push(wire.toString('latin1')),
+    ...options.observer,
+  };
+  const setup: Setup = {
+    socket,
+    endings,
+    headsSent,
+    clock: 1_000_000,
+    connection: undefined as unknown as Connection,
+  };
   const ctx = {
     limits: { ...DEFAULT_LIMITS, sendTimeoutMs: SEND_TIMEOUT_MS },
     handle: () => ({ reply: reply(), steps: {} }),
@@ -44,13 +59,24 @@ function connect(reply: () => Reply, options: { fs?: FileSystem; observer?: Part
     observer,
     now: () => setup.clock,
   };
-  return Object.assign(setup, { connection: new Connection(socket as unknown as Socket, { id: 1, address: '127.0.0.1', port: 1 }, ctx) });
+  return Object.assign(setup, {
+    connection: new Connection(socket as unknown as Socket, { id: 1, address: '127.0.0.1', port: 1 }, ctx),
+  });
 }
 
 describe('a closing connection whose last bytes never leave', () => {
   it.each([
-    ['after a Connection: close reply', (s: StalledClient) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')],
-    ['after the client half-closed', (s: StalledClient) => { s.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n'); s.push(null); }],
+    [
+      'after a Connection: close reply',
+      (s: StalledClient) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    ],
+    [
+      'after the client half-closed',
+      (s: StalledClient) => {
+        s.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+        s.push(null);
+      },
+    ],
   ])('%s is dropped by the send timeout, not left open', async (_name, send) => {
     const setup = connect(() => smallReply());
     const { socket, connection, endings } = setup;
@@ -69,11 +95,20 @@ describe('a closing connection whose last bytes never leave', () => {
 describe('a reply that fails while being written', () => {
   it('closes the file it was given when its head cannot be made, and logs a server error', async () => {
     const closed: number[] = [];
-    const fs: FileSystem = { ...nodeFileSystem, close: (fd) => { closed.push(fd); } };
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      close: (fd) => {
+        closed.push(fd);
+      },
+    };
     const failures: unknown[] = [];
     // A field value with a line break: serializing the head throws (an unsafe response field).
     const reply = (): Reply => ({
-      status: 200, fields: [['X-Bad', 'a\r\nb']], contentLength: 5, body: { kind: 'file', file: { fd: 987_654, pieces: [{ kind: 'slice', start: 0, end: 5 }] } }, close: false,
+      status: 200,
+      fields: [['X-Bad', 'a\r\nb']],
+      contentLength: 5,
+      body: { kind: 'file', file: { fd: 987_654, pieces: [{ kind: 'slice', start: 0, end: 5 }] } },
+      close: false,
     });
     const { socket, endings } = connect(reply, { fs, observer: { failed: (_p, e) => failures.push(e) } });
     socket.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -16,8 +16,15 @@ function recorder(closeAfter = Infinity) {
   const sent: Buffer[] = [];
   const buffersSeen = new Set<ArrayBufferLike>();
   return {
-    sent, buffersSeen,
-    outlet: { send: async (b: Buffer) => { buffersSeen.add(b.buffer); sent.push(Buffer.from(b)); return sent.length < closeAfter; } },
+    sent,
+    buffersSeen,
+    outlet: {
+      send: async (b: Buffer) => {
+        buffersSeen.add(b.buffer);
+        sent.push(Buffer.from(b));
+        return sent.length < closeAfter;
+      },
+    },
   };
 }
 
@@ -30,36 +37,73 @@ async function open(): Promise<number> {
 describe('streamFile', () => {
   it.each([
     ['the whole file', [{ kind: 'slice' as const, start: 0, end: bytes.length }], bytes],
-    ['a slice across chunk borders', [{ kind: 'slice' as const, start: FILE_CHUNK_BYTES - 3, end: 2 * FILE_CHUNK_BYTES + 7 }], bytes.subarray(FILE_CHUNK_BYTES - 3, 2 * FILE_CHUNK_BYTES + 7)],
-    ['literal bytes around slices (multipart)', [
-      { kind: 'bytes' as const, bytes: Buffer.from('--a\r\n') }, { kind: 'slice' as const, start: 0, end: 2 },
-      { kind: 'bytes' as const, bytes: Buffer.from('--b\r\n') }, { kind: 'slice' as const, start: 5, end: 7 },
-    ], Buffer.concat([Buffer.from('--a\r\n'), bytes.subarray(0, 2), Buffer.from('--b\r\n'), bytes.subarray(5, 7)])],
+    [
+      'a slice across chunk borders',
+      [{ kind: 'slice' as const, start: FILE_CHUNK_BYTES - 3, end: 2 * FILE_CHUNK_BYTES + 7 }],
+      bytes.subarray(FILE_CHUNK_BYTES - 3, 2 * FILE_CHUNK_BYTES + 7),
+    ],
+    [
+      'literal bytes around slices (multipart)',
+      [
+        { kind: 'bytes' as const, bytes: Buffer.from('--a\r\n') },
+        { kind: 'slice' as const, start: 0, end: 2 },
+        { kind: 'bytes' as const, bytes: Buffer.from('--b\r\n') },
+        { kind: 'slice' as const, start: 5, end: 7 },
+      ],
+      Buffer.concat([
+        Buffer.from('--a\r\n'),
+        bytes.subarray(0, 2),
+        Buffer.from('--b\r\n'),
+        bytes.subarray(5, 7),
+      ]),
+    ],
   ])('sends %s, in order', async (_name, pieces, expected) => {
     const { sent, outlet } = recorder();
-    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe('sent');
+    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe(
+      'sent',
+    );
     expect(Buffer.concat(sent).equals(expected)).toBe(true);
   });
 
   it('reads every chunk of one stream into the same buffer', async () => {
     const { buffersSeen, outlet } = recorder();
-    await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces: [{ kind: 'slice', start: 0, end: bytes.length }] }, new ChunkPool());
+    await streamFile(
+      outlet,
+      nodeFileSystem,
+      { fd: await open(), pieces: [{ kind: 'slice', start: 0, end: bytes.length }] },
+      new ChunkPool(),
+    );
     expect(buffersSeen.size).toBe(1);
   });
 
   it('stops at once when the connection closes, and closes the file', async () => {
     const { sent, outlet } = recorder(1);
     const closed: number[] = [];
-    const fsSpy = { ...nodeFileSystem, close: (fd: number) => { closed.push(fd); nodeFileSystem.close(fd); } };
+    const fsSpy = {
+      ...nodeFileSystem,
+      close: (fd: number) => {
+        closed.push(fd);
+        nodeFileSystem.close(fd);
+      },
+    };
     const fd = await open();
-    expect(await streamFile(outlet, fsSpy, { fd, pieces: [{ kind: 'slice', start: 0, end: bytes.length }] }, new ChunkPool())).toBe('aborted');
+    expect(
+      await streamFile(
+        outlet,
+        fsSpy,
+        { fd, pieces: [{ kind: 'slice', start: 0, end: bytes.length }] },
+        new ChunkPool(),
+      ),
+    ).toBe('aborted');
     expect([sent.length, closed]).toEqual([1, [fd]]);
   });
 
   it('reports a file shorter than promised as truncated', async () => {
     const { outlet } = recorder();
     const pieces = [{ kind: 'slice' as const, start: 0, end: bytes.length + 100 }];
-    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe('truncated');
+    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe(
+      'truncated',
+    );
   });
 });
 
@@ -76,6 +120,10 @@ describe('ChunkPool', () => {
     const taken = [pool.take(), pool.take(), pool.take()];
     expect(taken.map((c) => c.length)).toEqual([1024, 1024, SMALL_CHUNK_BYTES]);
     taken.forEach((c) => pool.give(c));
-    expect([pool.take(), pool.take(), pool.take()].map((c) => c.length)).toEqual([1024, 1024, SMALL_CHUNK_BYTES]);
+    expect([pool.take(), pool.take(), pool.take()].map((c) => c.length)).toEqual([
+      1024,
+      1024,
+      SMALL_CHUNK_BYTES,
+    ]);
   });
 });

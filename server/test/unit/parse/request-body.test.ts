@@ -14,13 +14,18 @@ const CHUNKED = startBody({ kind: 'chunked' });
 /** Limits small enough to read at a glance: an 8-byte body, 8-byte chunk lines, 2 trailer fields. */
 const SMALL: Limits = { ...LIMITS, maxBodyBytes: 8, maxChunkLineBytes: 8, maxHeaderFields: 2 };
 
-const skip = (state: BodyState, text: string, limits: Limits = LIMITS) => skipBody(state, latin1(text), limits);
+const skip = (state: BodyState, text: string, limits: Limits = LIMITS) =>
+  skipBody(state, latin1(text), limits);
 const progress = (state: BodyState, consumed: number) => ({ kind: 'progress', state, consumed });
 
 describe('startBody: the state a framing starts in', () => {
   it.each([
     ['no body is already done', { kind: 'none' } as const, { kind: 'done' }],
-    ['Content-Length: 5 has 5 bytes remaining', { kind: 'length', length: 5 } as const, { kind: 'length', remaining: 5 }],
+    [
+      'Content-Length: 5 has 5 bytes remaining',
+      { kind: 'length', length: 5 } as const,
+      { kind: 'length', remaining: 5 },
+    ],
     ['chunked starts at a chunk-size line', { kind: 'chunked' } as const, { kind: 'chunk-size', total: 0 }],
   ])('%s', (_name, framing, state) => {
     expect(startBody(framing)).toEqual(state);
@@ -48,8 +53,14 @@ const CHUNKED_BODIES: Array<[string, string]> = [
   ['leading zeros in a size', '005\r\nhello\r\n0000\r\n\r\n'],
   ['chunk extensions are ignored (RFC 9112 §7.1.1)', '5;name=value;flag\r\nhello\r\n0;last="yes"\r\n\r\n'],
   ['whitespace before an extension (BWS)', '5 \t;a=b\r\nhello\r\n0\r\n\r\n'],
-  ['extension names and values are tokens: every tchar symbol (RFC 9110 §5.6.2)', "5;!#$%&'*+-.^_`|~=~|`_^.-+*'&%$#!\r\nhello\r\n0\r\n\r\n"],
-  ['trailer fields are read and discarded (RFC 9112 §7.1.2)', '5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-More: 1\r\n\r\n'],
+  [
+    'extension names and values are tokens: every tchar symbol (RFC 9110 §5.6.2)',
+    "5;!#$%&'*+-.^_`|~=~|`_^.-+*'&%$#!\r\nhello\r\n0\r\n\r\n",
+  ],
+  [
+    'trailer fields are read and discarded (RFC 9112 §7.1.2)',
+    '5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-More: 1\r\n\r\n',
+  ],
   ['bare LF line endings (RFC 9112 §2.2)', '5\nhello\n0\n\n'],
   ['the last chunk alone: an empty body', '0\r\n\r\n'],
 ];
@@ -65,11 +76,19 @@ describe('a chunked body (RFC 9112 §7.1)', () => {
   });
 
   it.each([
-    ['inside a size line: the partial line is left for later', '5', progress({ kind: 'chunk-size', total: 0 }, 0)],
+    [
+      'inside a size line: the partial line is left for later',
+      '5',
+      progress({ kind: 'chunk-size', total: 0 }, 0),
+    ],
     ['a size line and its CR, the LF not yet', '5\r', progress({ kind: 'chunk-size', total: 0 }, 0)],
     ['inside chunk data', '5\r\nhel', progress({ kind: 'chunk-data', remaining: 2, total: 5 }, 6)],
     ['after the data, before its CRLF', '5\r\nhello', progress({ kind: 'chunk-end', total: 5 }, 8)],
-    ['inside the trailer section', '5\r\nhello\r\n0\r\nX-A: 1\r\n', progress({ kind: 'trailers', lines: 1 }, 21)],
+    [
+      'inside the trailer section',
+      '5\r\nhello\r\n0\r\nX-A: 1\r\n',
+      progress({ kind: 'trailers', lines: 1 }, 21),
+    ],
   ])('waits %s', (_name, text, step) => {
     expect(skip(CHUNKED, text)).toEqual(step);
   });

@@ -36,7 +36,10 @@ describe('DirectoryWatches', () => {
     watches.acquire(['/s']);
     open.get('/s')?.('index.html');
     open.get('/s')?.(undefined);
-    expect(changes).toEqual([['/s', 'index.html'], ['/s', undefined]]);
+    expect(changes).toEqual([
+      ['/s', 'index.html'],
+      ['/s', undefined],
+    ]);
   });
 
   it('holds nothing when one directory cannot be watched (out of inotify watches)', () => {
@@ -73,6 +76,8 @@ describe('DirectoryWatches', () => {
   });
 
   it('a directory that cannot be watched by Node gives a failure, not an exception', () => {
-    expect(nodeFileSystem.watchDirectory('/no/such/directory', () => undefined)).toEqual(expect.objectContaining({ kind: 'fs-failure', outcome: 'missing' }));
+    expect(nodeFileSystem.watchDirectory('/no/such/directory', () => undefined)).toEqual(
+      expect.objectContaining({ kind: 'fs-failure', outcome: 'missing' }),
+    );
   });
 });

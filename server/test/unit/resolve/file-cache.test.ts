@@ -1,9 +1,23 @@
 /** The small-file cache's bookkeeping, and the file-system adapter's error mapping. */
-import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, TRUST_MS, isTrusted, sameFile } from '../../../src/resolve/file-cache';
+import {
+  type CachedFile,
+  FileCache,
+  MAX_CACHED_FILE_BYTES,
+  TRUST_MS,
+  isTrusted,
+  sameFile,
+} from '../../../src/resolve/file-cache';
 import { type FileStat, failure } from '../../../src/resolve/file-system';
 
 const STAT: FileStat = { dev: 1, ino: 2, size: 3, mtimeMs: 4, ctimeMs: 5, isFile: true, isDirectory: false };
-const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({ realPath, name: 'x', stat: STAT, bytes: Buffer.alloc(bytes), watched: [], checkedAt: 0 });
+const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({
+  realPath,
+  name: 'x',
+  stat: STAT,
+  bytes: Buffer.alloc(bytes),
+  watched: [],
+  checkedAt: 0,
+});
 
 describe('sameFile: a cache hit needs the very same file, unchanged', () => {
   it.each([
@@ -67,9 +81,24 @@ describe('FileCache removals', () => {
 
   it('deleteUnder drops a path and everything below it, and nothing else', () => {
     const cache = new FileCache();
-    for (const p of ['/site/docs', '/site/docs/a.html', '/site/docs/sub/b.html', '/site/docs-old/c.html', '/site/x.html']) cache.set(p, fileOf(1, p));
+    for (const p of [
+      '/site/docs',
+      '/site/docs/a.html',
+      '/site/docs/sub/b.html',
+      '/site/docs-old/c.html',
+      '/site/x.html',
+    ])
+      cache.set(p, fileOf(1, p));
     cache.deleteUnder('/site/docs');
-    expect(['/site/docs', '/site/docs/a.html', '/site/docs/sub/b.html', '/site/docs-old/c.html', '/site/x.html'].filter((k) => cache.get(k))).toEqual(['/site/docs-old/c.html', '/site/x.html']);
+    expect(
+      [
+        '/site/docs',
+        '/site/docs/a.html',
+        '/site/docs/sub/b.html',
+        '/site/docs-old/c.html',
+        '/site/x.html',
+      ].filter((k) => cache.get(k)),
+    ).toEqual(['/site/docs-old/c.html', '/site/x.html']);
   });
 });
 

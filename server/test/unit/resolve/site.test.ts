@@ -43,7 +43,12 @@ beforeAll(() => {
 afterAll(() => disk.remove());
 
 function siteOf(options: { listing?: boolean; fs?: FileSystem } = {}): Site {
-  return new Site({ root: disk.root, listing: options.listing ?? false, fs: options.fs ?? nodeFileSystem, now: Date.now });
+  return new Site({
+    root: disk.root,
+    listing: options.listing ?? false,
+    fs: options.fs ?? nodeFileSystem,
+    now: Date.now,
+  });
 }
 
 /** Resolves a request target, then looks it up, as handleRequest does. */
@@ -56,14 +61,22 @@ async function find(site: Site, target: string): Promise<Found> {
 /** One line per outcome: `file nums.txt "0123456789"`, `redirect /dir/`, `listing a.txt sub/`, or the status. */
 function summary(found: Found): string | number {
   switch (found.kind) {
-    case 'file': return `file ${found.name} ${found.body.kind === 'bytes' ? JSON.stringify(found.body.bytes.toString()) : '(open descriptor)'}`;
-    case 'redirect': return `redirect ${found.location}`;
-    case 'listing': return `listing ${found.entries.map((e) => e.name + (e.isDirectory ? '/' : '')).sort().join(' ')}`;
-    case 'refused': return found.status;
+    case 'file':
+      return `file ${found.name} ${found.body.kind === 'bytes' ? JSON.stringify(found.body.bytes.toString()) : '(open descriptor)'}`;
+    case 'redirect':
+      return `redirect ${found.location}`;
+    case 'listing':
+      return `listing ${found.entries
+        .map((e) => e.name + (e.isDirectory ? '/' : ''))
+        .sort()
+        .join(' ')}`;
+    case 'refused':
+      return found.status;
   }
 }
 
-const lookUp = async (target: string, site = siteOf()): Promise<string | number> => summary(await find(site, target));
+const lookUp = async (target: string, site = siteOf()): Promise<string | number> =>
+  summary(await find(site, target));
 
 describe('Site.find', () => {
   it.each([
@@ -96,7 +109,8 @@ describe('Site.find', () => {
   it('opens a file over the cache size and hands over its descriptor, which release closes', async () => {
     const site = siteOf();
     const found = await find(site, '/big.bin');
-    if (found.kind !== 'file' || found.body.kind !== 'fd') throw new Error(`expected an open file, got ${summary(found)}`);
+    if (found.kind !== 'file' || found.body.kind !== 'fd')
+      throw new Error(`expected an open file, got ${summary(found)}`);
     expect(found.cached).toBe(false);
     const { fd } = found.body;
     expect(fs.fstatSync(fd).size).toBe(MAX_CACHED_FILE_BYTES + 1);
@@ -105,7 +119,8 @@ describe('Site.find', () => {
     expect(await eventually(() => isClosed(fd), 1000)).toBe(true);
 
     const again = await find(site, '/big.bin');
-    if (again.kind !== 'file' || again.body.kind !== 'fd') throw new Error(`expected an open file again, got ${summary(again)}`);
+    if (again.kind !== 'file' || again.body.kind !== 'fd')
+      throw new Error(`expected an open file again, got ${summary(again)}`);
     site.release(again.body.fd);
   });
 });
@@ -133,7 +148,8 @@ describe('directory listings (--listing)', () => {
 
   it('gives each entry its size, a link the size of what it leads to', async () => {
     const found = await find(listing(), '/noindex/');
-    const entries = found.kind === 'listing' ? [...found.entries].sort((a, b) => a.name.localeCompare(b.name)) : [];
+    const entries =
+      found.kind === 'listing' ? [...found.entries].sort((a, b) => a.name.localeCompare(b.name)) : [];
     expect(entries).toEqual([
       { name: 'a.txt', isDirectory: false, size: 1 },
       { name: 'link-in', isDirectory: false, size: 10 },
@@ -145,7 +161,8 @@ describe('directory listings (--listing)', () => {
 /** The node file system, but one operation on one path fails with `code`. */
 function failing(operation: 'open' | 'list', file: string, code: string): FileSystem {
   const fail = () => Promise.resolve(failure(code));
-  if (operation === 'open') return { ...nodeFileSystem, open: (p) => (p === disk.at(file) ? fail() : nodeFileSystem.open(p)) };
+  if (operation === 'open')
+    return { ...nodeFileSystem, open: (p) => (p === disk.at(file) ? fail() : nodeFileSystem.open(p)) };
   return { ...nodeFileSystem, list: (p) => (p === disk.at(file) ? fail() : nodeFileSystem.list(p)) };
 }
 
@@ -164,7 +181,13 @@ function unreadable(...files: string[]): FileSystem {
     }
   })();
   if (!rootReadsAnyway) return nodeFileSystem;
-  return files.reduce((fsSoFar, file) => ({ ...fsSoFar, open: (p: string) => (p === disk.at(file) ? Promise.resolve(failure('EACCES')) : fsSoFar.open(p)) }), nodeFileSystem);
+  return files.reduce(
+    (fsSoFar, file) => ({
+      ...fsSoFar,
+      open: (p: string) => (p === disk.at(file) ? Promise.resolve(failure('EACCES')) : fsSoFar.open(p)),
+    }),
+    nodeFileSystem,
+  );
 }
 
 describe('file-system failures become statuses (issue 2: 404 missing, 403 permission, 500 else)', () => {
@@ -208,7 +231,9 @@ describe('file-system failures become statuses (issue 2: 404 missing, 403 permis
       close,
       open: async (p) => {
         const opened = await nodeFileSystem.open(p);
-        return isFailure(opened) ? opened : { fd: opened.fd, stat: { ...opened.stat, ino: opened.stat.ino + 1 } };
+        return isFailure(opened)
+          ? opened
+          : { fd: opened.fd, stat: { ...opened.stat, ino: opened.stat.ino + 1 } };
       },
     };
     expect(await lookUp('/nums.txt', siteOf({ fs: swapped }))).toBe(404);
@@ -224,22 +249,29 @@ describe('the small-file cache: never stale', () => {
   let changesReported: number;
   const countingFs: FileSystem = {
     ...nodeFileSystem,
-    stat: (p) => { stats++; return nodeFileSystem.stat(p); },
+    stat: (p) => {
+      stats++;
+      return nodeFileSystem.stat(p);
+    },
     // Counts the watch's notifications about the file (or about everything in a directory), once the site has heard them.
-    watchDirectory: (dir, onChange) => nodeFileSystem.watchDirectory(dir, (name) => {
-      onChange(name);
-      if (name === file || name === undefined) changesReported++;
-    }),
+    watchDirectory: (dir, onChange) =>
+      nodeFileSystem.watchDirectory(dir, (name) => {
+        onChange(name);
+        if (name === file || name === undefined) changesReported++;
+      }),
   };
   const read = async (target = `/${file}`) => {
     const found = await find(site, target);
-    return found.kind === 'file' && found.body.kind === 'bytes' ? { text: found.body.bytes.toString(), cached: found.cached } : summary(found);
+    return found.kind === 'file' && found.body.kind === 'bytes'
+      ? { text: found.body.bytes.toString(), cached: found.cached }
+      : summary(found);
   };
   /**
    * What a request arriving over the network implies: the event loop has delivered the change's
    * notification. Waits for exactly that, however long the kernel takes.
    */
-  const changeReported = async (before: number) => expect(await eventually(() => changesReported > before)).toBe(true);
+  const changeReported = async (before: number) =>
+    expect(await eventually(() => changesReported > before)).toBe(true);
 
   beforeEach(() => {
     fs.writeFileSync(disk.at(file), 'first');
@@ -286,11 +318,19 @@ describe('the small-file cache: never stale', () => {
   });
 
   it.each([
-    ['edited in place', () => fs.writeFileSync(disk.at(file), 'second, longer'), { text: 'second, longer', cached: false }],
-    ['replaced by rename (an editor\'s atomic save)', () => {
-      fs.writeFileSync(disk.at('replacement.tmp'), 'other');
-      fs.renameSync(disk.at('replacement.tmp'), disk.at(file));
-    }, { text: 'other', cached: false }],
+    [
+      'edited in place',
+      () => fs.writeFileSync(disk.at(file), 'second, longer'),
+      { text: 'second, longer', cached: false },
+    ],
+    [
+      "replaced by rename (an editor's atomic save)",
+      () => {
+        fs.writeFileSync(disk.at('replacement.tmp'), 'other');
+        fs.renameSync(disk.at('replacement.tmp'), disk.at(file));
+      },
+      { text: 'other', cached: false },
+    ],
     ['deleted', () => fs.unlinkSync(disk.at(file)), 404],
   ])('a trusted entry %s is dropped as soon as the change is reported', async (_name, change, expected) => {
     await read();
@@ -337,18 +377,25 @@ describe('a directory asked for with its slash: its index.html is cached like an
   let changesReported: number;
   const countingFs: FileSystem = {
     ...nodeFileSystem,
-    stat: (p) => { stats++; return nodeFileSystem.stat(p); },
-    watchDirectory: (watched, onChange) => nodeFileSystem.watchDirectory(watched, (name) => {
-      onChange(name);
-      if (name === 'index.html' || name === undefined) changesReported++;
-    }),
+    stat: (p) => {
+      stats++;
+      return nodeFileSystem.stat(p);
+    },
+    watchDirectory: (watched, onChange) =>
+      nodeFileSystem.watchDirectory(watched, (name) => {
+        onChange(name);
+        if (name === 'index.html' || name === undefined) changesReported++;
+      }),
   };
   const open = (listing: boolean) => new Site({ root: disk.root, listing, fs: countingFs, now: () => clock });
   const read = async (target = `/${dir}/`) => {
     const found = await find(site, target);
-    return found.kind === 'file' && found.body.kind === 'bytes' ? { text: found.body.bytes.toString(), cached: found.cached } : summary(found);
+    return found.kind === 'file' && found.body.kind === 'bytes'
+      ? { text: found.body.bytes.toString(), cached: found.cached }
+      : summary(found);
   };
-  const changeReported = async (before: number) => expect(await eventually(() => changesReported > before)).toBe(true);
+  const changeReported = async (before: number) =>
+    expect(await eventually(() => changesReported > before)).toBe(true);
 
   beforeEach(() => {
     fs.mkdirSync(disk.at(dir));
@@ -382,25 +429,38 @@ describe('a directory asked for with its slash: its index.html is cached like an
     expect(await read(`/${dir}/index.html`)).toEqual({ text: 'v1', cached: 'trusted' });
   });
 
-  it('the root\'s own index.html is cached too', async () => {
+  it("the root's own index.html is cached too", async () => {
     await read('/');
     expect(await read('/')).toEqual({ text: 'home', cached: 'revalidated' });
   });
 
   it.each([
-    ['edited in place', true, () => fs.writeFileSync(disk.at(`${dir}/index.html`), 'v2, longer'), { text: 'v2, longer', cached: false }],
-    ['deleted, listings on: the listing', true, () => fs.unlinkSync(disk.at(`${dir}/index.html`)), 'listing a.txt'],
+    [
+      'edited in place',
+      true,
+      () => fs.writeFileSync(disk.at(`${dir}/index.html`), 'v2, longer'),
+      { text: 'v2, longer', cached: false },
+    ],
+    [
+      'deleted, listings on: the listing',
+      true,
+      () => fs.unlinkSync(disk.at(`${dir}/index.html`)),
+      'listing a.txt',
+    ],
     ['deleted, listings off: 404', false, () => fs.unlinkSync(disk.at(`${dir}/index.html`)), 404],
-  ])('a trusted index.html %s is seen as soon as the change is reported', async (_name, listing, change, expected) => {
-    site.close();
-    site = open(listing);
-    await read();
-    expect(await read()).toMatchObject({ cached: 'revalidated' });
-    const before = changesReported;
-    change();
-    await changeReported(before);
-    expect(await read()).toEqual(expected);
-  });
+  ])(
+    'a trusted index.html %s is seen as soon as the change is reported',
+    async (_name, listing, change, expected) => {
+      site.close();
+      site = open(listing);
+      await read();
+      expect(await read()).toMatchObject({ cached: 'revalidated' });
+      const before = changesReported;
+      change();
+      await changeReported(before);
+      expect(await read()).toEqual(expected);
+    },
+  );
 
   it('a directory without its slash is still redirected, whatever its index.html', async () => {
     await read();

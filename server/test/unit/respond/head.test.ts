@@ -8,18 +8,33 @@ const DATE = 'Sun, 06 Nov 1994 08:49:37 GMT';
 
 describe('the exact bytes of a head', () => {
   it.each([
-    ['a 200 with its length, persistent (no Connection line)',
+    [
+      'a 200 with its length, persistent (no Connection line)',
       serializeHead(200, [['Content-Length', '10']], { date: DATE, connection: undefined }),
-      `HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 10\r\n\r\n`],
-    ['a 404 that closes the connection',
-      serializeHead(404, [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', '0']], { date: DATE, connection: 'close' }),
-      `HTTP/1.1 404 Not Found\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`],
-    ['a 204 to an HTTP/1.0 client that asked for keep-alive',
+      `HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 10\r\n\r\n`,
+    ],
+    [
+      'a 404 that closes the connection',
+      serializeHead(
+        404,
+        [
+          ['Content-Type', 'text/html; charset=utf-8'],
+          ['Content-Length', '0'],
+        ],
+        { date: DATE, connection: 'close' },
+      ),
+      `HTTP/1.1 404 Not Found\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    ],
+    [
+      'a 204 to an HTTP/1.0 client that asked for keep-alive',
       serializeHead(204, [['Allow', 'GET, HEAD, OPTIONS']], { date: DATE, connection: 'keep-alive' }),
-      `HTTP/1.1 204 No Content\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: keep-alive\r\n\r\n`],
-    ['a 431 with a reason phrase of several words',
+      `HTTP/1.1 204 No Content\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: keep-alive\r\n\r\n`,
+    ],
+    [
+      'a 431 with a reason phrase of several words',
       serializeHead(431, [], { date: DATE, connection: 'close' }),
-      `HTTP/1.1 431 Request Header Fields Too Large\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nConnection: close\r\n\r\n`],
+      `HTTP/1.1 431 Request Header Fields Too Large\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nConnection: close\r\n\r\n`,
+    ],
   ])('%s', (_name, head, bytes) => {
     expect(head).toBe(bytes);
   });
@@ -33,7 +48,9 @@ describe('the exact bytes of a head', () => {
     ['obs-text (latin1) in a value (RFC 9110 §5.5)', 'caf\xe9'],
     ['an empty value', ''],
   ])('writes %s as it is', (_name, value) => {
-    expect(serializeHead(200, [['X-Value', value]], { date: DATE, connection: undefined })).toContain(`\r\nX-Value: ${value}\r\n`);
+    expect(serializeHead(200, [['X-Value', value]], { date: DATE, connection: undefined })).toContain(
+      `\r\nX-Value: ${value}\r\n`,
+    );
   });
 });
 
@@ -51,6 +68,8 @@ describe('a field that could split the response throws (RFC 9110 §5.5, §5.1)',
     ['a value with leading whitespace (RFC 9110 §5.5: none around a value)', 'X-A', ' x'],
     ['a value with trailing whitespace', 'X-A', 'x\t'],
   ])('%s', (_name, name, value) => {
-    expect(() => serializeHead(200, [[name, value]], { date: DATE, connection: undefined })).toThrow(/unsafe response field/);
+    expect(() => serializeHead(200, [[name, value]], { date: DATE, connection: undefined })).toThrow(
+      /unsafe response field/,
+    );
   });
 });

@@ -10,7 +10,9 @@ describe('errorPage', () => {
   });
 
   it.each(statuses)('%d leaks no path, stack or source name', (status) => {
-    expect(errorPage(status).toString()).not.toMatch(/\/(work|tmp|home|root|etc)\/|\.ts\b|node_modules|at \w+ \(/);
+    expect(errorPage(status).toString()).not.toMatch(
+      /\/(work|tmp|home|root|etc)\/|\.ts\b|node_modules|at \w+ \(/,
+    );
   });
 
   it('is built once per status', () => {
@@ -30,7 +32,10 @@ describe('escapeHtml', () => {
 
 describe('listingPage', () => {
   const listing = (urlPath: string, names: Array<[string, boolean]>): string =>
-    listingPage(urlPath, names.map(([name, isDirectory]) => ({ name, isDirectory, size: 2048 }))).toString();
+    listingPage(
+      urlPath,
+      names.map(([name, isDirectory]) => ({ name, isDirectory, size: 2048 })),
+    ).toString();
   const hrefs = (html: string): string[] => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
 
   it('escapes a name for display and percent-encodes it for its link', () => {
@@ -41,9 +46,27 @@ describe('listingPage', () => {
   });
 
   it.each([
-    ['directories first, then files, each by name', '/', [['b.txt', false], ['z', true], ['a.txt', false], ['A', true]], ['A/', 'z/', 'a.txt', 'b.txt']],
+    [
+      'directories first, then files, each by name',
+      '/',
+      [
+        ['b.txt', false],
+        ['z', true],
+        ['a.txt', false],
+        ['A', true],
+      ],
+      ['A/', 'z/', 'a.txt', 'b.txt'],
+    ],
     ['a link up, except at the root', '/sub/', [['a.txt', false]], ['../', 'a.txt']],
-    ['names with spaces and non-ASCII are encoded (RFC 3986 §2.1)', '/', [['hello world.txt', false], ['café.txt', false]], ['caf%C3%A9.txt', 'hello%20world.txt']],
+    [
+      'names with spaces and non-ASCII are encoded (RFC 3986 §2.1)',
+      '/',
+      [
+        ['hello world.txt', false],
+        ['café.txt', false],
+      ],
+      ['caf%C3%A9.txt', 'hello%20world.txt'],
+    ],
   ])('%s', (_name, urlPath, names, links) => {
     expect(hrefs(listing(urlPath, names as Array<[string, boolean]>))).toEqual(links);
   });
@@ -53,7 +76,10 @@ describe('listingPage', () => {
   });
 
   it('shows a file size and none for a directory', () => {
-    const html = listing('/', [['f', false], ['d', true]]);
+    const html = listing('/', [
+      ['f', false],
+      ['d', true],
+    ]);
     expect(html).toContain('<a href="f">f</a></td><td class="size">2.0 KiB</td>');
     expect(html).toContain('<a href="d/">d/</a></td><td class="size"></td>');
   });

@@ -6,19 +6,35 @@ import type { Reply } from '../../../src/http/message';
 import { decideRanges } from '../../../src/decide/ranges';
 import { validatorsOf } from '../../../src/decide/validators';
 import {
-  ALLOWED_METHODS, type FileContent, errorReply, listingReply, methodNotAllowedReply, multiRangeReply,
-  notModifiedReply, optionsReply, redirectReply, singleRangeReply, unsatisfiableReply, wholeFileReply,
+  ALLOWED_METHODS,
+  type FileContent,
+  errorReply,
+  listingReply,
+  methodNotAllowedReply,
+  multiRangeReply,
+  notModifiedReply,
+  optionsReply,
+  redirectReply,
+  singleRangeReply,
+  unsatisfiableReply,
+  wholeFileReply,
 } from '../../../src/respond/replies';
 
 const NUMS = Buffer.from('0123456789');
 const MTIME = Date.UTC(1994, 10, 6, 8, 49, 37);
 const VALIDATORS = validatorsOf({ size: NUMS.length, mtimeMs: MTIME });
 const TEXT = 'text/plain; charset=utf-8';
-const inMemory: FileContent = { contentType: TEXT, validators: VALIDATORS, size: 10, source: { kind: 'bytes', bytes: NUMS } };
+const inMemory: FileContent = {
+  contentType: TEXT,
+  validators: VALIDATORS,
+  size: 10,
+  source: { kind: 'bytes', bytes: NUMS },
+};
 const onDisk: FileContent = { ...inMemory, source: { kind: 'fd', fd: 42 } };
 
 const field = (reply: Reply, name: string): string | undefined => reply.fields.find(([n]) => n === name)?.[1];
-const bodyText = (reply: Reply): string => (reply.body.kind === 'bytes' ? reply.body.bytes.toString('latin1') : `(${reply.body.kind})`);
+const bodyText = (reply: Reply): string =>
+  reply.body.kind === 'bytes' ? reply.body.bytes.toString('latin1') : `(${reply.body.kind})`;
 
 describe('multipart/byteranges (RFC 9110 §14.6)', () => {
   const decision = decideRanges('bytes=0-1,5-6', 10, 16);
@@ -28,16 +44,16 @@ describe('multipart/byteranges (RFC 9110 §14.6)', () => {
   it('bytes=0-1,5-6 over 0123456789: the exact body', () => {
     expect(bodyText(reply)).toBe(
       '--BOUNDARY\r\n' +
-      `Content-Type: ${TEXT}\r\n` +
-      'Content-Range: bytes 0-1/10\r\n' +
-      '\r\n' +
-      '01\r\n' +
-      '--BOUNDARY\r\n' +
-      `Content-Type: ${TEXT}\r\n` +
-      'Content-Range: bytes 5-6/10\r\n' +
-      '\r\n' +
-      '56\r\n' +
-      '--BOUNDARY--\r\n',
+        `Content-Type: ${TEXT}\r\n` +
+        'Content-Range: bytes 0-1/10\r\n' +
+        '\r\n' +
+        '01\r\n' +
+        '--BOUNDARY\r\n' +
+        `Content-Type: ${TEXT}\r\n` +
+        'Content-Range: bytes 5-6/10\r\n' +
+        '\r\n' +
+        '56\r\n' +
+        '--BOUNDARY--\r\n',
     );
   });
 
@@ -52,7 +68,13 @@ describe('multipart/byteranges (RFC 9110 §14.6)', () => {
     const streamed = multiRangeReply(onDisk, ranges, 'BOUNDARY');
     if (streamed.body.kind !== 'file') throw new Error('expected a file body');
     const { pieces } = streamed.body.file;
-    expect(pieces.map((p) => (p.kind === 'slice' ? `[${p.start},${p.end})` : 'bytes'))).toEqual(['bytes', '[0,2)', 'bytes', '[5,7)', 'bytes']);
+    expect(pieces.map((p) => (p.kind === 'slice' ? `[${p.start},${p.end})` : 'bytes'))).toEqual([
+      'bytes',
+      '[0,2)',
+      'bytes',
+      '[5,7)',
+      'bytes',
+    ]);
     expect(streamed.contentLength).toBe(reply.contentLength);
   });
 });
@@ -61,12 +83,32 @@ describe('one range, the whole file, and the replies with no file body', () => {
   it.each([
     ['200, the whole file', wholeFileReply(inMemory), 200, '0123456789'],
     ['206, bytes 2-4', singleRangeReply(inMemory, { first: 2, last: 4 }), 206, '234'],
-    ['416, no byte of the file', unsatisfiableReply(10), 416, expect.stringContaining('<h1>416 Range Not Satisfiable</h1>')],
+    [
+      '416, no byte of the file',
+      unsatisfiableReply(10),
+      416,
+      expect.stringContaining('<h1>416 Range Not Satisfiable</h1>'),
+    ],
     ['304, no body', notModifiedReply(VALIDATORS), 304, ''],
     ['204 to OPTIONS, no body', optionsReply(), 204, ''],
-    ['405, an error page', methodNotAllowedReply(), 405, expect.stringContaining('<h1>405 Method Not Allowed</h1>')],
-    ['301, an error page beside the Location', redirectReply('/dir/'), 301, expect.stringContaining('<h1>301 Moved Permanently</h1>')],
-    ['200, a listing', listingReply('/', [{ name: 'a.txt', isDirectory: false, size: 1 }]), 200, expect.stringContaining('href="a.txt"')],
+    [
+      '405, an error page',
+      methodNotAllowedReply(),
+      405,
+      expect.stringContaining('<h1>405 Method Not Allowed</h1>'),
+    ],
+    [
+      '301, an error page beside the Location',
+      redirectReply('/dir/'),
+      301,
+      expect.stringContaining('<h1>301 Moved Permanently</h1>'),
+    ],
+    [
+      '200, a listing',
+      listingReply('/', [{ name: 'a.txt', isDirectory: false, size: 1 }]),
+      200,
+      expect.stringContaining('href="a.txt"'),
+    ],
   ])('%s', (_name, reply, status, body) => {
     expect(reply.status).toBe(status);
     expect(reply.body.kind === 'none' ? '' : bodyText(reply)).toEqual(body);
@@ -102,9 +144,29 @@ describe('the fields of each reply, in order', () => {
   ];
 
   it.each([
-    ['200', wholeFileReply(inMemory), [['Content-Type', TEXT], ['Content-Length', '10'], ['Accept-Ranges', 'bytes'], ...fileMeta, ['X-Content-Type-Options', 'nosniff']]],
-    ['206', singleRangeReply(inMemory, { first: 2, last: 4 }),
-      [['Content-Type', TEXT], ['Content-Length', '3'], ['Content-Range', 'bytes 2-4/10'], ['Accept-Ranges', 'bytes'], ...fileMeta, ['X-Content-Type-Options', 'nosniff']]],
+    [
+      '200',
+      wholeFileReply(inMemory),
+      [
+        ['Content-Type', TEXT],
+        ['Content-Length', '10'],
+        ['Accept-Ranges', 'bytes'],
+        ...fileMeta,
+        ['X-Content-Type-Options', 'nosniff'],
+      ],
+    ],
+    [
+      '206',
+      singleRangeReply(inMemory, { first: 2, last: 4 }),
+      [
+        ['Content-Type', TEXT],
+        ['Content-Length', '3'],
+        ['Content-Range', 'bytes 2-4/10'],
+        ['Accept-Ranges', 'bytes'],
+        ...fileMeta,
+        ['X-Content-Type-Options', 'nosniff'],
+      ],
+    ],
     ['304: what a 200 would say for caching (RFC 9110 §15.4.5)', notModifiedReply(VALIDATORS), fileMeta],
     ['204', optionsReply(), [['Allow', ALLOWED_METHODS]]],
   ])('%s', (_name, reply, fields) => {
@@ -126,10 +188,14 @@ describe('bodies of an in-memory file', () => {
   it.each([
     ['the whole file', wholeFileReply(inMemory), 0, 10],
     ['one range', singleRangeReply(inMemory, { first: 2, last: 4 }), 2, 3],
-  ])('%s is a view of the file\'s bytes, not a copy', (_name, reply, offset, length) => {
+  ])("%s is a view of the file's bytes, not a copy", (_name, reply, offset, length) => {
     if (reply.body.kind !== 'bytes') throw new Error('expected bytes');
     const { bytes } = reply.body;
-    expect([bytes.buffer === NUMS.buffer, bytes.byteOffset - NUMS.byteOffset, bytes.length]).toEqual([true, offset, length]);
+    expect([bytes.buffer === NUMS.buffer, bytes.byteOffset - NUMS.byteOffset, bytes.length]).toEqual([
+      true,
+      offset,
+      length,
+    ]);
   });
 });
 

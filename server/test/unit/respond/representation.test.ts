@@ -3,8 +3,22 @@ import { representationOf } from '../../../src/respond/representation';
 import { serializeFields } from '../../../src/respond/head';
 import type { FileStat } from '../../../src/resolve/file-system';
 
-const stat: FileStat = { dev: 1, ino: 2, size: 10, mtimeMs: 784111777000, ctimeMs: 0, isFile: true, isDirectory: false };
-const cachedCopy = (text: string) => ({ kind: 'file' as const, name: 'nums.txt', stat, body: { kind: 'bytes' as const, bytes: Buffer.from(text) }, cached: 'trusted' as const });
+const stat: FileStat = {
+  dev: 1,
+  ino: 2,
+  size: 10,
+  mtimeMs: 784111777000,
+  ctimeMs: 0,
+  isFile: true,
+  isDirectory: false,
+};
+const cachedCopy = (text: string) => ({
+  kind: 'file' as const,
+  name: 'nums.txt',
+  stat,
+  body: { kind: 'bytes' as const, bytes: Buffer.from(text) },
+  cached: 'trusted' as const,
+});
 
 describe('representationOf', () => {
   it('gives the same representation for the same cached copy', () => {
@@ -16,7 +30,13 @@ describe('representationOf', () => {
     expect(representationOf(cachedCopy('0123456789'))).not.toBe(representationOf(cachedCopy('0123456789')));
   });
 
-  const streamed = { kind: 'file' as const, name: 'big.bin', stat, body: { kind: 'fd' as const, fd: 99 }, cached: false as const };
+  const streamed = {
+    kind: 'file' as const,
+    name: 'big.bin',
+    stat,
+    body: { kind: 'fd' as const, fd: 99 },
+    cached: false as const,
+  };
 
   it('never remembers a file streamed from a descriptor', () => {
     expect(representationOf(streamed)).not.toBe(representationOf(streamed));
@@ -38,7 +58,11 @@ describe('representationOf', () => {
 
   it('keeps the whole-file reply with its field lines serialized, the same as serializing them', () => {
     const { file, whole } = representationOf(cachedCopy('0123456789'));
-    expect(file).toMatchObject({ contentType: 'text/plain; charset=utf-8', size: 10, validators: { etag: '"a-b690b434e8"' } });
+    expect(file).toMatchObject({
+      contentType: 'text/plain; charset=utf-8',
+      size: 10,
+      validators: { etag: '"a-b690b434e8"' },
+    });
     expect(whole.status).toBe(200);
     expect(whole.fieldLines).toBe(serializeFields(whole.fields));
     expect(whole.fieldLines).toContain('Content-Length: 10\r\n');

@@ -5,7 +5,13 @@ import type { Reply } from '../../../src/http/message';
 
 const BODY = Buffer.from('0123456789');
 const fields = [['Content-Length', '10']] as const;
-const plain: Reply = { status: 200, fields, contentLength: 10, body: { kind: 'bytes', bytes: BODY }, close: false };
+const plain: Reply = {
+  status: 200,
+  fields,
+  contentLength: 10,
+  body: { kind: 'bytes', bytes: BODY },
+  close: false,
+};
 const prepared: Reply = { ...plain, fieldLines: serializeFields(fields) };
 const MONDAY = { date: 'Mon, 23 Nov 2026 22:47:20 GMT', connection: undefined };
 const A_SECOND_LATER = { ...MONDAY, date: 'Mon, 23 Nov 2026 22:47:21 GMT' };

@@ -45,7 +45,11 @@ export function outcome(result: ParseResult): unknown {
  * bytes, each time with the `resume` it returned last, as the connection does when a TCP
  * segment arrives. Returns the first result that is not "incomplete", or the last one.
  */
-export function parseInPieces(bytes: Buffer, cuts: readonly number[], limits: Limits = DEFAULT_LIMITS): ParseResult {
+export function parseInPieces(
+  bytes: Buffer,
+  cuts: readonly number[],
+  limits: Limits = DEFAULT_LIMITS,
+): ParseResult {
   let resume = START;
   let result: ParseResult = { kind: 'incomplete', resume };
   for (const end of [...cuts, bytes.length]) {
@@ -66,7 +70,12 @@ export function splitPoints(bytes: Buffer): number[] {
  * line) is seen again with the next bytes. Returns the combined step, comparable to one call
  * over all the bytes.
  */
-export function skipInPieces(start: BodyState, bytes: Buffer, cuts: readonly number[], limits: Limits = DEFAULT_LIMITS): BodyStep {
+export function skipInPieces(
+  start: BodyState,
+  bytes: Buffer,
+  cuts: readonly number[],
+  limits: Limits = DEFAULT_LIMITS,
+): BodyStep {
   let state = start;
   let consumed = 0;
   for (const end of [...cuts, bytes.length]) {
