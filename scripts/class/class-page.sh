@@ -50,8 +50,8 @@ class_page() {
   page_summary "$max" "$total"
   page_distribution "$max"
   page_groups "$total"
-  page_checks "$total"
   page_students "$max"
+  page_checks "$total"
   printf '<footer>Made by <code>scripts/grade-class</code> from each submission&#39;s <code>report.tap</code>; the same numbers are in <a href="class.csv">class.csv</a>. A check earns all its points or none.</footer>\n</main></body></html>\n'
 }
 
@@ -80,9 +80,10 @@ main{max-width:78rem;margin:0 auto;padding:1.5rem}h1{margin:.2rem 0;font-size:1.
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line);border-radius:.6rem;font-size:.9rem}
 th,td{padding:.35rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:#fafbfc;font-weight:600;position:sticky;top:0}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.why{color:var(--muted);font-size:.82rem;max-width:22rem}code{font-size:.85em}a{color:#2f55c4}
+td.why{color:var(--muted);font-size:.82rem;max-width:24rem}.logs{font-size:.78rem}code{font-size:.85em}a{color:#2f55c4}
 .groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.6rem}
 .groups .panel{padding:.6rem .8rem}.groups .bar{width:100%}
+.wide{overflow-x:auto}.wide .bar{width:4.5rem}.wide th{font-size:.8rem}.wide td.n{padding:.35rem .4rem}
 footer{color:var(--muted);font-size:.85rem;margin:2rem 0 1rem}
 </style></head><body><main>
 HTML
@@ -168,28 +169,31 @@ page_checks() {
 
 page_students() {
   local max=$1 name group rate report link
-  printf '<h2>Students</h2>\n<table><tr><th>submission</th><th>status</th><th>score</th>'
+  printf '<h2>Students</h2>\n<div class="wide"><table><tr><th>submission</th><th>status, and why</th><th>score</th>'
   for group in "${GROUP_NAMES[@]}"; do printf '<th>%s</th>' "$group"; done
-  printf '<th>why</th><th>logs</th></tr>\n'
+  printf '</tr>\n'
   for name in "${ROWS[@]}"; do
     link=$(url_path "$name")
     report=$link/html/index.html
     [[ -f $OUT/$name/html/index.html ]] || report=$link/report.txt
     rate=$(percent_of "${ROW_SCORE[$name]}" "$max")
-    printf '<tr><td><a href="%s">%s</a></td><td><span class="chip %s">%s</span></td>' \
-      "$report" "$(html "$name")" "${ROW_STATUS[$name]}" "${ROW_STATUS[$name]}"
+    printf '<tr><td><a href="%s">%s</a><div class="logs">%s</div></td>' "$report" "$(html "$name")" "$(log_links "$name" "$link")"
+    printf '<td class="why"><span class="chip %s">%s</span> %s</td>' "${ROW_STATUS[$name]}" "${ROW_STATUS[$name]}" "$(html "${ROW_REASON[$name]}")"
     printf '<td class="n">%s / %s <span class="bar"><i class="%s" style="width:%s%%"></i></span></td>' \
       "${ROW_SCORE[$name]}" "$max" "$(rate_class "$rate")" "$rate"
     for group in "${GROUP_NAMES[@]}"; do printf '<td class="n">%s</td>' "${ROW_EARNED[$name/$group]}"; done
-    printf '<td class="why">%s</td><td>%s</td></tr>\n' "$(html "${ROW_REASON[$name]}")" "$(log_links "$name" "$link")"
+    printf '</tr>\n'
   done
-  printf '</table>\n'
+  printf '</table></div>\n'
 }
 
+# log_links NAME LINK: links to the text report and the logs a submission has.
 log_links() {
-  local log links=()
+  local log words links=()
   for log in report.txt build.log run.log; do
-    [[ ! -s $OUT/$1/$log ]] || links+=("<a href=\"$2/$log\">${log%.*}</a>")
+    case $log in report.txt) words='text report' ;; build.log) words='build log' ;; *) words='run log' ;; esac
+    [[ ! -s $OUT/$1/$log ]] || links+=("<a href=\"$2/$log\">$words</a>")
   done
-  printf '%s' "${links[*]}"
+  local IFS='|'
+  printf '%s' "${links[*]}" | sed 's/|/ \&middot; /g'
 }

@@ -68,7 +68,7 @@ container_prepare() {
   case $status in
     0) return 0 ;;
     124 | 137) outcome build-failed "The build took longer than $(duration "$GRADING_BUILD_LIMIT_S") and was stopped." ;;
-    *) outcome build-failed "docker build failed (exit status $status)." ;;
+    *) outcome build-failed "The image did not build: docker build exited with status $status." ;;
   esac
   return 1
 }

@@ -109,7 +109,7 @@ unrun_html() {
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
-.status{display:inline-block;padding:.2rem .7rem;border-radius:1rem;background:#fde2e1;color:#8a1c17;font-weight:600}
+.status{display:inline-block;padding:.15rem .7rem;border-radius:1rem;background:#fde2e1;color:#8a1c17;font-weight:600;font-size:1rem;vertical-align:middle}
 pre{background:#1d2330;color:#e8eaf0;padding:1rem;border-radius:.5rem;overflow:auto;font-size:.85rem}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e6ec;text-align:left}
 td.pts{text-align:right;white-space:nowrap}
