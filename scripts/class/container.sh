@@ -123,10 +123,9 @@ container_grade_command() {
   GRADE_COMMAND=(docker exec "$TESTER" /lab/scripts/grade --target "$TARGET" --site /srv/site --reports /reports)
 }
 
-# container_answer: curl's exit status for a plain GET / (0: any answer at all).
+# container_answer: a plain GET /, as answer_of reads it.
 container_answer() {
-  docker exec "$TESTER" curl --http0.9 --silent --output /dev/null --max-time "$GRADING_ANSWER_LIMIT_S" \
-    "http://$TARGET/" >/dev/null 2>&1
+  answer_of docker exec "$TESTER" curl
 }
 
 container_collect_logs() {

@@ -80,7 +80,7 @@ process_grade_command() {
 }
 
 process_answer() {
-  curl --http0.9 --silent --output /dev/null --max-time "$GRADING_ANSWER_LIMIT_S" "http://$TARGET/" >/dev/null 2>&1
+  answer_of curl
 }
 
 process_collect_logs() {
