@@ -33,11 +33,14 @@ process_prepare() {
   TARGET=127.0.0.1:$PORT
 }
 
-# free_port: a 127.0.0.1 port nothing listens on.
+# free_port: a 127.0.0.1 port nothing listens on, below the ephemeral range (where the
+# machine's outgoing connections take their ports, and would make the server's bind fail).
 free_port() {
-  local port
+  local port first=32768
+  read -r first _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((first > 11024)) || first=32768
   for _ in {1..50}; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (first - 10000)))
     if ! nc -z -w 1 127.0.0.1 "$port" 2>/dev/null; then
       printf '%s\n' "$port"
       return 0
