@@ -60,9 +60,10 @@ CLASS_OUT ?= reports/class
 MODE ?= container
 
 .PHONY: grade-class
-grade-class: ## grade every submission (one subfolder each): make grade-class SUBMISSIONS=DIR [JOBS=N] [FORCE=1] [MODE=process]; writes reports/class/
+grade-class: ## grade every submission (one subfolder each): make grade-class SUBMISSIONS=DIR [JOBS=N] [FORCE=1] [MODE=process] [TIMEOUT_SCALE=N]; writes reports/class/
 	@[ -n "$(SUBMISSIONS)" ] || { echo 'make grade-class needs SUBMISSIONS=DIR (one subfolder per submission)' >&2; exit 2; }
-	scripts/grade-class --submissions $(SUBMISSIONS) --site $(SITE) --out $(CLASS_OUT) --jobs $(JOBS) --mode $(MODE) $(if $(FORCE),--force)
+	scripts/grade-class --submissions $(SUBMISSIONS) --site $(SITE) --out $(CLASS_OUT) --jobs $(JOBS) --mode $(MODE) \
+	  $(if $(FORCE),--force) $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE))
 
 .PHONY: gradescope
 gradescope: ## the Gradescope autograder (setup.sh, run_autograder, the grader and the site): dist/gradescope-autograder.zip

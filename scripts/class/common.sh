@@ -38,6 +38,12 @@ check_limits() {
   done
 }
 
+# check_timeout_scale N: refuses what scripts/grade's --timeout-scale would.
+check_timeout_scale() {
+  [[ $1 =~ ^[0-9]+(\.[0-9]{1,3})?$ && ! $1 =~ ^0+(\.0*)?$ ]] \
+    || usage_error "--timeout-scale needs a positive number like 2 or 1.5 (got '$1')"
+}
+
 # Lines of a log shown in a report when a submission did not build or run.
 readonly LOG_TAIL_LINES=30
 

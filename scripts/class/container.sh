@@ -120,7 +120,8 @@ container_listening() {
 }
 
 container_grade_command() {
-  GRADE_COMMAND=(docker exec "$TESTER" /lab/scripts/grade --target "$TARGET" --site /srv/site --reports /reports)
+  GRADE_COMMAND=(docker exec "$TESTER" /lab/scripts/grade --target "$TARGET" --site /srv/site --reports /reports
+    "${GRADER_OPTIONS[@]}")
 }
 
 # container_answer: a plain GET /, as answer_of reads it.

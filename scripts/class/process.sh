@@ -79,7 +79,7 @@ process_listening() {
 }
 
 process_grade_command() {
-  GRADE_COMMAND=("$SCRIPTS/grade" --target "$TARGET" --site "$SITE" --reports "$REPORTS")
+  GRADE_COMMAND=("$SCRIPTS/grade" --target "$TARGET" --site "$SITE" --reports "$REPORTS" "${GRADER_OPTIONS[@]}")
 }
 
 process_answer() {
