@@ -7,10 +7,17 @@
 
 SITE_DIR=
 SITE_FILES=() # every servable regular file, relative to SITE_DIR, sorted bytewise
+# The byte cap of one exchange: the most any check may need, two site files (two pipelined
+# responses) plus 1 MiB for heads and error pages. A response past it never ends, as far as the
+# suite is concerned: the client stops reading there, so no server can fill the disk.
+MAX_RESPONSE_BYTES=0
 
 load_site() {
   SITE_DIR=$1
   mapfile -t SITE_FILES < <(cd "$SITE_DIR" && find . -type f -not -path '*/.*' -printf '%P\n' | LC_ALL=C sort)
+  local largest
+  largest=$(cd "$SITE_DIR" && find . -type f -printf '%s\n' | sort -n | tail -n 1)
+  MAX_RESPONSE_BYTES=$((2 * ${largest:-0} + 1048576))
 }
 
 # plain_name PATH: true when PATH needs no percent-encoding (the seed's server can serve it).
