@@ -202,6 +202,17 @@ expect_no_leak() {
   fi
 }
 
+# expect_no_copy_of PATH: no line of the site file (of 8 characters or more) is in the
+# response: a file the server should have kept to itself did not leak, whatever the status.
+expect_no_copy_of() {
+  local wanted="nothing of $1 in the response"
+  if grep -a -q -F -f <(grep -a -E '.{8}' "$SITE_DIR/$1") "$EXCHANGE.response"; then
+    missed "$wanted" "the response holds lines of $1!"
+  else
+    met "$wanted"
+  fi
+}
+
 # expect_closed_within SECONDS: the server closed the connection by itself, at most SECONDS
 # after the response's last byte (or after the connection opened, when nothing was to come):
 # a slow server is not blamed for its slowness here, only for a late close, and told by how much.

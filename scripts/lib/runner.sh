@@ -37,6 +37,22 @@ need_site_file() {
   site_file "$1" || cannot_check "the site folder has no file of the kind '$1' (see docs/GRADING.md for what a site needs)"
 }
 
+# need_fixture dotfile|symlink-out: a fixture of the path-safety checks, or an error saying
+# what the site folder lacks and how to put it back (never a pass or a fail: without the
+# fixture the check would test nothing).
+need_fixture() {
+  local lost=" (a copy of the site may lose it; scripts/site-fixtures DIR puts back the lab's)"
+  case $1 in
+    dotfile) site_dotfile || cannot_check "the site folder has no dotfile, like files/.env in the lab's site$lost" ;;
+    symlink-out)
+      site_symlink_out && return 0
+      if [[ -e $SITE_DIR/files/outside-link ]]; then
+        lost=": files/outside-link is a plain file, as git on Windows and zip make of a link; scripts/site-fixtures DIR makes it a link again"
+      fi
+      cannot_check "the site folder has no symbolic link leading out of it, like files/outside-link -> /etc/passwd in the lab's site$lost" ;;
+  esac
+}
+
 # The whole run's time budget, in seconds (times --timeout-scale): against any target, however
 # slow or hostile, a run ends in about this long. A check that would start later is not run,
 # and an exchange that would end later is cut short; both are reported as errors saying so.

@@ -81,6 +81,31 @@ largest_plain_file() {
   [[ -n $best ]] && printf '%s\n' "$best"
 }
 
+# --- the fixtures of the path-safety checks, which copying may lose ------------------------
+# (scripts/site-fixtures DIR puts the lab's back: files/.env and files/outside-link.)
+
+# site_dotfile: the first file whose path has a segment starting with "." (not under
+# .well-known/, RFC 8615), bytewise sorted; a dotfile servers must refuse.
+site_dotfile() {
+  local path
+  path=$(cd "$SITE_DIR" && find . -type f -path '*/.*' -not -path './.well-known/*' -printf '%P\n' | LC_ALL=C sort | head -n 1)
+  [[ -n $path ]] && printf '%s\n' "$path"
+}
+
+# site_symlink_out: the first symbolic link in the site that resolves outside it.
+site_symlink_out() {
+  local path root resolved
+  root=$(realpath "$SITE_DIR")
+  while IFS= read -r path; do
+    resolved=$(realpath -m "$SITE_DIR/$path")
+    if [[ $resolved != "$root" && $resolved != "$root"/* ]]; then
+      printf '%s\n' "$path"
+      return 0
+    fi
+  done < <(cd "$SITE_DIR" && find . -type l -printf '%P\n' | LC_ALL=C sort)
+  return 1
+}
+
 # site_subdir_with_index: a directory below the root that has its own index.html.
 site_subdir_with_index() {
   local path
