@@ -178,6 +178,11 @@ expect_body_equals_file() {
     difference=${difference%%$'\n'*}
     difference=${difference##*differ: }
     difference=${difference#cmp: }
+    # "EOF on FILE ...": name no temporary file, only which side ended first.
+    case $difference in
+      "EOF on $BODY"*) difference="the body ends first" ;;
+      "EOF on $wanted"*) difference="the body goes on past the file's end" ;;
+    esac
     missed "a body of $what ($(plural "$wanted_bytes" byte))" "got $(plural "$BODY_BYTES" byte) ($difference)"
   fi
 }

@@ -58,9 +58,11 @@ need_fixture() {
 # and an exchange that would end later is cut short; both are reported as errors saying so.
 readonly RUN_BUDGET=120
 RUN_STARTED_US=0
+RUN_BUDGET_MS=0 # RUN_BUDGET scaled (scale_time_limits)
 
 budget_left_ms() {
-  printf '%s\n' $((($(scaled_ms "$RUN_BUDGET") * 1000 - ($(now_us) - RUN_STARTED_US)) / 1000))
+  local now=${EPOCHREALTIME/./}
+  printf '%s\n' $((RUN_BUDGET_MS - (now - RUN_STARTED_US) / 1000))
 }
 
 # slowness_note: how long the server took to begin its responses so far, when that is what
@@ -95,7 +97,7 @@ run_checks() {
     mkdir -p "$CHECK_DIR"
     write_check_meta "$id"
     if [[ -z $DEAD_REASON ]] && (($(budget_left_ms) <= 0)); then
-      DEAD_REASON="the run's time budget ($(scaled "$RUN_BUDGET") s) was spent before this check$(slowness_note)"
+      DEAD_REASON="the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s) was spent before this check$(slowness_note)"
       say "the time budget is spent; the remaining checks are errors"
     fi
     if [[ -n $DEAD_REASON ]]; then

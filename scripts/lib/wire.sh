@@ -34,8 +34,19 @@ readonly EXCHANGE_LIMIT=5  # one exchange, from connecting to giving up, unless 
 readonly FIRST_BYTE_WAIT=2 # how long a client waits for the first byte before it goes on
 readonly CLOSE_GRACE=1     # after its input ended with a response in hand: the wait for a close
 readonly HOLD_LINGER=0.5   # after a hold without --then: nc leaves a closed connection within this
-readonly QUIET=0.05        # no new byte for this long: a response that only a close can end is in
-readonly POLL=0.05         # how often the client looks at what has arrived
+readonly POLL=0.05         # how often the client looks at what has arrived (no new byte between
+                           # two looks: a response that only a close can end is taken as sent)
+readonly POLL_HELD=0.2     # the same, once the response is in hand and nothing else is coming
+
+# scale_time_limits: the limits above in milliseconds, times --timeout-scale (after the
+# arguments are read): EXCHANGE_LIMIT_MS, FIRST_BYTE_WAIT_MS, CLOSE_GRACE_MS, HOLD_LINGER_MS.
+scale_time_limits() {
+  scaled_ms_into EXCHANGE_LIMIT_MS "$EXCHANGE_LIMIT"
+  scaled_ms_into FIRST_BYTE_WAIT_MS "$FIRST_BYTE_WAIT"
+  scaled_ms_into CLOSE_GRACE_MS "$CLOSE_GRACE"
+  scaled_ms_into HOLD_LINGER_MS "$HOLD_LINGER"
+  scaled_ms_into RUN_BUDGET_MS "$RUN_BUDGET"
+}
 
 TARGET_HOST='' TARGET_PORT=''
 CHECK_DIR=         # set by the runner: where this check's exchanges are kept
@@ -67,7 +78,9 @@ send() {
       *) break ;;
     esac
   done
-  [[ -n $limit ]] || limit=$(seconds_of $(($(ms_of "$EXCHANGE_LIMIT") + $(ms_of "$hold"))))
+  local hold_ms limit_ms
+  scaled_ms_into hold_ms "$hold"
+  if [[ -n $limit ]]; then scaled_ms_into limit_ms "$limit"; else limit_ms=$((EXCHANGE_LIMIT_MS + hold_ms)); fi
 
   EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
   EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
@@ -77,9 +90,9 @@ send() {
   printf '%s\n' "${label:-}" >"$EXCHANGE.label"
 
   HEAD_REQUEST=$head_request
-  limit_within_budget "$(scaled_ms "$limit")"
-  run_client "$mode" "$(scaled_ms "$hold")" "$trickle" "$LIMIT_MS"
-  classify_end "$mode" "$(scaled_ms "$hold")" "$LIMIT_MS"
+  limit_within_budget "$limit_ms"
+  run_client "$mode" "$hold_ms" "$trickle" "$LIMIT_MS"
+  classify_end "$mode" "$hold_ms" "$LIMIT_MS"
   parse_response 1 "$head_request"
   judge_exchange "$mode"
   [[ -z $BUDGET_CUT ]] || out_of_budget
@@ -89,8 +102,8 @@ send() {
 # exchange is then marked, so that reaching that limit is reported as the budget's doing).
 # Nothing left at all: the check cannot go on.
 limit_within_budget() {
-  local left
-  left=$(budget_left_ms)
+  local left now=${EPOCHREALTIME/./}
+  left=$((RUN_BUDGET_MS - (now - RUN_STARTED_US) / 1000))
   ((left > 0)) || out_of_budget
   LIMIT_MS=$1
   if ((LIMIT_MS > left)); then
@@ -100,7 +113,7 @@ limit_within_budget() {
 }
 
 out_of_budget() {
-  cannot_check "not finished: the run's time budget ($(scaled "$RUN_BUDGET") s) ran out during this check$(slowness_note)"
+  cannot_check "not finished: the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s) ran out during this check$(slowness_note)"
 }
 
 # run_client MODE HOLD_MS TRICKLE LIMIT_MS: the connection itself. nc writes the response
@@ -118,14 +131,15 @@ run_client() {
   esac
   if [[ $mode != silent ]]; then
     input=$EXCHANGE.input
-    rm -f "$input"
     mkfifo "$input"
   fi
   : >"$EXCHANGE.response"
-  CONNECTED_US=$(now_us)
+  local limit_s
+  seconds_into limit_s "$limit_ms"
+  CONNECTED_US=${EPOCHREALTIME/./}
   (
     ulimit -f $((MAX_RESPONSE_BYTES / 1024 + 1)) # in KiB: a flood ends at 1 KiB past the cap
-    exec timeout -k 1 "$(seconds_of "$limit_ms")" nc "${options[@]}" "$TARGET_HOST" "$TARGET_PORT" \
+    exec timeout -k 1 "$limit_s" nc "${options[@]}" "$TARGET_HOST" "$TARGET_PORT" \
       <"$input" >"$EXCHANGE.response" 2>"$EXCHANGE.nc-log"
   ) &
   client=$!
@@ -159,11 +173,11 @@ end_input() {
   [[ -n $in ]] || return 0
   exec {in}>&-
   in=''
-  INPUT_ENDED_US=$(now_us)
-  printf '%s\n' "$INPUT_ENDED_US" >"$EXCHANGE.input-ended"
+  INPUT_ENDED_US=${EPOCHREALTIME/./}
 }
 
-# watch_response MODE HOLD_MS CLIENT: until nc is gone. Every POLL it looks at the response:
+# watch_response MODE HOLD_MS CLIENT: until nc is gone. It looks at the response every POLL
+# (every POLL_HELD once the response is in hand, when only the server's next move is awaited):
 #   polite, trickle: once the response has arrived, end the input; CLOSE_GRACE later, if the
 #                    server still keeps the connection, give up (the response is in hand).
 #   hold:            once the response has arrived, hold HOLD_MS, send --then's text, end the
@@ -174,14 +188,13 @@ end_input() {
 # were seen; CLIENT_RC is nc's exit status; GAVE_UP is set when this client ended it.
 watch_response() {
   local mode=$1 hold_ms=$2 client=$3 size last_size=0 grew now napper which rc=0 arrived_us=0
-  local first_byte_deadline linger_ms
-  linger_ms=$(scaled_ms "$CLOSE_GRACE")
-  [[ $mode != hold || -f $EXCHANGE.then ]] || linger_ms=$(scaled_ms "$HOLD_LINGER")
+  local first_byte_deadline linger_ms=$CLOSE_GRACE_MS poll=$POLL
+  [[ $mode != hold || -f $EXCHANGE.then ]] || linger_ms=$HOLD_LINGER_MS
   # Counted from the end of the request (a trickled one takes a while to send).
-  first_byte_deadline=$(($(now_us) + $(scaled_ms "$FIRST_BYTE_WAIT") * 1000))
+  first_byte_deadline=$((${EPOCHREALTIME/./} + FIRST_BYTE_WAIT_MS * 1000))
   FIRST_BYTE_US=0 LAST_BYTE_US=0 GAVE_UP=''
   while :; do
-    sleep "$POLL" &
+    sleep "$poll" &
     napper=$!
     which=''
     # (2>/dev/null: bash would report nc stopped by the byte cap as "File size limit exceeded".)
@@ -191,9 +204,8 @@ watch_response() {
       kill "$napper" 2>/dev/null || true
       break
     fi
-    rc=0
-    now=$(now_us)
-    size=$(file_size "$EXCHANGE.response")
+    rc=0 now=${EPOCHREALTIME/./}
+    size=$(stat -c %s "$EXCHANGE.response")
     grew=0
     if ((size != last_size)); then
       ((FIRST_BYTE_US)) || FIRST_BYTE_US=$now
@@ -204,12 +216,14 @@ watch_response() {
     if ((arrived_us == 0)); then
       if response_arrived "$size" "$grew" || ((size == 0 && now >= first_byte_deadline)); then arrived_us=$now; fi
     fi
+    ((arrived_us == 0 || grew)) || poll=$POLL_HELD
     case $mode in
       polite | trickle) ((arrived_us == 0)) || end_input ;;
       hold)
         if ((arrived_us && now - arrived_us >= hold_ms * 1000)) && [[ -n $in ]]; then
           [[ ! -f $EXCHANGE.then ]] || cat "$EXCHANGE.then" >&"$in" 2>/dev/null || true
           end_input
+          poll=$POLL
         fi ;;
     esac
     # Input ended with a response in hand and the server keeps the connection: give up.
@@ -219,9 +233,9 @@ watch_response() {
       kill -TERM "$client" 2>/dev/null || true
     fi
   done
-  ENDED_US=$(now_us)
+  ENDED_US=${EPOCHREALTIME/./}
   # Bytes that came in the last moments, after the last look.
-  size=$(file_size "$EXCHANGE.response")
+  size=$(stat -c %s "$EXCHANGE.response")
   if ((size != last_size)); then
     ((FIRST_BYTE_US)) || FIRST_BYTE_US=$ENDED_US
     LAST_BYTE_US=$ENDED_US
@@ -258,7 +272,7 @@ response_arrived() {
 # sentence for the reports ($EXCHANGE.end).
 classify_end() {
   local mode=$1 hold_ms=$2 limit_ms=$3 how size reference
-  size=$(file_size "$EXCHANGE.response")
+  size=$(stat -c %s "$EXCHANGE.response")
   END_MS=$(((ENDED_US - CONNECTED_US) / 1000))
   reference=$((LAST_BYTE_US ? LAST_BYTE_US : CONNECTED_US)) # the response's end, or the start
   CLOSED_AFTER_MS=0 OPEN_AFTER_MS=$(((ENDED_US - reference) / 1000))
@@ -295,19 +309,22 @@ classify_end() {
 # nc leaves a closed connection only once its input ends: if it left right then (a busy machine
 # may take a moment), the server had closed during the hold, and that is all that is known.
 closed_when() {
-  local mode=$1 hold_ms=$2 reference=$3 since
+  local mode=$1 hold_ms=$2 reference=$3
   if [[ $mode == hold ]] && ((INPUT_ENDED_US && ENDED_US - INPUT_ENDED_US <= 500000)); then
     CLOSED_AFTER_MS=$hold_ms
     CLOSE_TEXT="closed by the server within the $(seconds_of "$hold_ms") s the client kept its side open after the response"
     return 0
   fi
   CLOSED_AFTER_MS=$(((ENDED_US - reference) / 1000))
-  if ((LAST_BYTE_US)); then since="the response's last byte"; else since="connecting"; fi
+  local when="$(seconds_of "$CLOSED_AFTER_MS") s after"
+  # nc was waiting for its input to end: the close came at that moment or before.
   if [[ $mode == polite || $mode == trickle ]] && ((INPUT_ENDED_US && ENDED_US - INPUT_ENDED_US <= 500000)); then
-    # nc was waiting for its input to end: the close came at that moment or before.
-    CLOSE_TEXT="closed by the server within $(seconds_of "$CLOSED_AFTER_MS") s of $since ($(seconds_of "$END_MS") s after connecting)"
+    when="within $(seconds_of "$CLOSED_AFTER_MS") s of"
+  fi
+  if ((LAST_BYTE_US)); then
+    CLOSE_TEXT="closed by the server $when the response's last byte ($(seconds_of "$END_MS") s after connecting)"
   else
-    CLOSE_TEXT="closed by the server $(seconds_of "$CLOSED_AFTER_MS") s after $since ($(seconds_of "$END_MS") s after connecting)"
+    CLOSE_TEXT="closed by the server $when connecting"
   fi
 }
 
@@ -318,7 +335,7 @@ client_behaviour() {
       if (($2 > 0 && INPUT_ENDED_US)); then
         printf 'client half-closed once the response had arrived; '
       elif (($2 == 0 && INPUT_ENDED_US)); then
-        printf 'client waited %s s for a response, none came, then half-closed; ' "$(scaled "$FIRST_BYTE_WAIT")"
+        printf 'client waited %s s for a response, none came, then half-closed; ' "$(seconds_of "$FIRST_BYTE_WAIT_MS")"
       fi ;;
     hold) [[ ! -f $EXCHANGE.then ]] || printf 'client sent a next request on the same connection after the hold; ' ;;
     half-close) printf 'client half-closed right after sending; ' ;;
@@ -341,9 +358,11 @@ judge_exchange() {
     cut)
       FLOODED=1
       trouble "its response never ends: more than $MAX_RESPONSE_BYTES bytes in answer to one request, when the most any check needs is twice the largest site file and 1 MiB" ;;
+    closed) # nothing at all, then a close: a dying server looks like this (the probe tells)
+      [[ $mode == silent || -s $EXCHANGE.response ]] || trouble "it closed the connection without answering" ;;
     open)
       [[ $mode != silent && -z $GAVE_UP ]] || return 0
-      if (($(file_size "$EXCHANGE.response") == 0)); then
+      if [[ ! -s $EXCHANGE.response ]]; then
         trouble "it accepted the connection but never answered (nothing in $(seconds_of "$END_MS") s)"
       elif [[ -n $RESPONSE_PROBLEM ]]; then
         trouble "its response stalled: $RESPONSE_PROBLEM"
@@ -383,7 +402,9 @@ curl_exchange() {
   printf '%s\n' "$label" >"$EXCHANGE.label"
   printf 'curl %s\n' "$*" >"$EXCHANGE.command"
   : >"$EXCHANGE.request"
-  limit_within_budget "$(scaled_ms 8)"
+  local curl_limit_ms
+  scaled_ms_into curl_limit_ms 8
+  limit_within_budget "$curl_limit_ms"
   timeout -k 1 "$(seconds_of $((LIMIT_MS + 2000)))" curl -sS -v --max-time "$(seconds_of "$LIMIT_MS")" \
     --max-filesize "$MAX_RESPONSE_BYTES" "$@" 2>&1 >"$EXCHANGE.out" | head -c "$MAX_RESPONSE_BYTES" >"$EXCHANGE.response" ||
     rc=${PIPESTATUS[0]}
