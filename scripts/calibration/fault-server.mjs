@@ -29,7 +29,7 @@ const FAULTS = {
   'endless-body-fast': 'sends a head, then a body without end as fast as it can',
   'endless-head': 'sends a status line, then header fields without end (100 KiB/s)',
   'never-answers': 'accepts connections and never answers',
-  dies: 'exits after its 40th request',
+  dies: 'exits after its 25th request',
 };
 
 const REASONS = {
@@ -151,7 +151,7 @@ class Connection {
     if (request.status) return this.fail(request.status);
     this.busy = true;
     requestsServed += 1;
-    if (fault === 'dies' && requestsServed > 40) process.exit(1);
+    if (fault === 'dies' && requestsServed > 25) process.exit(1);
     const reply = answerOr500(request);
     const delay = fault === 'slow' ? 1500 : 0;
     setTimeout(() => this.send(reply, request), delay);
