@@ -190,6 +190,7 @@ watch_response() {
   local mode=$1 hold_ms=$2 client=$3 size last_size=0 grew now napper which rc=0 arrived_us=0
   local first_byte_deadline linger_ms=$CLOSE_GRACE_MS poll=$POLL
   [[ $mode != hold || -f $EXCHANGE.then ]] || linger_ms=$HOLD_LINGER_MS
+  [[ $mode != silent ]] || poll=$POLL_HELD # nothing to decide: only the close is awaited
   # Counted from the end of the request (a trickled one takes a while to send).
   first_byte_deadline=$((${EPOCHREALTIME/./} + FIRST_BYTE_WAIT_MS * 1000))
   FIRST_BYTE_US=0 LAST_BYTE_US=0 GAVE_UP=''
