@@ -158,8 +158,9 @@ run_one_check() {
   status=$?
   set -e
   printf '%s\n' $((($(now_us) - started) / 1000)) >"$CHECK_DIR/ms"
-  # A check that died half-way may have met a dead server: let the runner probe.
-  ((status == 0)) || [[ -f $CHECK_DIR/trouble ]] || printf 'the check stopped half-way\n' >"$CHECK_DIR/trouble"
+  # A check that died half-way (not one that said why it could not go on: cannot_check exits
+  # with 3) may have met a dead server: let the runner probe.
+  ((status == 0 || status == 3)) || [[ -f $CHECK_DIR/trouble ]] || printf 'the check stopped half-way\n' >"$CHECK_DIR/trouble"
   printf '%s\n' "$(verdict_of "$status")" >"$CHECK_DIR/verdict"
   # What the reports never show goes at once, so that the temporary files stay small.
   rm -f "$CHECK_DIR"/exchange-*.body "$CHECK_DIR"/exchange-*.window "$CHECK_DIR/wanted-body" "$CHECK_DIR"/exchange-*.out

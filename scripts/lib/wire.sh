@@ -57,7 +57,8 @@ END_MS=0           # when it ended (or the client gave up), in ms after connecti
 CLOSED_AFTER_MS=0  # for END_KIND=closed: the server had closed this long after the response
                    # ended (its last byte, or the connection's start when nothing came)
 OPEN_AFTER_MS=0    # for END_KIND=open: still open this long after the response ended
-TROUBLE=           # set when an exchange stalled, flooded, or was refused (the runner then probes)
+TROUBLE=           # why an exchange looks like a dead, stalled or flooding server (judge_exchange);
+                   # the runner then probes, or stops the run
 FLOODED=           # set when a response ran past MAX_RESPONSE_BYTES (the runner stops the run)
 BUDGET_CUT=        # set when the run's time budget cut this exchange short
 # nc cannot tell a reset from a close: on a TCP RST it leaves at once with status 0 and says
@@ -177,15 +178,10 @@ end_input() {
 }
 
 # watch_response MODE HOLD_MS CLIENT: until nc is gone. It looks at the response every POLL
-# (every POLL_HELD once the response is in hand, when only the server's next move is awaited):
-#   polite, trickle: once the response has arrived, end the input; CLOSE_GRACE later, if the
-#                    server still keeps the connection, give up (the response is in hand).
-#   hold:            once the response has arrived, hold HOLD_MS, send --then's text, end the
-#                    input; then give up after HOLD_LINGER (CLOSE_GRACE with --then, whose
-#                    answer, if any, must be seen).
-#   half-close, silent: wait for the server to close, or for the limit.
-# FIRST_BYTE_US and LAST_BYTE_US (0: nothing came) are the times the first and last bytes
-# were seen; CLIENT_RC is nc's exit status; GAVE_UP is set when this client ended it.
+# (every POLL_HELD once the response is in hand, when only the server's next move is awaited),
+# and makes the client's next move (next_move). FIRST_BYTE_US and LAST_BYTE_US (0: nothing
+# came) are the times the first and last bytes were seen; CLIENT_RC is nc's exit status;
+# GAVE_UP is set when this client ended the connection.
 watch_response() {
   local mode=$1 hold_ms=$2 client=$3 size last_size=0 grew now napper which rc=0 arrived_us=0
   local first_byte_deadline linger_ms=$CLOSE_GRACE_MS poll=$POLL
@@ -218,21 +214,7 @@ watch_response() {
       if response_arrived "$size" "$grew" || ((size == 0 && now >= first_byte_deadline)); then arrived_us=$now; fi
     fi
     ((arrived_us == 0 || grew)) || poll=$POLL_HELD
-    case $mode in
-      polite | trickle) ((arrived_us == 0)) || end_input ;;
-      hold)
-        if ((arrived_us && now - arrived_us >= hold_ms * 1000)) && [[ -n $in ]]; then
-          [[ ! -f $EXCHANGE.then ]] || cat "$EXCHANGE.then" >&"$in" 2>/dev/null || true
-          end_input
-          poll=$POLL
-        fi ;;
-    esac
-    # Input ended with a response in hand and the server keeps the connection: give up.
-    if [[ $mode != half-close && $mode != silent ]] && ((size > 0 && INPUT_ENDED_US && arrived_us)) &&
-      ((now - (INPUT_ENDED_US > LAST_BYTE_US ? INPUT_ENDED_US : LAST_BYTE_US) >= linger_ms * 1000)); then
-      GAVE_UP=1
-      kill -TERM "$client" 2>/dev/null || true
-    fi
+    next_move
   done
   ENDED_US=${EPOCHREALTIME/./}
   # Bytes that came in the last moments, after the last look.
@@ -240,6 +222,32 @@ watch_response() {
   if ((size != last_size)); then
     ((FIRST_BYTE_US)) || FIRST_BYTE_US=$ENDED_US
     LAST_BYTE_US=$ENDED_US
+  fi
+}
+
+# next_move: what the client does now, with watch_response's view of the response:
+#   polite, trickle: once the response has arrived, end the input; CLOSE_GRACE later, if the
+#                    server still keeps the connection, give up (the response is in hand).
+#   hold:            once the response has arrived, hold HOLD_MS, send --then's text, end the
+#                    input; then give up after HOLD_LINGER (CLOSE_GRACE with --then, whose
+#                    answer, if any, must be seen).
+#   half-close, silent: nothing; the server closes, or the limit ends it.
+next_move() {
+  case $mode in
+    polite | trickle) ((arrived_us == 0)) || end_input ;;
+    hold)
+      if ((arrived_us && now - arrived_us >= hold_ms * 1000)) && [[ -n $in ]]; then
+        [[ ! -f $EXCHANGE.then ]] || cat "$EXCHANGE.then" >&"$in" 2>/dev/null || true
+        end_input
+        poll=$POLL
+      fi ;;
+    *) return 0 ;;
+  esac
+  # Input ended with a response in hand and the server keeps the connection: give up.
+  if ((size > 0 && INPUT_ENDED_US && arrived_us)) &&
+    ((now - (INPUT_ENDED_US > LAST_BYTE_US ? INPUT_ENDED_US : LAST_BYTE_US) >= linger_ms * 1000)); then
+    GAVE_UP=1
+    kill -TERM "$client" 2>/dev/null || true
   fi
 }
 
