@@ -371,7 +371,9 @@ judge_exchange() {
       [[ $mode == silent || -s $EXCHANGE.response ]] || trouble "it closed the connection without answering" ;;
     open)
       [[ $mode != silent && -z $GAVE_UP ]] || return 0
-      if [[ ! -s $EXCHANGE.response ]]; then
+      if ! grep -q succeeded "$EXCHANGE.nc-log"; then
+        trouble "could not connect to $TARGET within $(seconds_of "$END_MS") s"
+      elif [[ ! -s $EXCHANGE.response ]]; then
         trouble "it accepted the connection but never answered (nothing in $(seconds_of "$END_MS") s)"
       elif [[ -n $RESPONSE_PROBLEM ]]; then
         trouble "its response stalled: $RESPONSE_PROBLEM"
