@@ -36,16 +36,21 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	npm run lint
 	npm run build
 	npm test
-	shellcheck -x scripts/grade scripts/calibrate scripts/setup-host scripts/lab scripts/checks/*.sh \
+	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/checks/*.sh \
 	  scripts/grade-submission scripts/grade-class scripts/class/*.sh classroom/gradescope/setup.sh \
 	  classroom/gradescope/run_autograder classroom/gradescope/make-zip classroom/test/* \
 	  classroom/fixtures/escape/escape classroom/fixtures/*/run starter/python/run
-	@printf '\n== the suite against the reference server, started on 127.0.0.1\n'
-	scripts/calibrate reference
-	@printf '\n== calibration: python3 -m http.server and nginx, with the verdicts asserted\n'
-	scripts/calibrate python nginx
+	@printf '\n== calibration: the suite against the reference server, python3 -m http.server, nginx,\n'
+	@printf '==   a server with one fault at a time, and hostile targets, with the verdicts asserted\n'
+	scripts/calibrate
 	@printf '\n== grading without Docker: Gradescope'"'"'s run_autograder, grade-class in process mode\n'
 	classroom/test/process-mode
+
+.PHONY: calibrate-all
+calibrate-all: ## calibration with every fault server graded on the whole suite (make test grades each on its groups)
+	$(NPM_INSTALL)
+	npm run build
+	scripts/calibrate --all
 
 .PHONY: grade-host
 grade-host: ## grade a server from this machine, without Docker: make grade-host TARGET=127.0.0.1:8080 [SITE=dir] [GROUP=name]

@@ -178,6 +178,11 @@ expect_body_equals_file() {
     difference=${difference%%$'\n'*}
     difference=${difference##*differ: }
     difference=${difference#cmp: }
+    # "EOF on FILE ...": name no temporary file, only which side ended first.
+    case $difference in
+      "EOF on $BODY"*) difference="the body ends first" ;;
+      "EOF on $wanted"*) difference="the body goes on past the file's end" ;;
+    esac
     missed "a body of $what ($(plural "$wanted_bytes" byte))" "got $(plural "$BODY_BYTES" byte) ($difference)"
   fi
 }
@@ -202,14 +207,33 @@ expect_no_leak() {
   fi
 }
 
-# expect_closed_within SECONDS: the server closed the connection by itself, in time.
-expect_closed_within() {
-  local wanted
-  wanted="the server closes the connection within $(scaled "$1") s"
-  if [[ $END_KIND == closed ]] && ((CLOSED_WITHIN_MS <= $(scaled_ms "$1"))); then
-    met "$wanted"
+# expect_no_copy_of PATH: no line of the site file (of 8 characters or more) is in the
+# response: a file the server should have kept to itself did not leak, whatever the status.
+expect_no_copy_of() {
+  local wanted="nothing of $1 in the response"
+  if grep -a -q -F -f <(grep -a -E '.{8}' "$SITE_DIR/$1") "$EXCHANGE.response"; then
+    missed "$wanted" "the response holds lines of $1!"
   else
-    missed "$wanted" "connection: $(cat "$EXCHANGE.end")"
+    met "$wanted"
+  fi
+}
+
+# expect_closed_within SECONDS: the server closed the connection by itself, at most SECONDS
+# after the response's last byte (or after the connection opened, when nothing was to come):
+# a slow server is not blamed for its slowness here, only for a late close, and told by how much.
+expect_closed_within() {
+  local wanted limit_ms since
+  limit_ms=$(scaled_ms "$1")
+  if [[ -s $EXCHANGE.response ]]; then since="of the response's end"; else since="of the connection's start"; fi
+  wanted="the server closes the connection within $(scaled "$1") s $since"
+  if [[ $END_KIND == closed ]] && ((CLOSED_AFTER_MS <= limit_ms)); then
+    met "$wanted"
+  elif [[ $END_KIND == closed ]]; then
+    missed "$wanted" "it closed $(seconds_of "$CLOSED_AFTER_MS") s after, $(seconds_of $((CLOSED_AFTER_MS - limit_ms))) s too late"
+  elif [[ $END_KIND == open ]]; then
+    missed "$wanted" "still open $(seconds_of "$OPEN_AFTER_MS") s after, when the client gave up (connection: $(<"$EXCHANGE.end"))"
+  else
+    missed "$wanted" "connection: $(<"$EXCHANGE.end")"
   fi
 }
 
@@ -232,7 +256,7 @@ expect_kept_open() {
   if [[ $END_KIND == open ]]; then
     met "the connection stays open"
   else
-    missed "the connection stays open" "connection: $(cat "$EXCHANGE.end")"
+    missed "the connection stays open" "connection: $(<"$EXCHANGE.end")"
   fi
 }
 
@@ -244,3 +268,28 @@ expect_answered() {
     missed "an HTTP response" "got $(what_came)"
   fi
 }
+
+# judge_framing: one more expectation, which the runner adds to every check that read a
+# response: each response it parsed came whole and well formed, as its own framing says (RFC
+# 9112 6.3). A body shorter than its Content-Length, a body or head that never ends, or a
+# response past the byte cap fails the check, whatever its status or first bytes matched.
+judge_framing() {
+  local file problem problems='' count=0 where
+  for file in "$CHECK_DIR"/exchange-*.framing.*; do
+    [[ -f $file ]] || continue
+    count=$((count + 1))
+    IFS= read -r problem <"$file" || true
+    [[ -n $problem ]] || continue
+    where=${file##*/exchange-}
+    where="exchange ${where%%.*}"
+    [[ ${file##*.} == 1 ]] || where+=", response ${file##*.}"
+    problems+="${problems:+; }$where: $problem"
+  done
+  ((count > 0)) || return 0
+  if [[ -z $problems ]]; then
+    met "each response whole and well formed, as its framing says (RFC 9112 6.3)"
+  else
+    missed "each response whole and well formed, as its framing says (RFC 9112 6.3)" "$problems"
+  fi
+}
+
