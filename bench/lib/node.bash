@@ -71,6 +71,9 @@ prepare_node_runtimes() {
 
 # OUR_NODE_FLAGS: the image's (from its CMD), unless the environment gives others (a
 # string of words, empty for V8's defaults) to measure what a setting costs or buys.
+# BASELINE_NODE_FLAGS (ours-before's): OUR_BASELINE_NODE_FLAGS if given, else the same; so
+# OUR_BASELINE=server/dist/main.js OUR_BASELINE_NODE_FLAGS= measures the image's flags
+# against V8's defaults in one alternating run.
 choose_our_node_flags() {
   local flags
   if [[ -n ${OUR_NODE_FLAGS+set} ]]; then
@@ -81,5 +84,10 @@ choose_our_node_flags() {
     mapfile -t OUR_NODE_FLAGS <<<"$flags"
     [[ -n $flags ]] || OUR_NODE_FLAGS=()
     OUR_NODE_FLAGS_FROM="of the image's CMD"
+  fi
+  if [[ -n ${OUR_BASELINE_NODE_FLAGS+set} ]]; then
+    read -r -a BASELINE_NODE_FLAGS <<<"$OUR_BASELINE_NODE_FLAGS"
+  else
+    BASELINE_NODE_FLAGS=("${OUR_NODE_FLAGS[@]}")
   fi
 }

@@ -74,9 +74,9 @@ forget_pid() {
 server_command() {
   local name=$1 port=$2
   case $name in
-    ours) our_server_command "$SHIPPED_NODE" "$OUR_SERVER" "$port" ;;
-    ours-host) our_server_command "$HOST_NODE" "$OUR_SERVER" "$port" ;;
-    ours-before) our_server_command "$SHIPPED_NODE" "$OUR_BASELINE" "$port" ;;
+    ours) our_server_command "$SHIPPED_NODE" "$OUR_SERVER" "$port" "${OUR_NODE_FLAGS[@]}" ;;
+    ours-host) our_server_command "$HOST_NODE" "$OUR_SERVER" "$port" "${OUR_NODE_FLAGS[@]}" ;;
+    ours-before) our_server_command "$SHIPPED_NODE" "$OUR_BASELINE" "$port" "${BASELINE_NODE_FLAGS[@]}" ;;
     nginx)
       write_nginx_config "$port"
       SERVER_COMMAND=("$NGINX" -e "$RUN_DIR/nginx-error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf")
@@ -98,12 +98,14 @@ server_command() {
   esac
 }
 
-# Our server as the image runs it (its Node flags), on Node binary NODE, from build MAIN_JS.
-# Log level warn: no access log, as nginx has `access_log off`. NODE_PATH lets a copied
-# build find its packages in ours (Node tries it only after the build's own node_modules).
+# Our server on Node binary NODE, from build MAIN_JS, with the Node flags that follow (the
+# image's, normally). Log level warn: no access log, as nginx has `access_log off`.
+# NODE_PATH lets a copied build find its packages in ours (Node tries it only after the
+# build's own node_modules).
 our_server_command() {
   local node=$1 main_js=$2 port=$3
-  SERVER_COMMAND=(env "NODE_PATH=$REPO_DIR/node_modules" "$node" "${OUR_NODE_FLAGS[@]}" "$main_js"
+  shift 3
+  SERVER_COMMAND=(env "NODE_PATH=$REPO_DIR/node_modules" "$node" "$@" "$main_js"
     --root "$FILES_DIR" --port "$port" --host 127.0.0.1 --log-level warn)
 }
 
