@@ -59,6 +59,9 @@ install_node_modules() {
 # left out of this run (the other servers still run), so the benchmark can be developed
 # before it. A build given by path (OUR_SERVER, OUR_BASELINE) is used as it is.
 prepare_our_server() {
+  if [[ " $SERVERS " == *" ours-before "* && -z ${OUR_BASELINE:-} ]]; then
+    die "ours-before needs OUR_BASELINE=path/to/main.js (the build to compare with)"
+  fi
   check_given_build OUR_BASELINE
   if [[ ${OUR_SERVER_GIVEN:-} == yes ]]; then
     check_given_build OUR_SERVER
