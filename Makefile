@@ -23,11 +23,15 @@ help: ## list the targets
 # npm ci installs exactly what the lockfile says (once: node_modules is kept between runs).
 NPM_INSTALL := [ -d node_modules ] || npm ci
 
+# The Node flags the server runs with, as in the Dockerfile's CMD and `npm start` (why: the
+# Dockerfile; a test keeps the three in agreement).
+SERVER_NODE_FLAGS := --max-semi-space-size=4 --heap-growing-percent=20 --no-concurrent-recompilation
+
 .PHONY: serve
 serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker; HOST=0.0.0.0 to share it)
 	$(NPM_INSTALL)
 	npm run build
-	HOST=$${HOST:-127.0.0.1} node server/dist/main.js --root site
+	HOST=$${HOST:-127.0.0.1} node $(SERVER_NODE_FLAGS) server/dist/main.js --root site
 
 .PHONY: test
 test: ## the whole test command: lint, build, unit and integration tests, the suite against the server, calibration

@@ -44,6 +44,9 @@ const server = http.createServer((request, response) => {
   const file = fileFor(request.url ?? '/');
   if (file === null) return reply(response, 400);
   fs.stat(file, (error, stats) => {
+    // The client may have gone while stat ran (wrk closes its connections at the end of a
+    // run); since Node 24, pipeline() then throws ERR_STREAM_UNABLE_TO_PIPE and the process dies.
+    if (response.destroyed) return;
     if (error || !stats.isFile()) return reply(response, 404);
     response.writeHead(200, {
       'Content-Type': 'application/octet-stream',

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { summariseAll } from './lib/figures.mjs';
 import { checkTargets } from './lib/targets.mjs';
-import { tableModel, renderText, renderMarkdown, renderTargets } from './lib/render-table.mjs';
+import { tableModel, renderText, renderMarkdown, renderTargets, TABLE_LEGEND } from './lib/render-table.mjs';
 import { renderSvg } from './lib/render-svg.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
 import { collectNotes } from './lib/notes.mjs';
@@ -40,8 +40,24 @@ function settingsFromEnvironment(env) {
     // How busy the machine was (percent of one CPU) in the second before the first run.
     busyBeforePercent: Number(env.BENCH_BUSY_BEFORE_PERCENT),
     servers: (env.BENCH_SERVERS ?? 'ours nginx node-http python').trim().split(/\s+/),
+    // The Node flags ours ran with, and where they came from (the image's CMD, normally).
+    ourNodeFlags: env.BENCH_OUR_NODE_FLAGS ?? '',
+    ourNodeFlagsFrom: env.BENCH_OUR_NODE_FLAGS_FROM ?? 'unknown',
     memoryMethod: 'server restarted for every run; peak = VmHWM summed over its processes',
   };
+}
+
+/** What ran each server: { ours: { runtime: 'Node v24.1.0', command: 'env ... main.js ...' } }. */
+function serverDescriptions(workDir) {
+  const lines = readJsonLines(path.join(workDir, 'servers.jsonl'));
+  return Object.fromEntries(lines.map(({ server, runtime, command }) => [server, { runtime, command }]));
+}
+
+/** The Markdown list of what ran each server. */
+function serverList(descriptions) {
+  return Object.entries(descriptions)
+    .map(([server, { runtime, command }]) => `- ${server}${runtime ? ` (${runtime})` : ''}: \`${command}\``)
+    .join('\n');
 }
 
 function caption(settings, finishedAt) {
@@ -53,24 +69,38 @@ function caption(settings, finishedAt) {
   );
 }
 
-function markdownReport({ settings, environment, table, targets, notes, finishedAt }) {
+function versionsLine(settings, environment) {
+  const flags = settings.ourNodeFlags || 'none';
+  return (
+    `ours on Node ${environment.shippedNode} (the image's major) with the Node flags ${settings.ourNodeFlagsFrom} ` +
+    `(${flags}); the host's Node ${environment.hostNode}; ${environment.nginx}; ${environment.wrk}; ${environment.python}`
+  );
+}
+
+function markdownReport({ settings, environment, descriptions, table, targets, notes, finishedAt }) {
   return `# Benchmark results (${settings.mode} run)
 
 ${caption(settings, finishedAt)}
 
 Machine: ${environment.cpu}, ${environment.cpus} CPUs, ${environment.memoryGiB} GiB, ${environment.kernel}.
-Versions: Node ${environment.node}; ${environment.nginx}; ${environment.wrk}; ${environment.python};
-our server at ${environment.ourRevision}.
+Versions: ${versionsLine(settings, environment)}; our server at ${environment.ourRevision}.
+
+The servers (WORK: the benchmark's temporary directory):
+
+${serverList(descriptions)}
 
 Each cell is the median of the runs (peak RSS: the highest of them). "ours ÷ this" compares
-the scenario's headline figure (req/s; MB/s for scenarios 4 and 5). See bench/README.md for
-how to read every column.
+the scenario's headline figure (req/s; MB/s for scenarios 4 and 5): above 1, ours is faster;
+"CPU/req ours ÷ this" compares CPU time per request: below 1, ours spends less. See
+bench/README.md for how to read every column.
 
 ${renderMarkdown(table)}
 
+${TABLE_LEGEND}
+
 ${notes.map((note) => `- ${note}`).join('\n')}
 
-## Our server against the targets of issue 4
+## Our server against the targets of issues 4 and 13
 
 ${renderTargets(targets, { markdown: true })}
 
@@ -87,27 +117,45 @@ function main() {
   const runs = readJsonLines(path.join(options.work, 'runs.jsonl'));
   const summary = summariseAll(scenarios, settings.servers, runs);
   const targets = checkTargets(summary);
-  const table = tableModel(scenarios, settings.servers, summary);
+  const descriptions = serverDescriptions(options.work);
+  const runtimes = Object.fromEntries(
+    Object.entries(descriptions).map(([server, { runtime }]) => [server, runtime]),
+  );
+  const table = tableModel(scenarios, settings.servers, summary, runtimes);
   const notes = collectNotes(scenarios, summary, runs);
   const environment = describeEnvironment({
     repoDir,
     nginx: process.env.BENCH_NGINX ?? 'nginx',
     python: process.env.BENCH_PYTHON ?? 'python3',
+    shippedNode: process.env.BENCH_SHIPPED_NODE,
+    hostNode: process.env.BENCH_HOST_NODE,
   });
   const finishedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-  console.log(`\n${caption(settings, finishedAt)}\n`);
+  console.log(`\n${caption(settings, finishedAt)}`);
+  console.log(`${versionsLine(settings, environment)}.\n`);
   console.log(renderText(table));
+  console.log(TABLE_LEGEND);
   for (const note of notes) console.log(`- ${note}`);
-  console.log('\nOur server against the targets of issue 4 (figures, not assertions):');
+  console.log('\nOur server against the targets of issues 4 and 13 (figures, not assertions):');
   console.log(renderTargets(targets, { markdown: false }));
 
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
-  const json = { finishedAt, settings, environment, scenarios, summary, targets, notes, runs };
+  const json = {
+    finishedAt,
+    settings,
+    environment,
+    servers: descriptions,
+    scenarios,
+    summary,
+    targets,
+    notes,
+    runs,
+  };
   fs.writeFileSync(`${options.out}.json`, `${JSON.stringify(json, null, 2)}\n`);
   fs.writeFileSync(
     `${options.out}.md`,
-    markdownReport({ settings, environment, table, targets, notes, finishedAt }),
+    markdownReport({ settings, environment, descriptions, table, targets, notes, finishedAt }),
   );
   fs.writeFileSync(`${options.out}.svg`, renderSvg(scenarios, summary, caption(settings, finishedAt)));
   console.log(`\nwrote ${options.out}.json, .md and .svg`);

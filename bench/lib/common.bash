@@ -16,7 +16,9 @@ else
   DURATION_S=${DURATION_S:-10}
   WARMUP_S=${WARMUP_S:-2}
 fi
-SERVERS=${SERVERS:-ours nginx node-http python}
+# Unset SERVERS: every server that applies (see settle_server_list in lib/servers.bash).
+SERVERS_GIVEN=${SERVERS:+yes}
+SERVERS=${SERVERS:-}
 SCENARIOS=${SCENARIOS:-1 2 3 4 5 6}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
 # The issue asks for nginx with sendfile on; NGINX_SENDFILE=off shows what that costs it
@@ -29,6 +31,9 @@ RESULTS_NAME=${RESULTS_NAME:-$([[ $MODE == full ]] && echo latest || echo quick)
 readonly WRK_GRACE_S=20
 # How long a server may take to answer its first request.
 readonly SERVER_START_TIMEOUT_S=15
+# How often each of scenario 6's idle connections sends a small GET (whole seconds, well
+# under every server's keep-alive timeout: ours closes after 5 s of silence).
+readonly HOLDER_PING_INTERVAL_S=2
 # How long a server may take to stop after SIGTERM before it gets SIGKILL.
 readonly SERVER_STOP_TIMEOUT_S=5
 

@@ -22,13 +22,18 @@ function ourRevision(repoDir) {
   return edits ? `${revision} + uncommitted changes in server/` : revision;
 }
 
-export function describeEnvironment({ repoDir, nginx, python }) {
+/**
+ * `shippedNode`: the Node release of the image's major that ran ours; `hostNode`: the
+ * host's own Node (ours-host, and the benchmark's helpers).
+ */
+export function describeEnvironment({ repoDir, nginx, python, shippedNode, hostNode }) {
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cpus: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
+    shippedNode: shippedNode ?? 'unknown',
+    hostNode: hostNode ?? process.version,
     nginx: versionOf(nginx, ['-v']),
     wrk: versionOf('wrk', ['-v']),
     python: versionOf(python, ['--version']),

@@ -2,6 +2,13 @@
 // the figures of the table: per-run figures first, then one summary per scenario and
 // server (medians of the runs; peaks for memory).
 
+/** wrk above this share of its core is itself (near) the bottleneck: the rate is its ceiling. */
+export const WRK_CEILING_PERCENT = 90;
+
+/** True when wrk was (near) the ceiling in a cell: compare CPU per request there. */
+export const wrkWasCeiling = (summary) =>
+  typeof summary?.clientCpuPercent === 'number' && summary.clientCpuPercent >= WRK_CEILING_PERCENT;
+
 /** The figures of one successful run, in the units the table prints. */
 export function runFigures(run) {
   const seconds = run.wrk.durationUs / 1e6;
@@ -20,6 +27,9 @@ export function runFigures(run) {
     otherCpuPercent: otherCpuPercent(run, cpuSeconds, seconds),
     idleRssMiB: run.idleRssKiB / 1024,
     peakRssMiB: run.peakRssKiB / 1024,
+    // Scenario 6: RSS once the idle connections are open, before any load (older result
+    // files lack it).
+    heldRssMiB: typeof run.heldRssKiB === 'number' && run.heldRssKiB > 0 ? run.heldRssKiB / 1024 : null,
     errors,
     heldConnections: run.idleHolder ? run.idleHolder.minOpen : null,
   };
@@ -67,6 +77,7 @@ const AGGREGATE = {
   idleRssMiB: median,
   // Memory: the worst run counts, since a peak is what would break a small machine.
   peakRssMiB: maxOf,
+  heldRssMiB: (values) => maxOf(values.filter((value) => value !== null)),
   errors: (values) => values.reduce((sum, count) => sum + count, 0),
   // Held connections: the fewest that were open at any moment of any measured run.
   heldConnections: minOf,
@@ -84,6 +95,11 @@ export function summarise(runs) {
   summary.rssRiseMiB = figures.length
     ? maxOf(figures.map((figure) => figure.peakRssMiB - figure.idleRssMiB))
     : null;
+  // What the idle connections alone added, before the load (worst run; scenario 6).
+  const heldRises = figures
+    .filter((figure) => figure.heldRssMiB !== null)
+    .map((figure) => figure.heldRssMiB - figure.idleRssMiB);
+  summary.heldRssRiseMiB = heldRises.length ? maxOf(heldRises) : null;
   summary.errorsSeen = runs.filter((run) => !run.ok).map((run) => run.error);
   return summary;
 }

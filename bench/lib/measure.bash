@@ -25,7 +25,7 @@ start_idle_holder() {
   local port=$1
   rm -f "$RUN_DIR/holder-ready" "$RUN_DIR/holder-summary.json"
   launch "$RUN_DIR/holder.log" "${CLIENT_PIN[@]}" node "$BENCH_DIR/idle-connections.mjs" \
-    --port "$port" --path "/$SC_FILE" --count "$SC_IDLE" \
+    --port "$port" --path "/$SC_FILE" --count "$SC_IDLE" --interval-ms "${HOLDER_PING_INTERVAL_S}000" \
     --ready-file "$RUN_DIR/holder-ready" --summary-file "$RUN_DIR/holder-summary.json" \
     --max-seconds $((WARMUP_S + DURATION_S + 2 * WRK_GRACE_S + 60))
   HOLDER_PID=$LAUNCHED_PID
@@ -71,11 +71,18 @@ measure_one_run() {
     return 0
   fi
   RESULT_IDLE_RSS_KIB=$(memory_kib_of_tree "$SERVER_PID" VmRSS)
-  if ((SC_IDLE > 0)) && ! start_idle_holder "$port"; then
-    stop_process_tree "$HOLDER_PID"
-    stop_process_tree "$SERVER_PID"
-    record_failed_run "$scenario" "$server" "$rep" "could not open the idle connections"
-    return 0
+  RESULT_HELD_RSS_KIB=0
+  if ((SC_IDLE > 0)); then
+    if ! start_idle_holder "$port"; then
+      stop_process_tree "$HOLDER_PID"
+      stop_process_tree "$SERVER_PID"
+      record_failed_run "$scenario" "$server" "$rep" "could not open the idle connections"
+      return 0
+    fi
+    # What the idle connections alone cost, before any load: once each has been accepted
+    # and has made its first request (within one ping interval).
+    sleep "$HOLDER_PING_INTERVAL_S.5"
+    RESULT_HELD_RSS_KIB=$(memory_kib_of_tree "$SERVER_PID" VmRSS)
   fi
 
   run_wrk "$WARMUP_S" "$port" "$RUN_DIR/warmup.txt" || true
@@ -128,9 +135,9 @@ record_run() {
     record_failed_run "$scenario" "$server" "$rep" "the server exited during the run"
     return 0
   fi
-  printf '{"scenario":%d,"server":"%s","rep":%d,"ok":true,"durationS":%d,"wrk":%s,"serverCpuTicks":%d,"machineBusyTicks":%d,"clockTicksPerSecond":%d,"clientCpuMs":%d,"idleRssKiB":%d,"peakRssKiB":%d,"processes":%d,"idleHolder":%s}\n' \
+  printf '{"scenario":%d,"server":"%s","rep":%d,"ok":true,"durationS":%d,"wrk":%s,"serverCpuTicks":%d,"machineBusyTicks":%d,"clockTicksPerSecond":%d,"clientCpuMs":%d,"idleRssKiB":%d,"heldRssKiB":%d,"peakRssKiB":%d,"processes":%d,"idleHolder":%s}\n' \
     "$scenario" "$server" "$rep" "$DURATION_S" "$wrk_json" "$RESULT_SERVER_TICKS" "$RESULT_MACHINE_TICKS" "$CLK_TCK" \
-    "$RESULT_CLIENT_MS" "$RESULT_IDLE_RSS_KIB" "$RESULT_PEAK_RSS_KIB" "$RESULT_PROCESSES" \
+    "$RESULT_CLIENT_MS" "$RESULT_IDLE_RSS_KIB" "$RESULT_HELD_RSS_KIB" "$RESULT_PEAK_RSS_KIB" "$RESULT_PROCESSES" \
     "$RESULT_HOLDER" >>"$WORK_DIR/runs.jsonl"
   say "scenario $scenario, run $rep/$REPEATS, $server: $(progress_line "$wrk_json")"
 }

@@ -1,8 +1,8 @@
 // The remarks a reader needs beside the table: how the idle connections really fared,
 // which runs failed, and where the load generator rather than the server set the pace.
 
-// wrk above this share of its core is itself (near) the bottleneck.
-const SATURATED_CLIENT_PERCENT = 90;
+import { WRK_CEILING_PERCENT, wrkWasCeiling } from './figures.mjs';
+
 // The rest of the machine above this share of a CPU means another job disturbed the runs.
 const DISTURBED_OTHER_PERCENT = 30;
 
@@ -58,10 +58,11 @@ function saturatedClientNotes(scenarios, summary) {
   const notes = [];
   for (const scenario of scenarios) {
     for (const [server, figures] of Object.entries(summary[scenario.id] ?? {})) {
-      if (figures.clientCpuPercent >= SATURATED_CLIENT_PERCENT) {
+      if (wrkWasCeiling(figures)) {
         notes.push(
-          `scenario ${scenario.id}, ${server}: wrk used ${Math.round(figures.clientCpuPercent)}% of its core, ` +
-            'so the load generator, not the server, may have set this rate.',
+          `scenario ${scenario.id}, ${server}: wrk used ${Math.round(figures.clientCpuPercent)}% of its core ` +
+            `(≥ ${WRK_CEILING_PERCENT}%, marked *), so the load generator, not the server, may have set this rate: ` +
+            'compare CPU µs per request there.',
         );
       }
     }

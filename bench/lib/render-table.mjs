@@ -1,9 +1,10 @@
 // The results table, once as a row model and then as plain text (terminal) or Markdown.
-// One row per scenario and server; the last column compares ours with that server on the
-// scenario's headline figure (req/s, or MB/s for the large files): above 1 means ours is
-// faster.
+// One row per scenario and server; the last two columns compare ours with that server: on
+// the scenario's headline figure (req/s, or MB/s for the large files; above 1, ours is
+// faster) and on CPU time per request (below 1, ours spends less). A * marks the headline
+// figure of a cell where wrk was the ceiling, where CPU per request is the fair comparison.
 
-import { ratio } from './figures.mjs';
+import { ratio, wrkWasCeiling } from './figures.mjs';
 
 const HEADERS = [
   'scenario',
@@ -21,7 +22,12 @@ const HEADERS = [
   'held conns',
   'errors',
   'ours ÷ this',
+  'CPU/req ours ÷ this',
 ];
+
+/** The line under the table that explains its marks. */
+export const TABLE_LEGEND =
+  '* wrk used 90% or more of its core in that cell: the load generator may have set the rate, so compare CPU µs/req there.';
 
 const integer = (value) => Math.round(value).toLocaleString('en-US');
 const decimals = (digits) => (value) => value.toFixed(digits);
@@ -31,17 +37,29 @@ function megabytes(value) {
   return value >= 100 ? integer(value) : value.toFixed(1);
 }
 
-function rowCells(scenario, server, summaries) {
+const timesFormat = (value) => `${value.toFixed(2)}×`;
+
+/** The server's name and, for those Node runs, which release: "ours (Node 24.1.0)". */
+function serverLabel(server, runtimes) {
+  const runtime = runtimes[server];
+  return runtime ? `${server} (${runtime.replace(/^Node v/, 'Node ')})` : server;
+}
+
+function rowCells(scenario, server, summaries, runtimes) {
   const summary = summaries[server];
+  const label = serverLabel(server, runtimes);
   if (!summary || summary.failedRuns === summary.runs) {
-    return [scenario.title, server, ...HEADERS.slice(2, -1).map(() => '–'), 'failed'];
+    return [scenario.title, label, ...HEADERS.slice(2, -2).map(() => '–'), 'failed', '–'];
   }
   const headlineRatio = ratio(summaries, scenario.headline, server);
+  const cpuRatio = ratio(summaries, 'cpuMicrosPerRequest', server);
+  const mark = wrkWasCeiling(summary) ? '*' : '';
+  const headlineMark = (figure) => (figure === scenario.headline ? mark : '');
   return [
     scenario.title,
-    server,
-    format(summary.requestsPerSecond, integer),
-    format(summary.megabytesPerSecond, megabytes),
+    label,
+    format(summary.requestsPerSecond, integer) + headlineMark('requestsPerSecond'),
+    format(summary.megabytesPerSecond, megabytes) + headlineMark('megabytesPerSecond'),
     format(summary.p50Ms, decimals(2)),
     format(summary.p99Ms, decimals(2)),
     format(summary.cpuSeconds, decimals(2)),
@@ -52,17 +70,26 @@ function rowCells(scenario, server, summaries) {
     `${format(summary.idleRssMiB, integer)}→${format(summary.peakRssMiB, integer)}`,
     scenario.idleConnections ? format(summary.heldConnections, integer) : '',
     `${summary.errors}${summary.failedRuns ? ` (+${summary.failedRuns} failed runs)` : ''}`,
-    format(headlineRatio, (value) => `${value.toFixed(2)}×`),
+    format(headlineRatio, timesFormat),
+    format(cpuRatio, timesFormat),
   ];
 }
 
-/** The table as rows of cells, grouped by scenario. */
-export function tableModel(scenarios, servers, summary) {
+/**
+ * The table as rows of cells, grouped by scenario. `runtimes` names the Node release that
+ * ran each Node server ({ ours: 'Node v24.1.0', ... }).
+ */
+export function tableModel(scenarios, servers, summary, runtimes = {}) {
   const groups = scenarios.map((scenario) =>
     servers
       .filter((server) => summary[scenario.id]?.[server])
       .map((server) =>
-        rowCells({ ...scenario, title: `${scenario.id}. ${scenario.title}` }, server, summary[scenario.id]),
+        rowCells(
+          { ...scenario, title: `${scenario.id}. ${scenario.title}` },
+          server,
+          summary[scenario.id],
+          runtimes,
+        ),
       ),
   );
   return { headers: HEADERS, groups };
@@ -108,11 +135,12 @@ export function renderTargets(targets, { markdown }) {
     );
     return ['| target | measured | limit | verdict |', '| :-- | --: | --: | :-- |', ...rows].join('\n');
   }
-  const width = Math.max(...targets.map((target) => target.text.length));
+  const widest = (field) => Math.max(...targets.map((target) => target[field].length));
+  const [text, measured, limit] = [widest('text'), widest('measured'), widest('limit')];
   return targets
     .map(
       (target) =>
-        `  ${target.text.padEnd(width)}  ${target.measured.padStart(22)}  ${target.limit.padEnd(10)}  ${verdict(target.holds)}`,
+        `  ${target.text.padEnd(text)}  ${target.measured.padStart(measured)}  ${target.limit.padEnd(limit)}  ${verdict(target.holds)}`,
     )
     .join('\n');
 }

@@ -20,6 +20,19 @@ choose_cpu_pinning() {
   fi
 }
 
+# The servers of this run, in turn order, unless SERVERS names them: ours on the image's
+# Node; ours-before (OUR_BASELINE's build) when it is given; ours-host when the host's Node
+# is another major than the image's (the same major would measure ours twice); then nginx,
+# the Node `http` server and Python.
+settle_server_list() {
+  [[ ${SERVERS_GIVEN:-} == yes ]] && return 0
+  SERVERS=ours
+  [[ -n ${OUR_BASELINE:-} ]] && SERVERS+=' ours-before'
+  [[ $HOST_NODE_VERSION != "${SHIPPED_NODE_VERSION%%.*}".* ]] && SERVERS+=' ours-host'
+  SERVERS+=' nginx node-http python'
+  return 0
+}
+
 # Starts a command in the background; its PID goes to LAUNCHED_PID and LIVE_PIDS.
 launch() {
   local log=$1
@@ -61,16 +74,17 @@ forget_pid() {
 server_command() {
   local name=$1 port=$2
   case $name in
-    ours)
-      SERVER_COMMAND=(env "NODE_PATH=${OUR_NODE_PATH:-}" node "$OUR_SERVER" --root "$FILES_DIR" --port "$port" --host 127.0.0.1
-        --log-level warn)
-      ;;
+    ours) our_server_command "$SHIPPED_NODE" "$OUR_SERVER" "$port" "${OUR_NODE_FLAGS[@]}" ;;
+    ours-host) our_server_command "$HOST_NODE" "$OUR_SERVER" "$port" "${OUR_NODE_FLAGS[@]}" ;;
+    ours-before) our_server_command "$SHIPPED_NODE" "$OUR_BASELINE" "$port" "${BASELINE_NODE_FLAGS[@]}" ;;
     nginx)
       write_nginx_config "$port"
       SERVER_COMMAND=("$NGINX" -e "$RUN_DIR/nginx-error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf")
       ;;
     node-http)
-      SERVER_COMMAND=(node "$BENCH_DIR/node-http-server.mjs" --root "$FILES_DIR" --port "$port"
+      # On the same Node as ours: the ratio then compares our code with Node's `http`, not
+      # two Node releases.
+      SERVER_COMMAND=("$SHIPPED_NODE" "$BENCH_DIR/node-http-server.mjs" --root "$FILES_DIR" --port "$port"
         --host 127.0.0.1)
       ;;
     python)
@@ -80,8 +94,38 @@ server_command() {
       # Nagle's algorithm with delayed ACKs then stalls each response about 40 ms.)
       SERVER_COMMAND=("$PYTHON" -m http.server "$port" --bind 127.0.0.1 --directory "$FILES_DIR")
       ;;
-    *) die "unknown server: $name (known: ours nginx node-http python)" ;;
+    *) die "unknown server: $name (known: ours ours-host ours-before nginx node-http python)" ;;
   esac
+}
+
+# Our server on Node binary NODE, from build MAIN_JS, with the Node flags that follow (the
+# image's, normally). Log level warn: no access log, as nginx has `access_log off`.
+# NODE_PATH lets a copied build find its packages in ours (Node tries it only after the
+# build's own node_modules).
+our_server_command() {
+  local node=$1 main_js=$2 port=$3
+  shift 3
+  SERVER_COMMAND=(env "NODE_PATH=$REPO_DIR/node_modules" "$node" "$@" "$main_js"
+    --root "$FILES_DIR" --port "$port" --host 127.0.0.1 --log-level warn)
+}
+
+# What runs each server (the Node release for ours and node-http), one JSON line each, for
+# the report; the command lines show the work directory as WORK and this checkout as `.`.
+servers_json() {
+  local server runtime command
+  for server in $SERVERS; do
+    server_command "$server" N
+    case $server in
+      ours | ours-before | node-http) runtime="Node $SHIPPED_NODE_VERSION" ;;
+      ours-host) runtime="Node $HOST_NODE_VERSION" ;;
+      *) runtime='' ;;
+    esac
+    command=${SERVER_COMMAND[*]}
+    command=${command//"$WORK_DIR"/WORK}
+    command=${command//"$REPO_DIR"/.}
+    printf '{"server":"%s","runtime":%s,"command":%s}\n' \
+      "$server" "$(json_string "$runtime")" "$(json_string "$command")"
+  done
 }
 
 write_nginx_config() {

@@ -55,15 +55,23 @@ install_node_modules() {
   (cd "$REPO_DIR" && npm ci --no-audit --no-fund) >&2 || die "npm ci failed (above)"
 }
 
-# Builds our server when needed. If its sources do not exist yet, "ours" is left out of
-# this run (the other servers still run), so the benchmark can be developed before it.
+# Builds our server when needed. If its sources do not exist yet, ours (and ours-host) are
+# left out of this run (the other servers still run), so the benchmark can be developed
+# before it. A build given by path (OUR_SERVER, OUR_BASELINE) is used as it is.
 prepare_our_server() {
-  [[ ${OUR_SERVER_GIVEN:-} == yes ]] && return 0
+  if [[ " $SERVERS " == *" ours-before "* && -z ${OUR_BASELINE:-} ]]; then
+    die "ours-before needs OUR_BASELINE=path/to/main.js (the build to compare with)"
+  fi
+  check_given_build OUR_BASELINE
+  if [[ ${OUR_SERVER_GIVEN:-} == yes ]]; then
+    check_given_build OUR_SERVER
+    return 0
+  fi
   if [[ ! -f $REPO_DIR/server/src/main.ts ]]; then
     warn "server/src/main.ts does not exist yet: leaving our server out of this run"
     local server kept=''
     for server in $SERVERS; do
-      [[ $server == ours ]] || kept+="$server "
+      [[ $server == ours || $server == ours-host ]] || kept+="$server "
     done
     SERVERS=$kept
     return 0
@@ -76,16 +84,24 @@ prepare_our_server() {
   (cd "$REPO_DIR" && npm run --silent build) >&2 || die "npm run build failed"
 }
 
+# A build named by the variable NAME (OUR_SERVER, OUR_BASELINE) must exist; NAME becomes
+# its absolute path.
+check_given_build() {
+  local name=$1 path=${!1:-}
+  [[ -n $path ]] || return 0
+  [[ -f $path ]] || die "$name=$path: no such file (name the main.js of a build, such as server/dist/main.js)"
+  printf -v "$name" '%s' "$(realpath "$path")"
+}
+
 # Copies the build into the work directory and runs ours from there: server/dist may be
 # rebuilt while the benchmark runs (someone is working on the server), and every run of
 # one benchmark must measure the same build. The copy finds its packages via NODE_PATH
 # (the build is CommonJS, which honours it).
 snapshot_our_server() {
   [[ ${OUR_SERVER_GIVEN:-} == yes ]] && return 0
-  [[ " $SERVERS " == *" ours "* ]] || return 0
+  [[ " $SERVERS " == *" ours "* || " $SERVERS " == *" ours-host "* ]] || return 0
   cp -R "$REPO_DIR/server/dist" "$WORK_DIR/our-server"
   OUR_SERVER=$WORK_DIR/our-server/main.js
-  OUR_NODE_PATH=$REPO_DIR/node_modules
 }
 
 # Lets one process hold the 1,000 idle connections plus wrk's, with room to spare.
