@@ -20,12 +20,16 @@ learn_validators() {
 }
 
 check caching.etag 2 "a file comes with an ETag, a quoted entity-tag (RFC 9110 8.8.3)"
+stage conditional
+rfc 'RFC 9110 §8.8.3' 'An origin server SHOULD send an ETag for any selected representation for which detection of changes can be reasonably and consistently determined'
 caching.etag() {
   learn_validators
   expect_header_match ETag "$ETAG_FORMAT" 'an entity-tag in double quotes, like "5f3a-a" or W/"5f3a-a"'
 }
 
 check caching.last-modified 2 "a file comes with Last-Modified, an IMF-fixdate (RFC 9110 8.8.2)"
+stage conditional
+rfc 'RFC 9110 §8.8.2' 'An origin server SHOULD send Last-Modified for any selected representation for which a last modification date can be reasonably and consistently determined'
 caching.last-modified() {
   learn_validators
   expect_header_match Last-Modified "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
@@ -34,6 +38,8 @@ caching.last-modified() {
 # RFC 9110 6.6.1: an origin server with a clock MUST send Date in every 2xx, 3xx and 4xx
 # response; caches compute ages from it. A 200 and a 404 stand for them.
 check caching.date 1 "a 200 and a 404 both carry Date, an IMF-fixdate (RFC 9110 6.6.1)"
+stage conditional
+rfc 'RFC 9110 §6.6.1' 'An origin server with a clock (as defined in Section 5.6.7) MUST generate a Date header field in all 2xx (Successful), 3xx (Redirection), and 4xx (Client Error) responses'
 caching.date() {
   learn_validators
   expect_header_match Date "$IMF_FIXDATE" 'a date like "Sun, 06 Nov 1994 08:49:37 GMT"'
@@ -46,6 +52,8 @@ caching.date() {
 # RFC 9110 13.1.2 and 15.4.5: a matching If-None-Match on GET is answered 304 Not Modified, no
 # body, with the ETag the 200 would have had.
 check caching.if-none-match 3 "If-None-Match with the file's ETag: 304 Not Modified, no body, same ETag"
+stage conditional
+rfc 'RFC 9110 §13.1.2' 'the origin server MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD'
 caching.if-none-match() {
   learn_validators
   [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
@@ -57,6 +65,8 @@ caching.if-none-match() {
 }
 
 check caching.if-none-match-other 1 "If-None-Match with another ETag: 200 and the file (the client's copy is stale)"
+stage conditional
+rfc 'RFC 9110 §13.1.2' 'If the field value is a list of entity tags, the condition is false if one of the listed tags matches the entity tag of the selected representation.' 'no tag matches, so the condition is true and the file is sent'
 caching.if-none-match-other() {
   learn_validators
   send --label "If-None-Match with an ETag the file does not have" \
@@ -66,6 +76,8 @@ caching.if-none-match-other() {
 }
 
 check caching.if-modified-since 2 "If-Modified-Since with the file's Last-Modified: 304 Not Modified"
+stage conditional
+rfc 'RFC 9110 §13.1.3' 'The origin server SHOULD NOT perform the requested method if the selected representation'"'"'s last modification date is earlier than or equal to the date provided in the field value; instead, the origin server SHOULD generate a 304 (Not Modified) response'
 caching.if-modified-since() {
   learn_validators
   [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to send back" "there was none"; return 0; }
@@ -76,6 +88,8 @@ caching.if-modified-since() {
 }
 
 check caching.if-modified-since-old 1 "If-Modified-Since in the year 2000: 200 and the file (it changed since)"
+stage conditional
+rfc 'RFC 9110 §13.1.3' 'The origin server SHOULD NOT perform the requested method if the selected representation'"'"'s last modification date is earlier than or equal to the date provided in the field value' 'the file changed after the year 2000, so the method is performed: 200'
 caching.if-modified-since-old() {
   local file
   file=$(need_site_file ranged)
@@ -87,6 +101,8 @@ caching.if-modified-since-old() {
 # RFC 9110 13.1.1: If-Match that matches no current ETag MUST fail: 412 Precondition Failed
 # (13.2.2 step 1). It protects a client from acting on a version it did not see.
 check caching.if-match-mismatch 2 "If-Match with an ETag the file does not have: 412 Precondition Failed"
+stage conditional
+rfc 'RFC 9110 §13.1.1' 'An origin server MUST NOT perform the requested method if a received If-Match condition evaluates to false; instead, the origin server MUST respond with either: a) the 412 (Precondition Failed) status code or ...'
 caching.if-match-mismatch() {
   local file
   file=$(need_site_file ranged)
