@@ -79,7 +79,8 @@ errors.headers-too-large() {
   for ((i = 1; i <= 64; i++)); do
     fields+="X-Filler-$i: $(repeat 1000 x)\r\n"
   done
-  send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\n${fields}Connection: close\r\n\r\n"
+  send --retry "{ printf 'GET / HTTP/1.1\\r\\nHost: $HOST_FIELD\\r\\n'; for i in \$(seq 64); do printf 'X-Filler-%d: %s\\r\\n' \$i \$(printf '%1000s' '' | tr ' ' x); done; printf 'Connection: close\\r\\n\\r\\n'; }" \
+    "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\n${fields}Connection: close\r\n\r\n"
   expect_status 431
 }
 

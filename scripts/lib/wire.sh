@@ -23,6 +23,9 @@
 #   --limit S        give up S seconds after connecting (default 5); scaled by --timeout-scale.
 #   --head           the request is HEAD, so responses carry no body (for the framing).
 #   --label TEXT     what this exchange is for, shown in the reports.
+#   --retry SHELL    a shell command that prints the same request bytes, shorter than the
+#                    printf the reports would write otherwise (a 64 KiB head, say); the reports
+#                    use it only after checking that it prints exactly the bytes sent.
 
 TARGET_HOST='' TARGET_PORT=''
 CHECK_DIR=          # set by the runner: where this check's exchanges are kept
@@ -37,7 +40,7 @@ TROUBLE=            # set when an exchange timed out or was refused (the runner 
 # nothing, as after a close and the end of its input. Both are reported as "closed".
 
 send() {
-  local mode=polite hold=0 trickle='' limit=5 label='' head_request='' then='' request
+  local mode=polite hold=0 trickle='' limit=5 label='' head_request='' then='' producer='' request
   while (($# > 1)); do
     case $1 in
       --half-close) mode=half-close; shift ;;
@@ -48,6 +51,7 @@ send() {
       --limit) limit=$2; shift 2 ;;
       --head) head_request=1; shift ;;
       --label) label=$2; shift 2 ;;
+      --retry) producer=$2; shift 2 ;;
       *) break ;;
     esac
   done
@@ -59,10 +63,13 @@ send() {
   # What --then sends is kept apart, for the feeder and the reports.
   [[ -z $then ]] || printf '%b' "$then" >"$EXCHANGE.then"
   printf '%s\n' "${label:-}" >"$EXCHANGE.label"
+  [[ -z $producer ]] || printf '%s\n' "$producer" >"$EXCHANGE.producer"
 
   local limit_s hold_s started rc=0
   limit_s=$(scaled "$limit")
   hold_s=$(scaled "$hold")
+  # How this client behaved, for the command a report gives to try the exchange again.
+  printf '%s %s %s\n' "$mode" "$hold_s" "${trickle:--}" >"$EXCHANGE.client"
   started=$(now_us)
   : >"$EXCHANGE.response"
   case $mode in
@@ -176,7 +183,7 @@ classify_end() {
   local rc=$1 mode=$2 hold_ms=$3 limit_s=$4 how
   if grep -q -i 'refused\|failed:\|No route\|not known' "$EXCHANGE.nc-log"; then
     END_KIND=refused
-    how="could not connect: $(grep -v succeeded "$EXCHANGE.nc-log" | head -n 1)"
+    how="could not connect: $(connect_failure "$EXCHANGE.nc-log")"
   elif ((rc == 124 || rc == 137)); then
     END_KIND=open
     how="still open after $limit_s s, when the client gave up"
@@ -211,6 +218,22 @@ classify_end() {
     silent) how="client sent nothing; $how" ;;
   esac
   printf '%s\n' "$how" >"$EXCHANGE.end"
+  printf '%s\n' "$END_KIND" >"$EXCHANGE.end-kind"
+}
+
+# connect_failure NC_LOG: why the connection could not be made, in words (not nc's own).
+connect_failure() {
+  if grep -q -i 'refused' "$1"; then
+    printf 'the connection was refused: nothing listens on port %s\n' "$TARGET_PORT"
+  elif grep -q -i 'not known\|name or service\|resolve' "$1"; then
+    printf 'the host name %s is unknown\n' "$TARGET_HOST"
+  elif grep -q -i 'no route\|unreachable' "$1"; then
+    printf 'no route to %s\n' "$TARGET_HOST"
+  elif grep -q -i 'timed out' "$1"; then
+    printf 'the connection attempt timed out\n'
+  else
+    printf 'the connection could not be made\n'
+  fi
 }
 
 # curl_exchange [--label TEXT] ARG...: one run of curl, for checks where a real client's
@@ -224,15 +247,30 @@ curl_exchange() {
   EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
   EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
   printf '%s\n' "$label" >"$EXCHANGE.label"
-  printf 'curl %s\n' "$*" >"$EXCHANGE.command"
+  shell_words curl -sS -v "$@" >"$EXCHANGE.command" # what the reports give to try it again
   : >"$EXCHANGE.request"
   timeout -k 1 "$(scaled 10)" curl -sS -v --max-time "$(scaled 8)" "$@" \
     >"$EXCHANGE.out" 2>"$EXCHANGE.response" || rc=$?
   CURL_OUTPUT=$(cat "$EXCHANGE.out")
   if ((rc == 0)); then
-    printf 'curl finished\n' >"$EXCHANGE.end"
+    printf 'every transfer completed\n' >"$EXCHANGE.end"
+    printf 'closed\n' >"$EXCHANGE.end-kind"
   else
-    printf 'curl failed with exit status %s\n' "$rc" >"$EXCHANGE.end"
+    printf '%s\n' "$(curl_failure "$rc")" >"$EXCHANGE.end"
+    printf '%s\n' "$( ((rc == 7)) && printf refused || printf failed)" >"$EXCHANGE.end-kind"
     TROUBLE=1
   fi
+}
+
+# curl_failure STATUS: what went wrong, for curl's commonest exit statuses, in words.
+curl_failure() {
+  case $1 in
+    7) printf 'could not connect: nothing listens on port %s\n' "$TARGET_PORT" ;;
+    28 | 124 | 137) printf 'a transfer did not finish in time\n' ;;
+    52) printf 'the server closed a connection without sending any response\n' ;;
+    55 | 56) printf 'the connection broke while a transfer was under way (closed or reset)\n' ;;
+    8) printf 'a response was not valid HTTP\n' ;;
+    18) printf 'a body was shorter than its Content-Length\n' ;;
+    *) printf 'a transfer failed (exit status %s)\n' "$1" ;;
+  esac
 }
