@@ -56,7 +56,7 @@ stage conditional
 rfc 'RFC 9110 §13.1.2' 'the origin server MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD'
 caching.if-none-match() {
   learn_validators
-  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "none"; return 0; }
   send --label "the same GET, with the ETag in If-None-Match" \
     "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $ETAG\r\nConnection: close\r\n\r\n"
   expect_status 304
@@ -80,7 +80,7 @@ stage conditional
 rfc 'RFC 9110 §13.1.3' 'The origin server SHOULD NOT perform the requested method if the selected representation'"'"'s last modification date is earlier than or equal to the date provided in the field value; instead, the origin server SHOULD generate a 304 (Not Modified) response'
 caching.if-modified-since() {
   learn_validators
-  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to send back" "there was none"; return 0; }
+  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to send back" "none"; return 0; }
   send --label "the same GET, with Last-Modified in If-Modified-Since" \
     "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Modified-Since: $LAST_MODIFIED\r\nConnection: close\r\n\r\n"
   expect_status 304

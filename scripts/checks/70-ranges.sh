@@ -106,7 +106,7 @@ ranges.if-range-current() {
     if [[ -n $etag ]]; then
       cannot_check "the ETag is weak ($etag), which If-Range cannot carry (RFC 9110 13.1.5), and there is no Last-Modified to send instead"
     fi
-    missed "an ETag or a Last-Modified in the first response, to send back in If-Range" "there was neither"
+    missed "an ETag or a Last-Modified in the first response, to send back in If-Range" "neither"
     return 0
   fi
   note "no strong ETag (${etag:-none}), so If-Range carries the Last-Modified date"
@@ -115,7 +115,7 @@ ranges.if-range-current() {
     send --label "the same Range without If-Range, to tell a date judged weak from Range ignored" \
       "GET /$RANGED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nRange: bytes=0-4\r\nConnection: close\r\n\r\n"
     if [[ $STATUS == 206 ]]; then
-      cannot_check "If-Range with the Last-Modified date got 200, Range alone 206: RFC 9110 13.1.5 lets a server treat a date as a weak validator, so this says nothing about its If-Range (a strong ETag would)"
+      cannot_check "If-Range with the Last-Modified date was answered 200, Range alone 206: RFC 9110 13.1.5 lets a server treat a date as a weak validator, so this says nothing about its If-Range (a strong ETag would)"
     fi
     missed "206 and bytes 0-4 for If-Range: $last_modified" "200 and the whole file, and without If-Range $(what_came): the server ignores Range"
     return 0

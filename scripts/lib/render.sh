@@ -88,3 +88,114 @@ printable() {
   done
   printf '%s\n' "$out"
 }
+
+# visible_span FILE START COUNT: COUNT bytes of FILE from START (counted from 0) in one line,
+# each byte in its visible form (\r, \n, \t, \\, \xHH), for the lines a caret points into.
+visible_span() {
+  bytes_of "$1" "$2" "$3" | od -An -v -tu1 | awk '
+    {
+      for (i = 1; i <= NF; i++) {
+        code = $i + 0
+        if (code == 13) out = out "\\r"
+        else if (code == 10) out = out "\\n"
+        else if (code == 9) out = out "\\t"
+        else if (code == 92) out = out "\\\\"
+        else if (code >= 32 && code < 127) out = out sprintf("%c", code)
+        else out = out sprintf("\\x%02X", code)
+      }
+    }
+    END { print out }'
+}
+
+# first_difference A B: the offset (from 0) of the first byte where files A and B differ,
+# counting the end of the shorter one as a difference; nothing when they are equal.
+first_difference() {
+  local message
+  message=$(cmp "$1" "$2" 2>&1) && return 0
+  # "A B differ: byte 7, line 1" counts from 1; "EOF on A after byte 5" names the last byte
+  # both have; "EOF on A which is empty" means at once.
+  if [[ $message =~ differ:\ (char|byte)\ ([0-9]+) ]]; then
+    printf '%d\n' $((BASH_REMATCH[2] - 1))
+  elif [[ $message =~ after\ (char|byte)\ ([0-9]+) ]]; then
+    printf '%d\n' "${BASH_REMATCH[2]}"
+  else
+    printf '0\n'
+  fi
+}
+
+# Bytes shown before and after the first difference on a caret line.
+readonly CARET_BEFORE=24 CARET_AFTER=40
+
+# caret_lines WANTED RECEIVED OFFSET: the two byte strings around OFFSET, one above the other,
+# and a caret under the first byte that differs:
+#     expected  0123456789
+#     received  0123X56789
+#                   ^
+caret_lines() {
+  local wanted=$1 received=$2 offset=$3 start=0 lead='' wanted_size received_size column count
+  wanted_size=$(file_size "$wanted")
+  received_size=$(file_size "$received")
+  if ((offset > CARET_BEFORE)); then start=$((offset - CARET_BEFORE)) lead='…'; fi
+  count=$((offset - start + CARET_AFTER))
+  column=$(visible_span "$wanted" "$start" $((offset - start)))
+  column=$((${lead:+1} + ${#column})) # the visible forms are ASCII; the ellipsis is one column
+  printf '  expected  %s%s%s\n' "$lead" "$(visible_span "$wanted" "$start" "$count")" \
+    "$( ((wanted_size > start + count)) && printf '…')"
+  printf '  received  %s%s%s\n' "$lead" "$(visible_span "$received" "$start" "$count")" \
+    "$( ((received_size > start + count)) && printf '…')"
+  printf '            %*s^%s\n' "$column" '' "$(caret_note "$offset" "$wanted_size" "$received_size")"
+}
+
+# caret_note OFFSET WANTED_SIZE RECEIVED_SIZE: what is at the caret when one side has ended.
+caret_note() {
+  if (($1 >= $2)); then
+    printf ' the expected bytes end here; %s more came\n' $(($3 - $1))
+  elif (($1 >= $3)); then
+    printf ' the bytes received end here; %s more were expected\n' $(($2 - $1))
+  fi
+}
+
+# visible_excerpt FILE PREFIX HEAD_LINES BODY_LINES [MAX_LINE]: FILE as visible lines, like
+# visible_bytes, cut for a reader: at most HEAD_LINES lines of a message's head (up to its empty
+# line; a stream that does not begin with "HTTP/" or a method has no head), then at most
+# BODY_LINES lines, then "… N more bytes". Reads at most 64 KiB.
+visible_excerpt() {
+  local file=$1 prefix=$2 head_lines=$3 body_lines=$4 max_line=${5:-160} total
+  total=$(file_size "$file")
+  if ((total == 0)); then
+    printf '%s(nothing)\n' "$prefix"
+    return 0
+  fi
+  head -c 65536 "$file" | od -An -v -tu1 | awk -v prefix="$prefix" -v head_lines="$head_lines" \
+    -v body_lines="$body_lines" -v max_line="$max_line" -v total="$total" '
+    function more(n) { return "… " n " more byte" (n == 1 ? "" : "s") }
+    function flush() {
+      if (line == "" && cut == 0) return
+      if (in_head && shown_lines == 0 && line !~ /^(HTTP\/|[A-Z]+ )/) in_head = 0
+      if (in_head ? head_count >= head_lines : body_count >= body_lines) { done = 1; return }
+      if (cut > 0) line = line " " more(cut) " on this line"
+      print prefix line
+      shown = consumed; shown_lines++
+      if (in_head) head_count++; else body_count++
+      if (in_head && (line == "\\r\\n" || line == "\\n")) in_head = 0
+      line = ""; cut = 0
+    }
+    BEGIN { in_head = 1 }
+    {
+      for (i = 1; i <= NF && !done; i++) {
+        code = $i + 0; consumed++
+        if (code == 13) char = "\\r"
+        else if (code == 10) char = "\\n"
+        else if (code == 9) char = "\\t"
+        else if (code == 92) char = "\\\\"
+        else if (code >= 32 && code < 127) char = sprintf("%c", code)
+        else char = sprintf("\\x%02X", code)
+        if (length(line) < max_line) line = line char; else cut++
+        if (code == 10) flush()
+      }
+    }
+    END {
+      if (!done) flush()
+      if (total > shown) print prefix more(total - shown)
+    }'
+}

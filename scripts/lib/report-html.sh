@@ -58,10 +58,10 @@ html_expectations() {
   local outcome wanted got
   [[ -s $1/expectations ]] || return 0
   printf '<ul class="expect">\n'
-  while IFS=$'\t' read -r outcome wanted got; do
+  while IFS=$'\t' read -r outcome wanted got _; do
     case $outcome in
       ok) printf '<li class="ok">%s</li>\n' "$(html_escape "$wanted")" ;;
-      fail) printf '<li class="no">%s<br><span class="got">got: %s</span></li>\n' "$(html_escape "$wanted")" "$(html_escape "$got")" ;;
+      fail) printf '<li class="no">%s<br><span class="got">received %s</span></li>\n' "$(html_escape "$wanted")" "$(html_escape "$got")" ;;
       info) printf '<li class="info">%s</li>\n' "$(html_escape "$wanted")" ;;
     esac
   done <"$1/expectations"

@@ -104,10 +104,10 @@ render_check_details() {
 # expectation_lines DIR PAD: "✓ wanted", "✗ wanted — got", "• note".
 expectation_lines() {
   local outcome wanted got
-  while IFS=$'\t' read -r outcome wanted got; do
+  while IFS=$'\t' read -r outcome wanted got _; do
     case $outcome in
       ok) printf '%s✓ %s\n' "$2" "$wanted" ;;
-      fail) printf '%s✗ %s — %s\n' "$2" "$wanted" "$got" ;;
+      fail) printf '%s✗ %s; received %s\n' "$2" "$wanted" "$got" ;;
       info) printf '%s• %s\n' "$2" "$wanted" ;;
     esac
   done <"$1/expectations"
@@ -119,8 +119,8 @@ first_problem() {
   if [[ -s $1/error ]]; then
     head -n 1 "$1/error"
   else
-    IFS=$'\t' read -r _ wanted got < <(grep -m 1 '^fail' "$1/expectations")
-    printf '%s — %s\n' "$wanted" "$got"
+    IFS=$'\t' read -r _ wanted got _ < <(grep -m 1 '^fail' "$1/expectations")
+    printf 'expected %s; received %s\n' "$wanted" "$got"
   fi
 }
 
