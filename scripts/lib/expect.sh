@@ -35,6 +35,8 @@ what_came() {
     printf '%s\n' "'$STATUS_LINE'"
   elif [[ -n $STATUS_LINE ]]; then
     printf 'a response with no status line: its first line is %s\n' "'$(visible_line "$STATUS_LINE")'"
+  elif [[ $END_KIND == refused ]]; then
+    printf 'no response (%s)\n' "$(<"$EXCHANGE.end")" # "could not connect: ..."
   else
     printf '%s\n' "${RESPONSE_PROBLEM:-no response}"
   fi
@@ -172,7 +174,7 @@ expect_header_absent() {
 header_as_got() {
   local key=${1,,}
   case ${HEADER_SEEN[$key]:-0} in
-    0) printf 'no %s field (in %s)\n' "$1" "$(what_came)" ;;
+    0) if [[ -z $STATUS_LINE ]]; then what_came; else printf 'no %s field (in %s)\n' "$1" "$(what_came)"; fi ;;
     1) printf "'%s: %s'\n" "$1" "${HEADER[$key]}" ;;
     *) printf "%s %s fields: '%s'\n" "${HEADER_SEEN[$key]}" "$1" "${HEADER[$key]}" ;;
   esac
@@ -263,7 +265,7 @@ expect_no_leak() {
 # expect_closed_within SECONDS: the server closed the connection by itself, in time.
 expect_closed_within() {
   local wanted
-  wanted="the server closes the connection within $(scaled "$1") s"
+  wanted="the server closes the connection within $(short_seconds "$(scaled "$1")") s"
   if [[ $END_KIND == closed ]] && ((CLOSED_WITHIN_MS <= $(scaled_ms "$1"))); then
     met "$wanted"
   else

@@ -15,9 +15,9 @@ readonly SHORT_HEAD=12 SHORT_BODY=1 SHORT_LINE=120 SHORT_REQUEST=4
 readonly FULL_HEAD=40 FULL_BODY=20 FULL_LINE=200
 
 # verdict_fields DIR: the first failed expectation of a check, as tab-separated fields
-# (see expect.sh), or nothing when none failed.
+# (see expect.sh), or a line of empty fields when none failed (a check not carried out).
 verdict_fields() {
-  grep -m 1 $'^fail\t' "$1/expectations" || true
+  grep -m 1 $'^fail\t' "$1/expectations" || printf '\t\t\t\t\t\n'
 }
 
 # verdict_text DIR: the verdict in one line.
@@ -31,16 +31,19 @@ verdict_text() {
   printf 'expected %s; received %s\n' "$wanted" "$received"
 }
 
-# also_lines DIR PAD: the failed expectations after the first, one line each ("received the
-# same" when it is what the verdict already says).
+# also_lines DIR PAD MAX: the failed expectations after the first, one line each ("received
+# the same" when it is what the verdict already says), at most MAX of them.
 also_lines() {
-  local outcome wanted received first=''
+  local outcome wanted received first='' shown=0 more=0
   while IFS=$'\t' read -r outcome wanted received _; do
     [[ $outcome == fail ]] || continue
     if [[ -z $first ]]; then first=$received; continue; fi
+    if ((shown == $3)); then more=$((more + 1)); continue; fi
     [[ $received != "$first" ]] || received='the same'
     printf '%salso expected %s; received %s\n' "$2" "$wanted" "$received"
+    shown=$((shown + 1))
   done <"$1/expectations"
+  ((more == 0)) || printf '%s… and %s\n' "$2" "$(plural "$more" 'other failed expectation')"
 }
 
 # verdict_exchange DIR: the number of the exchange the verdict is about (the last one made when
@@ -220,7 +223,7 @@ failure_block() {
   local dir=$1 id=$2 size=$3 pad=$4 number kind received detail exchange
   number=$(verdict_exchange "$dir")
   IFS=$'\t' read -r _ _ received _ kind detail < <(verdict_fields "$dir")
-  also_lines "$dir" "$pad"
+  also_lines "$dir" "$pad" "$( [[ $size == short ]] && printf 3 || printf 8)"
   rule_lines "$id" "$pad"
   exchange=$dir/exchange-$number
   [[ ! -f $exchange.request ]] || retry_lines "$exchange" "$pad"

@@ -77,7 +77,7 @@ html_failure() {
   printf '<details class="check %s" open id="check-%s"><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">stage %s &middot; 0/%s</span></summary>\n<div class="body">\n' \
     "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
   printf '<p class="verdict">%s</p>\n' "$(html_escape "$(verdict_text "$dir")")"
-  also=$(also_lines "$dir" '')
+  also=$(also_lines "$dir" '' 8)
   [[ -z $also ]] || printf '<ul class="also">%s</ul>\n' "$(printf '%s\n' "$also" | while IFS= read -r line; do
     printf '<li>%s</li>' "$(html_escape "$line")"
   done)"
