@@ -52,8 +52,10 @@ expect_status() {
       return 0
     fi
   done
-  # A response that is not HTTP at all (no status line at the start): point at where it breaks.
-  if [[ -z $STATUS && -n $STATUS_LINE && $(head -c "${#STATUS_LINE}" "$EXCHANGE.response") == "$STATUS_LINE" ]]; then
+  # A status line that is nearly right ('HTTP/1.1 200OK'): point at where it breaks. (One that is
+  # wrong from its first byte, an HTML page with no head, is told well enough by the verdict.)
+  if [[ -z $STATUS && -n $STATUS_LINE && $(head -c "${#STATUS_LINE}" "$EXCHANGE.response") == "$STATUS_LINE" ]] &&
+    [[ $(status_line_problem "$EXCHANGE.response") != 0:* ]]; then
     status_line_detail
   fi
   missed "$wanted" "$(what_came)"

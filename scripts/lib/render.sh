@@ -1,51 +1,22 @@
 # shellcheck shell=bash
 # Showing raw bytes to a person: CR and LF become visible (\r \n), as do tabs and every byte
 # that is not printable ASCII (\xHH), so a report shows exactly what crossed the wire, and
-# stays plain ASCII for TAP, JUnit, JSON and HTML.
+# stays plain ASCII for TAP, JUnit, JSON and HTML: an excerpt of a message (visible_excerpt),
+# a span of bytes on one line (visible_span), and a caret under the first byte two files differ
+# at (caret_lines).
 
-# visible_bytes FILE PREFIX [MAX_BYTES] [MAX_LINE]: FILE as lines of "PREFIX text", each
-# line ending at a LF byte (shown as \n). At most MAX_BYTES (default 2048) bytes are shown,
-# and at most MAX_LINE (default 200) characters of a line. (od lists the bytes as numbers;
-# awk maps each to its visible form, far faster than a loop in bash.)
-visible_bytes() {
-  local file=$1 prefix=$2 max=${3:-2048} max_line=${4:-200} total
-  total=$(file_size "$file")
-  if ((total == 0)); then
-    printf '%s(nothing)\n' "$prefix"
-    return 0
-  fi
-  head -c "$max" "$file" | od -An -v -tu1 | awk -v prefix="$prefix" -v max_line="$max_line" -v total="$total" '
-    function flush() {
-      if (line == "" && cut == 0) return
-      if (cut > 0) line = line "... (" cut " more byte" (cut == 1 ? "" : "s") " on this line)"
-      print prefix line
-      line = ""; cut = 0
-    }
-    {
-      for (i = 1; i <= NF; i++) {
-        code = $i + 0; shown++
-        if (code == 13) char = "\\r"
-        else if (code == 10) char = "\\n"
-        else if (code == 9) char = "\\t"
-        else if (code == 92) char = "\\\\"
-        else if (code >= 32 && code < 127) char = sprintf("%c", code)
-        else char = sprintf("\\x%02X", code)
-        if (length(line) < max_line) line = line char; else cut++
-        if (code == 10) flush()
-      }
-    }
-    END {
-      flush()
-      if (total > shown) print prefix "... (" (total - shown) " more byte" (total - shown == 1 ? "" : "s") " not shown)"
-    }'
-}
-
-# visible_file FILE MAX_BYTES: visible_bytes without a prefix, kept beside FILE as
-# FILE.visible, since the text, TAP, JUnit, JSON and HTML reports all show the same bytes.
-visible_file() {
-  [[ -f $1.visible ]] || visible_bytes "$1" '' "$2" >"$1.visible"
-  printf '%s\n' "$(<"$1.visible")"
-}
+# VISIBLE_AWK: the awk function that shows one byte: CR, LF, tab and backslash escaped, printable
+# ASCII as it is, any other byte as \xHH. (od lists the bytes as numbers; awk maps them, far
+# faster than a loop in bash.)
+readonly VISIBLE_AWK='
+  function visible(code) {
+    if (code == 13) return "\\r"
+    if (code == 10) return "\\n"
+    if (code == 9) return "\\t"
+    if (code == 92) return "\\\\"
+    if (code >= 32 && code < 127) return sprintf("%c", code)
+    return sprintf("\\x%02X", code)
+  }'
 
 # markup_escape TEXT: TEXT with & < > " ' escaped, for HTML and XML. (bash's ${text//...}
 # is quick on short texts and slow on long ones, where sed takes over.)
@@ -92,18 +63,8 @@ printable() {
 # visible_span FILE START COUNT: COUNT bytes of FILE from START (counted from 0) in one line,
 # each byte in its visible form (\r, \n, \t, \\, \xHH), for the lines a caret points into.
 visible_span() {
-  bytes_of "$1" "$2" "$3" | od -An -v -tu1 | awk '
-    {
-      for (i = 1; i <= NF; i++) {
-        code = $i + 0
-        if (code == 13) out = out "\\r"
-        else if (code == 10) out = out "\\n"
-        else if (code == 9) out = out "\\t"
-        else if (code == 92) out = out "\\\\"
-        else if (code >= 32 && code < 127) out = out sprintf("%c", code)
-        else out = out sprintf("\\x%02X", code)
-      }
-    }
+  bytes_of "$1" "$2" "$3" | od -An -v -tu1 | awk "$VISIBLE_AWK"'
+    { for (i = 1; i <= NF; i++) out = out visible($i + 0) }
     END { print out }'
 }
 
@@ -167,7 +128,7 @@ visible_excerpt() {
     return 0
   fi
   head -c 65536 "$file" | od -An -v -tu1 | awk -v prefix="$prefix" -v head_lines="$head_lines" \
-    -v body_lines="$body_lines" -v max_line="$max_line" -v total="$total" '
+    -v body_lines="$body_lines" -v max_line="$max_line" -v total="$total" "$VISIBLE_AWK"'
     function more(n) { return "… " n " more byte" (n == 1 ? "" : "s") }
     function flush() {
       if (line == "" && cut == 0) return
@@ -184,13 +145,7 @@ visible_excerpt() {
     {
       for (i = 1; i <= NF && !done; i++) {
         code = $i + 0; consumed++
-        if (code == 13) char = "\\r"
-        else if (code == 10) char = "\\n"
-        else if (code == 9) char = "\\t"
-        else if (code == 92) char = "\\\\"
-        else if (code >= 32 && code < 127) char = sprintf("%c", code)
-        else char = sprintf("\\x%02X", code)
-        if (length(line) < max_line) line = line char; else cut++
+        if (length(line) < max_line) line = line visible(code); else cut++
         if (code == 10) flush()
       }
     }
