@@ -70,9 +70,9 @@ html_ladder() {
 
 # html_failure I: one check that did not pass, open, every piece of its story.
 html_failure() {
-  local i=$1 dir=${R_DIR[$1]} id=${R_ID[$1]} number exchange kind received detail also
+  local i=$1 dir=${R_DIR[$1]} id=${R_ID[$1]} number exchange kind received also
   number=$(verdict_exchange "$dir")
-  IFS=$'\t' read -r _ _ received _ kind detail < <(verdict_fields "$dir")
+  IFS=$'\t' read -r _ _ received _ kind _ < <(verdict_fields "$dir")
   exchange=$dir/exchange-$number
   printf '<details class="check %s" open id="check-%s"><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">stage %s &middot; 0/%s</span></summary>\n<div class="body">\n' \
     "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
@@ -85,7 +85,7 @@ html_failure() {
   if [[ -f $exchange.request ]]; then
     printf '<div class="retry"><h5>Try it yourself</h5><pre>%s</pre></div>\n' "$(html_escape "$(retry_command "$exchange")")"
     html_exchange "$exchange" "$(exchange_count "$dir")"
-    [[ -z ${detail:-} || ! -f $dir/$detail ]] || printf '<pre class="caret">%s</pre>\n' "$(html_escape "$(<"$dir/$detail")")"
+    html_carets "$dir" "$number"
     html_connection "$exchange" "${kind:-}" "${received:-}"
   fi
   printf '<details class="more"><summary>every exchange and expectation of this check</summary>\n'
@@ -123,6 +123,15 @@ html_exchange() {
     "$(html_escape "$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")")"
 }
 
+# html_carets DIR NUMBER: the caret lines of every failed comparison on exchange NUMBER.
+html_carets() {
+  local outcome field detail
+  while IFS=$'\t' read -r outcome _ _ field _ detail; do
+    [[ $outcome == fail && $field == "$2" && -n $detail && -f $1/$detail ]] || continue
+    printf '<pre class="caret">%s</pre>\n' "$(html_escape "$(<"$1/$detail")")"
+  done <"$1/expectations"
+}
+
 html_connection() {
   local cause
   [[ ! -s $1.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$1.end")")"
@@ -134,17 +143,14 @@ html_connection() {
 # html_every_exchange DIR SKIP: the exchanges other than SKIP (already shown), with the caret
 # lines of their failed comparisons.
 html_every_exchange() {
-  local dir=$1 exchange number outcome field detail
+  local dir=$1 exchange number
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
     number=${exchange##*-}
     [[ $number != "$2" ]] || continue
     html_exchange "$exchange" "$(exchange_count "$dir")"
-    while IFS=$'\t' read -r outcome _ _ field _ detail; do
-      [[ $outcome == fail && $field == "$number" && -n $detail && -f $dir/$detail ]] &&
-        printf '<pre class="caret">%s</pre>\n' "$(html_escape "$(<"$dir/$detail")")"
-    done <"$dir/expectations"
+    html_carets "$dir" "$number"
     [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$exchange.end")")"
   done
 }
