@@ -126,13 +126,12 @@ status_line_problem() {
 # expect_complete_response: the response's framing holds (RFC 9112 6.3) and nothing
 # follows it.
 expect_complete_response() {
-  local extra
+  local extra wanted="one complete response${FRAMING:+ (framing: $FRAMING)}"
   extra=$(bytes_after_response)
   if [[ -n $STATUS && -z $RESPONSE_PROBLEM && $extra == 0 ]]; then
-    met "one complete response (framing: ${FRAMING:-none})"
+    met "$wanted"
   else
-    missed "one complete response (framing: ${FRAMING:-none})" \
-      "${RESPONSE_PROBLEM:-$(plural "$extra" byte) more after the response}"
+    missed "$wanted" "${RESPONSE_PROBLEM:-$(plural "$extra" byte) more after the response}"
   fi
 }
 
