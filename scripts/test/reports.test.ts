@@ -35,7 +35,7 @@ function withLibraries(script: string, input?: Buffer): Buffer {
   });
 }
 
-const LISTING = execFileSync(GRADE, ['--list'], { encoding: 'utf8' });
+const LISTING = execFileSync(GRADE, ['--rules'], { encoding: 'utf8' });
 /** id -> [stage, rule line] from `scripts/grade --list`. */
 const CATALOG = new Map<string, { stage: number; rule: string }>();
 {
@@ -56,6 +56,21 @@ describe('the catalog: every check has a stage and a rule', () => {
     expect(stages).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(LISTING).toMatch(/^stage 1: answering at all$/m);
     expect(LISTING).toMatch(/^stage 12: hostile input$/m);
+  });
+
+  it('piped, --list is one row per check under a header that names its columns, as scripts/grade-class reads it', () => {
+    const [header, ...rows] = execFileSync(GRADE, ['--list'], { encoding: 'utf8' }).trimEnd().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['ID', 'GROUP', 'POINTS', 'STAGE', 'DESCRIPTION']);
+    expect(rows.length).toBe(CATALOG.size);
+    for (const row of rows) {
+      const [id, group, points, stage] = row.split(/\s+/) as [string, string, string, string];
+      expect([id, group, /^\d+$/.test(points), Number(stage)]).toEqual([
+        id,
+        id.split('.')[0],
+        true,
+        CATALOG.get(id)?.stage,
+      ]);
+    }
   });
 
   it.each([...CATALOG.keys()])('%s names an RFC section and quotes it, or gives the lab’s reason', (id) => {
