@@ -36,16 +36,47 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	npm run lint
 	npm run build
 	npm test
-	shellcheck -x scripts/grade scripts/calibrate scripts/setup-host scripts/lab scripts/checks/*.sh
-	@printf '\n== the suite against the reference server, started on 127.0.0.1\n'
-	scripts/calibrate reference
-	@printf '\n== calibration: python3 -m http.server and nginx, with the verdicts asserted\n'
-	scripts/calibrate python nginx
+	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/checks/*.sh \
+	  scripts/grade-submission scripts/grade-class scripts/class/*.sh classroom/gradescope/setup.sh \
+	  classroom/gradescope/run_autograder classroom/gradescope/make-zip classroom/test/* \
+	  classroom/fixtures/escape/escape classroom/fixtures/*/run starter/python/run
+	@printf '\n== calibration: the suite against the reference server, python3 -m http.server, nginx,\n'
+	@printf '==   a server with one fault at a time, and hostile targets, with the verdicts asserted\n'
+	scripts/calibrate
+	@printf '\n== grading without Docker: Gradescope'"'"'s run_autograder, grade-class in process mode\n'
+	classroom/test/process-mode
+
+.PHONY: calibrate-all
+calibrate-all: ## calibration with every fault server graded on the whole suite (make test grades each on its groups)
+	$(NPM_INSTALL)
+	npm run build
+	scripts/calibrate --all
 
 .PHONY: grade-host
 grade-host: ## grade a server from this machine, without Docker: make grade-host TARGET=127.0.0.1:8080 [SITE=dir] [GROUP=name]
 	@[ -n "$(TARGET)" ] || { echo 'make grade-host needs TARGET=host:port' >&2; exit 2; }
 	scripts/grade --target $(TARGET) --site $(SITE) --reports reports $(foreach g,$(GROUP),--group $(g))
+
+# --- grading a class (docs/CLASS.md) --------------------------------------------------------
+
+SUBMISSIONS ?=
+JOBS ?= 1
+CLASS_OUT ?= reports/class
+MODE ?= container
+
+.PHONY: grade-class
+grade-class: ## grade every submission (one subfolder each): make grade-class SUBMISSIONS=DIR [JOBS=N] [FORCE=1] [MODE=process] [TIMEOUT_SCALE=N]; writes reports/class/
+	@[ -n "$(SUBMISSIONS)" ] || { echo 'make grade-class needs SUBMISSIONS=DIR (one subfolder per submission)' >&2; exit 2; }
+	scripts/grade-class --submissions $(SUBMISSIONS) --site $(SITE) --out $(CLASS_OUT) --jobs $(JOBS) --mode $(MODE) \
+	  $(if $(FORCE),--force) $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE))
+
+.PHONY: gradescope
+gradescope: ## the Gradescope autograder (setup.sh, run_autograder, the grader and the site): dist/gradescope-autograder.zip
+	classroom/gradescope/make-zip dist/gradescope-autograder.zip
+
+.PHONY: class-test
+class-test: ## Docker: grade-class on the fixture class; asserts every row, the isolation and that nothing is left (JOBS=2)
+	JOBS=$(if $(filter command line,$(origin JOBS)),$(JOBS),2) classroom/test/fixture-class
 
 # --- benchmarks (bench, soak) --------------------------------------------------------------
 
@@ -101,4 +132,4 @@ shell: ## a shell in the tester container, with nc and curl (after make up, the 
 clean: ## remove the containers, the images built here, reports/ and the build output
 	if command -v docker >/dev/null; then $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
 	if command -v docker >/dev/null; then COMPOSE_PROJECT_NAME=webserver-lab-run $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
-	rm -rf reports server/dist coverage
+	rm -rf reports server/dist coverage dist

@@ -13,6 +13,8 @@ const SMALL_LIMITS = Object.freeze({
   maxHeaderFields: 8,
   maxBodyBytes: 512,
   maxChunkLineBytes: 32,
+  maxChunkExtensionBytes: 16,
+  maxChunkedOverheadBytes: 64,
 });
 
 /** A broken property is a crash for the fuzzer: it saves the input under fuzz/crashes/. */

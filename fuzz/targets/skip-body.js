@@ -1,5 +1,5 @@
 // Fuzz target: the body skipper, over Content-Length and chunked bodies. For any bytes: no
-// exception; it consumes no more than it was given; errors are 400, 413 (body too large) or
+// exception; it consumes no more than it was given; errors are 400, 413 (body or chunk extensions too large) or
 // 431 (too many trailer fields); and feeding the bytes in two pieces gives the same outcome as
 // feeding them whole.
 const path = require('node:path');

@@ -179,3 +179,66 @@ paths.traversal-nul() {
   send "GET /../../../../../../etc/passwd%00.html HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
 }
+
+# RFC 9110 and 3986 give "\" no meaning in a path, so it is an ordinary byte: a server that
+# turns it into "/" (as Windows' file APIs do) after checking for ".." is open to the oldest
+# traversal of all. Any answer but a 2xx is right, as above. The target starts with a name
+# ("lab"), so that a rule against names starting with "." cannot hide the fault, then climbs
+# 16 levels.
+check paths.traversal-backslash 2 'raw backslashes as separators (/lab\..\..\...\etc\passwd) never leave the site'
+paths.traversal-backslash() {
+  local up='' i
+  for ((i = 0; i < 16; i++)); do up+="\\\\.."; done # send's text goes through printf %b: \\ is one \
+  send "GET /lab${up}\\\\etc\\\\passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+check paths.traversal-encoded-backslash 2 "encoded backslashes as separators (/lab%5c..%5c..%5c...%5cetc%5cpasswd) never leave the site"
+paths.traversal-encoded-backslash() {
+  send "GET /lab$(repeat 16 '%5c..')%5cetc%5cpasswd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_traversal_refused
+}
+
+# A NUL on its own: no file name can hold one (POSIX, Windows), so /index.html%00.png names
+# nothing. A server that hands the decoded path to a C function reads only up to the NUL, and
+# serves index.html for what claims to be a PNG: a 400 or a 404 is right, never the file.
+check paths.nul-in-name 2 "a NUL in a name (/index.html%00.png) is refused, not cut short and served as index.html"
+paths.nul-in-name() {
+  local index
+  index=$(need_site_file index)
+  send "GET /$index%00.png HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_answered
+  expect_not_success
+}
+
+# The lab's own rule, not an RFC's: a dotfile (.env, .git/, .htpasswd) holds settings and
+# secrets that were never meant for the web, so the server answers as if it were not there
+# (404, or 403), as Express's serve-static and sirv do by default. /.well-known/ (RFC 8615) is
+# the exception. The file is the first dotfile of the site (the lab's: files/.env).
+check paths.dotfile 2 "a dotfile (files/.env) is not served: a 4xx, and none of its lines (the lab's rule: dotfiles hold secrets)"
+paths.dotfile() {
+  local file
+  file=$(need_fixture dotfile)
+  send "GET $(url_path "$file") HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  expect_answered
+  expect_not_success
+  expect_no_copy_of "$file"
+}
+
+# The lab's own rule too: the site is the folder, so a symbolic link in it that leads outside
+# (files/outside-link -> /etc/passwd) is not followed; nothing in RFC 9110 forbids it, but
+# following it publishes what the site's owner never put there (nginx's disable_symlinks and
+# Apache's SymLinksIfOwnerMatch exist for this). The lab's server answers 404, as if the link
+# were not there. If the server's copy of the site has a plain file at that name (git on
+# Windows writes the link's target as text), its 200 says nothing about links: an error.
+check paths.symlink-outside 3 "a symbolic link inside the site that leads out of it (files/outside-link -> /etc/passwd) is not followed (the lab's rule)"
+paths.symlink-outside() {
+  local link target
+  link=$(need_fixture symlink-out)
+  target=$(readlink "$SITE_DIR/$link")
+  send "GET $(url_path "$link") HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+  if [[ $STATUS == 2?? ]] && [[ $(<"$BODY") == "$target" ]]; then
+    cannot_check "the server sent the text '$target' for $link: its copy of the site has a plain file there, not a symbolic link (git on Windows and zip make such files); scripts/site-fixtures DIR makes it a link again"
+  fi
+  expect_traversal_refused
+}

@@ -109,3 +109,69 @@ caching.if-match-mismatch() {
   send "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Match: \"lab-stale-tag\"\r\nConnection: close\r\n\r\n"
   expect_status 412
 }
+
+# RFC 9110 13.1.3: "A recipient MUST ignore If-Modified-Since if the request contains an
+# If-None-Match header field": the tag is the more accurate condition and replaces the date.
+# So a stale tag with a current date is a changed file (200), and a current tag with an old
+# date an unchanged one (304); a server that looks at the date at all gets one of them wrong.
+check caching.if-none-match-over-date 2 "If-None-Match replaces If-Modified-Since (RFC 9110 13.1.3): a stale ETag with the current date gets 200, the current ETag with an old date 304"
+caching.if-none-match-over-date() {
+  learn_validators
+  send --label "a stale ETag, with the file's own Last-Modified as If-Modified-Since" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: \"lab-stale-tag\"\r\nIf-Modified-Since: ${LAST_MODIFIED:-Sat, 01 Jan 2000 00:00:00 GMT}\r\nConnection: close\r\n\r\n"
+  expect_status 200
+  expect_body_file "$CACHED_FILE"
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  send --label "the current ETag, with If-Modified-Since in the year 2000" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $ETAG\r\nIf-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\nConnection: close\r\n\r\n"
+  expect_status 304
+  expect_no_body
+}
+
+# RFC 9110 13.1.3: the condition is false ("not modified") when the file's last modification
+# date is "earlier or equal to the date provided", so any later date gets 304 (13.2.2 step 4),
+# not only the exact Last-Modified a browser echoes. The date sent is the server's own Date,
+# later than Last-Modified and never in the server's future (or Last-Modified + 1 s, should
+# the file have changed within the second).
+check caching.if-modified-since-later 1 "If-Modified-Since later than Last-Modified (not modified since): 304 (RFC 9110 13.1.3)"
+caching.if-modified-since-later() {
+  local modified now later
+  learn_validators
+  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to compare with" "there was none"; return 0; }
+  modified=$(date -u -d "$LAST_MODIFIED" +%s 2>/dev/null) \
+    || { missed "a Last-Modified that is an HTTP date" "got '$LAST_MODIFIED'"; return 0; }
+  now=$(date -u -d "${HEADER[date]:-@0}" +%s 2>/dev/null || printf '0')
+  ((now > modified)) && later=$now || later=$((modified + 1))
+  later=$(date -u -d "@$later" '+%a, %d %b %Y %H:%M:%S GMT')
+  send --label "If-Modified-Since $later, $(plural $(($(date -u -d "$later" +%s) - modified)) second) after Last-Modified" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Modified-Since: $later\r\nConnection: close\r\n\r\n"
+  expect_status 304
+  expect_no_body
+}
+
+# RFC 9110 13.1.2: "A recipient MUST use the weak comparison function when comparing entity
+# tags for If-None-Match", since a weak tag is good enough to revalidate a cached copy: W/"x"
+# and "x" match (8.8.3.2). The check sends the file's tag with its W/ added (or removed).
+check caching.if-none-match-weak 2 "If-None-Match compares weakly (RFC 9110 13.1.2): W/\"tag\" for the file's \"tag\" gets 304"
+caching.if-none-match-weak() {
+  local other
+  learn_validators
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  if [[ $ETAG == W/* ]]; then other=${ETAG#W/}; else other="W/$ETAG"; fi
+  send --label "If-None-Match: $other, the file's ETag $ETAG compared weakly" \
+    "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $other\r\nConnection: close\r\n\r\n"
+  expect_status 304
+  expect_no_body
+}
+
+# RFC 9110 13.1.4: a server that evaluates If-Unmodified-Since "MUST NOT perform the requested
+# method if the condition evaluates to false", and 13.2.1 says an origin server MUST evaluate
+# the preconditions it receives: a file changed after the date gets 412 (13.2.2 step 2), which
+# a GET sends to say "you would have got a newer version than you asked for".
+check caching.if-unmodified-since 2 "If-Unmodified-Since in the year 2000 (the file changed since): 412 Precondition Failed (RFC 9110 13.1.4)"
+caching.if-unmodified-since() {
+  local file
+  file=$(need_site_file ranged)
+  send "GET /$file HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\nConnection: close\r\n\r\n"
+  expect_status 412
+}

@@ -6,7 +6,8 @@
 #   RECEIVED for a fail, what came instead, as a phrase that reads after "received"
 #            ("'HTTP/1.0 200 OK'", "no ETag field", "10 bytes; the first difference at byte 5")
 #   EXCHANGE the number of the exchange it is about (0 before any)
-#   KIND     the expect_* function that recorded it, so reports can say why it may have failed
+#   KIND     the expect_* function that recorded it (or judge_framing), so reports can say why
+#            it may have failed
 #   DETAIL   for a byte comparison, the name of a file beside it with the caret lines
 # A check passes when it recorded at least one expectation and none failed. Every
 # expectation is evaluated even after one fails, so a student sees everything at once.
@@ -16,7 +17,7 @@ EXPECT_DETAIL='' # set by an expect_* just before it calls missed, for the DETAI
 # record OUTCOME TEXT [RECEIVED]: texts may quote the server, so they are made printable ASCII.
 record() {
   local line kind=${FUNCNAME[2]:-}
-  [[ $kind == expect_* ]] || kind=check
+  [[ $kind == expect_* || $kind == judge_framing ]] || kind=check
   line="$1"$'\t'"$(printable "$2")"$'\t'"$( (($# < 3)) || printable "$3")"
   line+=$'\t'"$EXCHANGE_COUNT"$'\t'"$kind"$'\t'"$EXPECT_DETAIL"
   EXPECT_DETAIL=''
@@ -263,14 +264,34 @@ expect_no_leak() {
   fi
 }
 
-# expect_closed_within SECONDS: the server closed the connection by itself, in time.
-expect_closed_within() {
-  local wanted
-  wanted="the server closes the connection within $(short_seconds "$(scaled "$1")") s"
-  if [[ $END_KIND == closed ]] && ((CLOSED_WITHIN_MS <= $(scaled_ms "$1"))); then
-    met "$wanted"
+# expect_no_copy_of PATH: no line of the site file (of 8 characters or more) is in the
+# response: a file the server should have kept to itself did not leak, whatever the status.
+expect_no_copy_of() {
+  local wanted="nothing of $1 in the response"
+  if grep -a -q -F -f <(grep -a -E '.{8}' "$SITE_DIR/$1") "$EXCHANGE.response"; then
+    missed "$wanted" "lines of $1!"
   else
-    missed "$wanted" "$(cat "$EXCHANGE.end")"
+    met "$wanted"
+  fi
+}
+
+# expect_closed_within SECONDS: the server closed the connection by itself, at most SECONDS
+# after the response's last byte (or after the connection opened, when nothing was to come):
+# a slow server is not blamed for its slowness here, only for a late close, and told by how much.
+# (How the connection ended is told beside the verdict; see failure.sh.)
+expect_closed_within() {
+  local wanted limit_ms since
+  limit_ms=$(scaled_ms "$1")
+  if [[ -s $EXCHANGE.response ]]; then since="of the response's end"; else since="of the connection's start"; fi
+  wanted="the server closes the connection within $(short_seconds "$(scaled "$1")") s $since"
+  if [[ $END_KIND == closed ]] && ((CLOSED_AFTER_MS <= limit_ms)); then
+    met "$wanted"
+  elif [[ $END_KIND == closed ]]; then
+    missed "$wanted" "a close $(short_seconds "$(seconds_of "$CLOSED_AFTER_MS")") s after, $(short_seconds "$(seconds_of $((CLOSED_AFTER_MS - limit_ms)))") s too late"
+  elif [[ $END_KIND == open ]]; then
+    missed "$wanted" "no close: still open $(short_seconds "$(seconds_of "$OPEN_AFTER_MS")") s after, when the client gave up"
+  else
+    missed "$wanted" "$(<"$EXCHANGE.end")"
   fi
 }
 
@@ -303,5 +324,34 @@ expect_answered() {
     met "an HTTP response"
   else
     missed "an HTTP response" "$(what_came)"
+  fi
+}
+
+# judge_framing: one more expectation, which the runner adds to every check that read a
+# response: each response it parsed came whole and well formed, as its own framing says (RFC
+# 9112 6.3). A body shorter than its Content-Length, a body or head that never ends, or a
+# response past the byte cap fails the check, whatever its status or first bytes matched. The
+# failure is about the first exchange at fault.
+judge_framing() {
+  local file problem problems='' count=0 number where first=''
+  for file in "$CHECK_DIR"/exchange-*.framing.*; do
+    [[ -f $file ]] || continue
+    count=$((count + 1))
+    IFS= read -r problem <"$file" || true
+    [[ -n $problem ]] || continue
+    number=${file##*/exchange-}
+    number=${number%%.*}
+    where=''
+    ((EXCHANGE_COUNT == 1)) || where="exchange $number"
+    [[ ${file##*.} == 1 ]] || where+="${where:+, }response ${file##*.}"
+    problems+="${problems:+; }${where:+$where: }$problem"
+    first=${first:-$number}
+  done
+  ((count > 0)) || return 0
+  if [[ -z $problems ]]; then
+    met "each response whole and well formed, as its framing says (RFC 9112 6.3)"
+  else
+    EXCHANGE_COUNT=$first
+    missed "each response whole and well formed, as its framing says (RFC 9112 6.3)" "$problems"
   fi
 }

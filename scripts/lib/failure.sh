@@ -138,10 +138,10 @@ detail_lines() {
 ended_badly() {
   local end
   end=$(end_kind "$1")
-  [[ $end == refused || $end == open || $end == failed ]] && return 0
+  [[ $end == refused || $end == open || $end == failed || $end == cut ]] && return 0
   [[ ! -s $1.response ]] && [[ $(client_mode "$1") != silent ]] && return 0
   case $2 in
-    expect_closed_within | expect_kept_open | expect_no_answer_to_then | expect_complete_response) return 0 ;;
+    expect_closed_within | expect_kept_open | expect_no_answer_to_then | expect_complete_response | judge_framing) return 0 ;;
   esac
   [[ $3 == "no further response"* ]]
 }
@@ -162,6 +162,7 @@ likely_cause() {
   case $end in
     refused) printf 'nothing accepted the connection: the server is not running, listens on another port, or crashed on an earlier request (look at its console)\n'; return 0 ;;
     failed) printf 'a transfer broke off: look at the server'"'"'s console for an error on this request\n'; return 0 ;;
+    cut) printf 'the response went on past the size of any file of the site: does the server stop writing at the end of the file, and send no more bytes than its Content-Length says?\n'; return 0 ;;
   esac
   case $kind in
     expect_kept_open) printf 'the server closes the connection after each response: an HTTP/1.1 connection stays open unless the request says Connection: close, so keep reading requests on the same socket in a loop\n'; return 0 ;;
@@ -179,7 +180,7 @@ likely_cause() {
     printf 'the response stopped short and the connection stayed open: does Content-Length count the bytes actually sent, and is every byte written (a loop around send, or sendall)?\n'
   elif [[ ! -s $exchange.response ]]; then
     closed_without_answer_cause "$mode"
-  elif [[ $kind == expect_complete_response && $received == *shorter* ]]; then
+  elif [[ $kind == expect_complete_response || $kind == judge_framing ]] && [[ $received == *shorter* ]]; then
     printf 'the server closed before the whole body was written: write every byte (a loop around send, or sendall) before closing\n'
   elif [[ $kind == expect_closed_within ]]; then
     printf 'the server closed, but only after the time limit: close right after the response instead of waiting for an idle timeout\n'

@@ -10,6 +10,11 @@
 #   RESPONSE_END       the offset just after this response in the stream
 # Framing follows RFC 9112 6.3: no body after HEAD or for 1xx/204/304; else chunked; else
 # Content-Length; else the body runs until the server closes.
+#
+# Each response parsed leaves its verdict in $EXCHANGE.framing.N (N its number in the
+# stream): empty when it is whole and well formed, else the problem. The runner turns these
+# into one expectation for every check (judge_framing), so that no check can pass on the
+# status or a prefix of a response that never ended, came short, or was cut.
 
 declare -A HEADER=() HEADER_SEEN=()
 STATUS_LINE='' STATUS='' BODY='' BODY_BYTES=0 FRAMING='' RESPONSE_PROBLEM='' RESPONSE_END=0
@@ -23,6 +28,9 @@ parse_response() {
     offset=$RESPONSE_END
   done
   parse_response_at "$offset" "$head_request"
+  if [[ -n $STATUS_LINE || $(file_size "$EXCHANGE.response") -gt $offset ]]; then
+    printf '%s\n' "$RESPONSE_PROBLEM" >"$EXCHANGE.framing.$number"
+  fi
 }
 
 # bytes_after_response: how many bytes the stream holds beyond the response last parsed.
@@ -55,8 +63,13 @@ parse_response_at() {
     STATUS_LINE=${text%%$'\n'*}
     STATUS_LINE=${STATUS_LINE%$'\r'}
     STATUS=$(status_code_of "$STATUS_LINE")
-    RESPONSE_PROBLEM="the response head never ends: no empty line (CRLF CRLF) after the header fields"
     RESPONSE_END=$total
+    if [[ -z $STATUS && $STATUS_LINE != HTTP/* ]]; then
+      RESPONSE_PROBLEM="not an HTTP response: it does not begin with a status line 'HTTP/1.x NNN reason'"
+    else
+      RESPONSE_PROBLEM="the response head never ends: no empty line (CRLF CRLF) after the header fields$(how_it_stopped)"
+    fi
+    cut_short
     return 0
   fi
 
@@ -99,7 +112,7 @@ parse_response_at() {
     fi
     FRAMING="Content-Length: $length"
     if ((available < length)); then
-      RESPONSE_PROBLEM="the body is shorter than Content-Length: $available of $length bytes arrived"
+      RESPONSE_PROBLEM="the body is shorter than Content-Length: $available of $length bytes arrived$(how_it_stopped)"
       length=$available
     fi
     bytes_of "$stream" "$body_start" "$length" >"$BODY"
@@ -108,8 +121,34 @@ parse_response_at() {
     FRAMING="no Content-Length: the body runs until the server closes"
     bytes_of "$stream" "$body_start" >"$BODY"
     RESPONSE_END=$total
+    if [[ $END_KIND != closed ]]; then
+      RESPONSE_PROBLEM="the body never ends: it has neither Content-Length nor chunked coding, so only a close can end it$(how_it_stopped)"
+    fi
   fi
   BODY_BYTES=$(file_size "$BODY")
+  cut_short
+}
+
+# how_it_stopped: the end of a sentence about a response that came short: the server closed,
+# or went quiet and the client gave up.
+how_it_stopped() {
+  case $END_KIND in
+    closed) printf ', then the server closed the connection\n' ;;
+    open)
+      if ((OPEN_AFTER_MS < 500)); then
+        printf ', still coming when the client gave up, %s s after connecting\n' "$(seconds_of "$END_MS")"
+      else
+        printf ', then nothing more came for %s s and the client gave up\n' "$(seconds_of "$OPEN_AFTER_MS")"
+      fi ;;
+    *) printf '\n' ;;
+  esac
+}
+
+# cut_short: a response that runs to the end of a stream cut at the byte cap never ended.
+cut_short() {
+  if [[ $END_KIND == cut ]] && ((RESPONSE_END >= $(file_size "$EXCHANGE.response"))); then
+    RESPONSE_PROBLEM="the response never ends: the client stopped reading after $MAX_RESPONSE_BYTES bytes, the most any check needs (twice the largest site file and 1 MiB)"
+  fi
 }
 
 # status_code_of LINE: the code of a well-formed status line, or nothing.
@@ -145,6 +184,6 @@ decode_chunked() {
     bytes_of "$stream" "$at" $((16#$size)) >>"$BODY"
     at=$((at + 16#$size + 2))
   done
-  RESPONSE_PROBLEM="the chunked body ends before its last (zero-size) chunk"
+  RESPONSE_PROBLEM="the chunked body ends before its last (zero-size) chunk$(how_it_stopped)"
   RESPONSE_END=$total
 }

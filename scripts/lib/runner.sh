@@ -37,30 +37,100 @@ need_site_file() {
   site_file "$1" || cannot_check "the site folder has no file of the kind '$1' (see docs/GRADING.md for what a site needs)"
 }
 
-# run_checks ID...: runs the checks in order. When one ends with a timeout or a refused
-# connection (or dies half-way), the server is probed; if it no longer answers, every
-# remaining check is recorded as an error at once rather than waiting on a dead server.
+# need_fixture dotfile|symlink-out: a fixture of the path-safety checks, or an error saying
+# what the site folder lacks and how to put it back (never a pass or a fail: without the
+# fixture the check would test nothing).
+need_fixture() {
+  local lost=" (a copy of the site may lose it; scripts/site-fixtures DIR puts back the lab's)"
+  case $1 in
+    dotfile) site_dotfile || cannot_check "the site folder has no dotfile, like files/.env in the lab's site$lost" ;;
+    symlink-out)
+      site_symlink_out && return 0
+      if [[ -e $SITE_DIR/files/outside-link ]]; then
+        lost=": files/outside-link is a plain file, as git on Windows and zip make of a link; scripts/site-fixtures DIR makes it a link again"
+      fi
+      cannot_check "the site folder has no symbolic link leading out of it, like files/outside-link -> /etc/passwd in the lab's site$lost" ;;
+  esac
+}
+
+# The whole run's time budget, in seconds (times --timeout-scale): against any target, however
+# slow or hostile, a run ends in about this long. A check that would start later is not run,
+# and an exchange that would end later is cut short; both are reported as errors saying so.
+readonly RUN_BUDGET=120
+RUN_STARTED_US=0
+RUN_BUDGET_MS=0 # RUN_BUDGET scaled (scale_time_limits)
+
+budget_left_ms() {
+  local now=${EPOCHREALTIME/./}
+  printf '%s\n' $((RUN_BUDGET_MS - (now - RUN_STARTED_US) / 1000))
+}
+
+# slowness_note: how long the server took to begin its responses so far, when that is what
+# spent the budget (every exchange writes its first-byte-ms; a correct server takes ~0.01 s).
+slowness_note() {
+  local total=0 count=0 ms file
+  for file in "$RESULTS_DIR"/*/exchange-*.first-byte-ms; do
+    [[ -s $file ]] || continue
+    IFS= read -r ms <"$file"
+    ((ms > 0)) || continue
+    total=$((total + ms)) count=$((count + 1))
+  done
+  ((count > 0 && total / count >= 200)) || return 0
+  printf '; the server took %s s on average to begin each of its %s responses so far, where a prompt one takes about 0.01 s' \
+    "$(seconds_of $((total / count)))" "$count"
+}
+
+# run_checks ID...: runs the checks in order. A run stops early, and the remaining checks are
+# recorded at once as errors that say why, when
+#   - the target did not answer the first request (DEAD_REASON is set before the run),
+#   - a check met a flood (a response past the byte cap), or
+#   - a check met trouble (a refused connection, a stall, no answer) and the server then fails
+#     a plain GET / as well (server_answers), or
+#   - the run's time budget is spent.
+DEAD_REASON=''
 run_checks() {
-  local index=0 id dead_after=
+  local index=0 id
+  RUN_STARTED_US=$(now_us)
   for id in "$@"; do
     index=$((index + 1))
     CHECK_DIR=$RESULTS_DIR/$(printf '%03d' "$index")-$id
     mkdir -p "$CHECK_DIR"
     write_check_meta "$id"
-    if [[ -n $dead_after ]]; then
-      printf 'not run: the server stopped answering after %s\n' "$dead_after" >"$CHECK_DIR/error"
-      printf 'error\n' >"$CHECK_DIR/verdict"
-      printf '0\n' >"$CHECK_DIR/ms"
-      show_progress "$id"
+    if [[ -z $DEAD_REASON ]] && (($(budget_left_ms) <= 0)); then
+      DEAD_REASON="the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s) was spent before this check$(slowness_note)"
+      say "the time budget is spent; the remaining checks are errors"
+    fi
+    if [[ -n $DEAD_REASON ]]; then
+      record_not_run "$id"
       continue
     fi
     run_one_check "$id"
     show_progress "$id"
-    if [[ -f $CHECK_DIR/trouble ]] && ! server_answers; then
-      dead_after=$id
-      say "the server no longer answers after $id; the remaining checks are errors"
-    fi
+    judge_the_target_after "$id"
   done
+}
+
+record_not_run() {
+  printf 'not run: %s\n' "$DEAD_REASON" >"$CHECK_DIR/error"
+  printf 'error\n' >"$CHECK_DIR/verdict"
+  printf '0\n' >"$CHECK_DIR/ms"
+  show_progress "$1"
+}
+
+# judge_the_target_after ID: after a flood, or trouble the server does not recover from, the
+# rest of the run is not worth waiting for.
+judge_the_target_after() {
+  local reason
+  [[ -f $CHECK_DIR/trouble ]] || return 0
+  reason=$(head -n 1 "$CHECK_DIR/trouble")
+  if [[ -f $CHECK_DIR/flooded ]]; then
+    DEAD_REASON="during $1, $reason"
+  elif ! server_answers; then
+    DEAD_REASON="after $1, no answer to a plain GET /: $PROBE_REASON"
+  else
+    return 0
+  fi
+  say "$DEAD_REASON; the remaining checks are errors"
 }
 
 write_check_meta() {
@@ -81,16 +151,19 @@ run_one_check() {
     # Only this subshell's own failures count, not those of pipes and substitutions in it.
     CHECK_SUBSHELL=$BASH_SUBSHELL
     trap '((BASH_SUBSHELL != CHECK_SUBSHELL)) || [[ -s $CHECK_DIR/error ]] || printf "the check stopped on an unexpected error (a bug in the suite): line %s: %s\n" "$LINENO" "$BASH_COMMAND" >"$CHECK_DIR/error"' ERR
-    EXCHANGE_COUNT=0 TROUBLE=
+    EXCHANGE_COUNT=0 TROUBLE='' FLOODED=''
     "$id"
-    [[ -z $TROUBLE ]] || : >"$CHECK_DIR/trouble"
+    judge_framing
   )
   status=$?
   set -e
   printf '%s\n' $((($(now_us) - started) / 1000)) >"$CHECK_DIR/ms"
-  # A check that died half-way may have met a dead server: let the runner probe.
-  ((status == 0)) || : >"$CHECK_DIR/trouble"
+  # A check that died half-way (not one that said why it could not go on: cannot_check exits
+  # with 3) may have met a dead server: let the runner probe.
+  ((status == 0 || status == 3)) || [[ -f $CHECK_DIR/trouble ]] || printf 'the check stopped half-way\n' >"$CHECK_DIR/trouble"
   printf '%s\n' "$(verdict_of "$status")" >"$CHECK_DIR/verdict"
+  # What the reports never show goes at once, so that the temporary files stay small.
+  rm -f "$CHECK_DIR"/exchange-*.body "$CHECK_DIR"/exchange-*.window "$CHECK_DIR/wanted-body" "$CHECK_DIR"/exchange-*.out
 }
 
 verdict_of() {
@@ -107,23 +180,26 @@ verdict_of() {
   fi
 }
 
-# server_answers: one plain request; true when any HTTP status line comes back.
+# server_answers: one plain GET /, in a subshell of its own (a probe is not part of any check,
+# and is never cut by the time budget). True when an HTTP status line came back and the
+# exchange neither stalled nor flooded; else PROBE_REASON says what happened.
+PROBE_REASON=''
 server_answers() {
-  local saved_dir=$CHECK_DIR saved_count=$EXCHANGE_COUNT answered=1
-  CHECK_DIR=$(mktemp -d "$RESULTS_DIR/probe.XXXXXX")
-  EXCHANGE_COUNT=0
-  send --limit 5 "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
-  if [[ -z $STATUS ]]; then
-    answered=0
-    if [[ $END_KIND == refused ]]; then
-      cat "$EXCHANGE.end" >"$RESULTS_DIR/probe-end"
-    else
-      printf '%s; connection: %s\n' "${RESPONSE_PROBLEM:-no response}" "$(cat "$EXCHANGE.end")" >"$RESULTS_DIR/probe-end"
+  local probe_dir
+  probe_dir=$(mktemp -d "$RESULTS_DIR/probe.XXXXXX")
+  (
+    CHECK_DIR=$probe_dir EXCHANGE_COUNT=0 TROUBLE='' FLOODED='' RUN_STARTED_US=$(now_us)
+    send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
+    if [[ -n $TROUBLE ]]; then
+      printf '%s\n' "$TROUBLE" >"$CHECK_DIR/reason"
+    elif [[ -z $STATUS ]]; then
+      printf '%s (%s)\n' "${RESPONSE_PROBLEM:-it sent no response}" "$(<"$EXCHANGE.end")" >"$CHECK_DIR/reason"
     fi
-  fi
-  rm -rf "$CHECK_DIR"
-  CHECK_DIR=$saved_dir EXCHANGE_COUNT=$saved_count
-  ((answered))
+  ) || printf 'the probe stopped on an unexpected error (a bug in the suite)\n' >"$probe_dir/reason"
+  PROBE_REASON=''
+  [[ ! -s $probe_dir/reason ]] || PROBE_REASON=$(head -n 1 "$probe_dir/reason")
+  rm -rf "$probe_dir"
+  [[ -z $PROBE_REASON ]]
 }
 
 # show_progress ID: one line per check on a terminal, so a long run shows it is alive.

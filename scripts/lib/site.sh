@@ -7,10 +7,17 @@
 
 SITE_DIR=
 SITE_FILES=() # every servable regular file, relative to SITE_DIR, sorted bytewise
+# The byte cap of one exchange: the most any check may need, two site files (two pipelined
+# responses) plus 1 MiB for heads and error pages. A response past it never ends, as far as the
+# suite is concerned: the client stops reading there, so no server can fill the disk.
+MAX_RESPONSE_BYTES=0
 
 load_site() {
   SITE_DIR=$1
   mapfile -t SITE_FILES < <(cd "$SITE_DIR" && find . -type f -not -path '*/.*' -printf '%P\n' | LC_ALL=C sort)
+  local largest
+  largest=$(cd "$SITE_DIR" && find . -type f -printf '%s\n' | sort -n | tail -n 1)
+  MAX_RESPONSE_BYTES=$((2 * ${largest:-0} + 1048576))
 }
 
 # plain_name PATH: true when PATH needs no percent-encoding (the seed's server can serve it).
@@ -72,6 +79,31 @@ largest_plain_file() {
     if ((size > best_size)); then best=$path best_size=$size; fi
   done
   [[ -n $best ]] && printf '%s\n' "$best"
+}
+
+# --- the fixtures of the path-safety checks, which copying may lose ------------------------
+# (scripts/site-fixtures DIR puts the lab's back: files/.env and files/outside-link.)
+
+# site_dotfile: the first file whose path has a segment starting with "." (not under
+# .well-known/, RFC 8615), bytewise sorted; a dotfile servers must refuse.
+site_dotfile() {
+  local path
+  path=$(cd "$SITE_DIR" && find . -type f -path '*/.*' -not -path './.well-known/*' -printf '%P\n' | LC_ALL=C sort | head -n 1)
+  [[ -n $path ]] && printf '%s\n' "$path"
+}
+
+# site_symlink_out: the first symbolic link in the site that resolves outside it.
+site_symlink_out() {
+  local path root resolved
+  root=$(realpath "$SITE_DIR")
+  while IFS= read -r path; do
+    resolved=$(realpath -m "$SITE_DIR/$path")
+    if [[ $resolved != "$root" && $resolved != "$root"/* ]]; then
+      printf '%s\n' "$path"
+      return 0
+    fi
+  done < <(cd "$SITE_DIR" && find . -type l -printf '%P\n' | LC_ALL=C sort)
+  return 1
 }
 
 # site_subdir_with_index: a directory below the root that has its own index.html.

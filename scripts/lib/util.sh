@@ -18,32 +18,47 @@ now_us() {
   printf '%s\n' "${t/./}"
 }
 
-# ms_of SECONDS: "1.5" -> 1500. Durations are kept in integer milliseconds because bash
-# has no floating point.
-ms_of() {
-  local s=$1 whole frac
-  [[ $s =~ ^([0-9]+)(\.([0-9]{1,3}))?$ ]] || { say "not a duration: $s"; return 1; }
-  whole=${BASH_REMATCH[1]}
-  frac=${BASH_REMATCH[3]:-0}
-  frac=$((10#${frac}$(printf '%0*d' $((3 - ${#frac})) 0)))
-  printf '%d\n' $((10#$whole * 1000 + frac))
+# The *_into forms set a variable instead of printing, so that the exchange loop, which runs
+# them many times a second, forks no subshell for them.
+
+# ms_into VAR SECONDS: VAR = SECONDS in integer milliseconds ("1.5" -> 1500). Durations are
+# kept in integer milliseconds because bash has no floating point.
+ms_into() {
+  [[ $2 =~ ^([0-9]+)(\.([0-9]{1,3}))?$ ]] || { say "not a duration: $2"; return 1; }
+  local frac=${BASH_REMATCH[3]}000
+  printf -v "$1" '%d' $((10#${BASH_REMATCH[1]} * 1000 + 10#${frac:0:3}))
 }
 
-# seconds_of MS: 1500 -> "1.500", the form `timeout` and `sleep` take.
-seconds_of() {
-  printf '%d.%03d\n' $(($1 / 1000)) $(($1 % 1000))
-}
-
-# scaled SECONDS: a time limit stretched by --timeout-scale (slow machines, busy CI),
-# printed in seconds for `timeout` and `sleep`.
+# scaled_ms_into VAR SECONDS: the same, stretched by --timeout-scale (slow machines, busy CI).
 TIMEOUT_SCALE_PERMILLE=1000
-scaled() {
-  seconds_of $(($(ms_of "$1") * TIMEOUT_SCALE_PERMILLE / 1000))
+scaled_ms_into() {
+  ms_into "$1" "$2" || return 1
+  printf -v "$1" '%d' $((${!1} * TIMEOUT_SCALE_PERMILLE / 1000))
 }
 
-# scaled_ms SECONDS: the same limit in milliseconds, for comparisons.
+# seconds_into VAR MS: 1500 -> "1.500", the form `timeout` and `sleep` take.
+seconds_into() {
+  printf -v "$1" '%d.%03d' $(($2 / 1000)) $(($2 % 1000))
+}
+
+# ms_of SECONDS, seconds_of MS, scaled SECONDS (in seconds), scaled_ms SECONDS (in ms): the
+# printing forms, for the checks.
+ms_of() {
+  local ms
+  ms_into ms "$1" && printf '%s\n' "$ms"
+}
+seconds_of() {
+  local text
+  seconds_into text "$1"
+  printf '%s\n' "$text"
+}
+scaled() {
+  local ms
+  scaled_ms_into ms "$1" && seconds_of "$ms"
+}
 scaled_ms() {
-  printf '%d\n' $(($(ms_of "$1") * TIMEOUT_SCALE_PERMILLE / 1000))
+  local ms
+  scaled_ms_into ms "$1" && printf '%s\n' "$ms"
 }
 
 # plural N WORD: "1 byte", "2 bytes".

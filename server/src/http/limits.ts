@@ -14,6 +14,10 @@ export interface Limits {
   readonly maxBodyBytes: number;
   /** Longest chunk-size line or trailer line in a chunked body, bytes → 400. */
   readonly maxChunkLineBytes: number;
+  /** Chunk extensions on one chunk: the bytes after its size digits, whitespace included, bytes → 413. */
+  readonly maxChunkExtensionBytes: number;
+  /** Bytes of one body's chunk-size lines that are not the sizes' significant digits (extensions, leading zeros), bytes → 413. */
+  readonly maxChunkedOverheadBytes: number;
   /** Time from a request's first byte until its head and body have arrived, ms → 408. */
   readonly requestTimeoutMs: number;
   /** Time a kept-alive connection may sit with no request, ms → closed quietly. */
@@ -46,8 +50,17 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxHeaderFields: 100,
   // We serve files and never use a body; we read one only to keep the connection in sync.
   maxBodyBytes: 1 * MiB,
-  // A chunk size is a few hex digits; extensions and trailers have no reason to be long.
+  // A chunk size is a few hex digits; extensions and trailers have no reason to be long. Leading
+  // zeros are valid (RFC 9112 §7.1), so this line limit is what bounds a size line of zeros.
   maxChunkLineBytes: 4 * KiB,
+  // The longest extension in real use, S3's `;chunk-signature=<64 hex>`, is 81 bytes; 1 KiB is
+  // twelve of those. Below the line limit, so a long extension is answered for what it is.
+  maxChunkExtensionBytes: 1 * KiB,
+  // Node's figure for CVE-2024-22019 (16 KiB of extensions, 413), made a total: Node resets its
+  // count at every chunk, so many small chunks still make it read without end. Leading zeros
+  // count too (each line may hold 4 KiB of them). With it, skipping a 1 MiB body reads at most
+  // about 7 MiB: 6 bytes a data byte in 1-byte chunks, this budget, and the trailers.
+  maxChunkedOverheadBytes: 16 * KiB,
   // A person typing into netcat has time; a slowloris sender does not get to hold a slot.
   requestTimeoutMs: 10_000,
   // Browsers reuse a connection within a page load; an idle one only holds a descriptor.
