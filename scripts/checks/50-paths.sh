@@ -186,6 +186,8 @@ paths.traversal-nul() {
 # ("lab"), so that a rule against names starting with "." cannot hide the fault, then climbs
 # 16 levels.
 check paths.traversal-backslash 2 'raw backslashes as separators (/lab\..\..\...\etc\passwd) never leave the site'
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' 'on Windows a backslash separates folders: treat it as an ordinary byte (no such file) or refuse it, never as a / after the .. check'
 paths.traversal-backslash() {
   local up='' i
   for ((i = 0; i < 16; i++)); do up+="\\\\.."; done # send's text goes through printf %b: \\ is one \
@@ -194,6 +196,8 @@ paths.traversal-backslash() {
 }
 
 check paths.traversal-encoded-backslash 2 "encoded backslashes as separators (/lab%5c..%5c..%5c...%5cetc%5cpasswd) never leave the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' '%5c decodes to a backslash: check the path after decoding, and never turn a backslash into a /'
 paths.traversal-encoded-backslash() {
   send "GET /lab$(repeat 16 '%5c..')%5cetc%5cpasswd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
@@ -203,6 +207,8 @@ paths.traversal-encoded-backslash() {
 # nothing. A server that hands the decoded path to a C function reads only up to the NUL, and
 # serves index.html for what claims to be a PNG: a 400 or a 404 is right, never the file.
 check paths.nul-in-name 2 "a NUL in a name (/index.html%00.png) is refused, not cut short and served as index.html"
+stage paths
+rfc 'RFC 9110 §17.3' 'local storage systems have an annoying tendency to prefer user-friendliness over security when handling invalid or unexpected characters' 'no file name holds a NUL, and a C function reads the name only up to it: refuse it (400) or find nothing (404), never serve index.html'
 paths.nul-in-name() {
   local index
   index=$(need_site_file index)
@@ -216,6 +222,8 @@ paths.nul-in-name() {
 # (404, or 403), as Express's serve-static and sirv do by default. /.well-known/ (RFC 8615) is
 # the exception. The file is the first dotfile of the site (the lab's: files/.env).
 check paths.dotfile 2 "a dotfile (files/.env) is not served: a 4xx, and none of its lines (the lab's rule: dotfiles hold secrets)"
+stage paths
+lab_choice 'dotfiles (.env, .git/, .htpasswd) hold settings and secrets never meant for the web, and they travel with a site folder copied from a project; so the server answers as if they were not there (404), as Express'"'"'s serve-static and sirv do by default (/.well-known/, RFC 8615, is the exception)'
 paths.dotfile() {
   local file
   file=$(need_fixture dotfile)
@@ -232,6 +240,8 @@ paths.dotfile() {
 # were not there. If the server's copy of the site has a plain file at that name (git on
 # Windows writes the link's target as text), its 200 says nothing about links: an error.
 check paths.symlink-outside 3 "a symbolic link inside the site that leads out of it (files/outside-link -> /etc/passwd) is not followed (the lab's rule)"
+stage paths
+lab_choice 'the site is the folder: following a link that leads out of it publishes what the site'"'"'s owner never put there (here /etc/passwd), and whoever can write into the folder could publish any file the server can read; RFC 9110 does not forbid it, so the lab does: answer as if the link were not there (404), as nginx'"'"'s disable_symlinks does'
 paths.symlink-outside() {
   local link target
   link=$(need_fixture symlink-out)

@@ -115,13 +115,15 @@ caching.if-match-mismatch() {
 # So a stale tag with a current date is a changed file (200), and a current tag with an old
 # date an unchanged one (304); a server that looks at the date at all gets one of them wrong.
 check caching.if-none-match-over-date 2 "If-None-Match replaces If-Modified-Since (RFC 9110 13.1.3): a stale ETag with the current date gets 200, the current ETag with an old date 304"
+stage conditional
+rfc 'RFC 9110 §13.1.3' 'A recipient MUST ignore If-Modified-Since if the request contains an If-None-Match header field; the condition in If-None-Match is considered to be a more accurate replacement for the condition in If-Modified-Since' 'so the ETag alone decides: a stale one gets 200 whatever the date, the current one 304'
 caching.if-none-match-over-date() {
   learn_validators
   send --label "a stale ETag, with the file's own Last-Modified as If-Modified-Since" \
     "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: \"lab-stale-tag\"\r\nIf-Modified-Since: ${LAST_MODIFIED:-Sat, 01 Jan 2000 00:00:00 GMT}\r\nConnection: close\r\n\r\n"
   expect_status 200
   expect_body_file "$CACHED_FILE"
-  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "none"; return 0; }
   send --label "the current ETag, with If-Modified-Since in the year 2000" \
     "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $ETAG\r\nIf-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\nConnection: close\r\n\r\n"
   expect_status 304
@@ -134,12 +136,14 @@ caching.if-none-match-over-date() {
 # later than Last-Modified and never in the server's future (or Last-Modified + 1 s, should
 # the file have changed within the second).
 check caching.if-modified-since-later 1 "If-Modified-Since later than Last-Modified (not modified since): 304 (RFC 9110 13.1.3)"
+stage conditional
+rfc 'RFC 9110 §13.1.3' 'The origin server SHOULD NOT perform the requested method if the selected representation'"'"'s last modification date is earlier than or equal to the date provided in the field value; instead, the origin server SHOULD generate a 304 (Not Modified) response' 'earlier, not only equal: a date after Last-Modified gets 304 too'
 caching.if-modified-since-later() {
   local modified now later
   learn_validators
-  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to compare with" "there was none"; return 0; }
+  [[ -n $LAST_MODIFIED ]] || { missed "a Last-Modified in the first response, to compare with" "none"; return 0; }
   modified=$(date -u -d "$LAST_MODIFIED" +%s 2>/dev/null) \
-    || { missed "a Last-Modified that is an HTTP date" "got '$LAST_MODIFIED'"; return 0; }
+    || { missed "a Last-Modified that is an HTTP date" "'Last-Modified: $LAST_MODIFIED'"; return 0; }
   now=$(date -u -d "${HEADER[date]:-@0}" +%s 2>/dev/null || printf '0')
   ((now > modified)) && later=$now || later=$((modified + 1))
   later=$(date -u -d "@$later" '+%a, %d %b %Y %H:%M:%S GMT')
@@ -153,10 +157,12 @@ caching.if-modified-since-later() {
 # tags for If-None-Match", since a weak tag is good enough to revalidate a cached copy: W/"x"
 # and "x" match (8.8.3.2). The check sends the file's tag with its W/ added (or removed).
 check caching.if-none-match-weak 2 "If-None-Match compares weakly (RFC 9110 13.1.2): W/\"tag\" for the file's \"tag\" gets 304"
+stage conditional
+rfc 'RFC 9110 §13.1.2' 'A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match (Section 8.8.3.2), since weak entity tags can be used for cache validation even if there have been changes to the representation data.' 'W/"x" and "x" match weakly'
 caching.if-none-match-weak() {
   local other
   learn_validators
-  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "there was none"; return 0; }
+  [[ -n $ETAG ]] || { missed "an ETag in the first response, to send back" "none"; return 0; }
   if [[ $ETAG == W/* ]]; then other=${ETAG#W/}; else other="W/$ETAG"; fi
   send --label "If-None-Match: $other, the file's ETag $ETAG compared weakly" \
     "GET /$CACHED_FILE HTTP/1.1\r\nHost: $HOST_FIELD\r\nIf-None-Match: $other\r\nConnection: close\r\n\r\n"
@@ -169,6 +175,8 @@ caching.if-none-match-weak() {
 # the preconditions it receives: a file changed after the date gets 412 (13.2.2 step 2), which
 # a GET sends to say "you would have got a newer version than you asked for".
 check caching.if-unmodified-since 2 "If-Unmodified-Since in the year 2000 (the file changed since): 412 Precondition Failed (RFC 9110 13.1.4)"
+stage conditional
+rfc 'RFC 9110 §13.2.2' 'When recipient is the origin server, If-Match is not present, and If-Unmodified-Since is present, evaluate the If-Unmodified-Since precondition: … if false, respond 412 (Precondition Failed) unless it can be determined that the state-changing request has already succeeded' 'the file changed after the year 2000, so the condition is false, and a GET changes nothing: 412'
 caching.if-unmodified-since() {
   local file
   file=$(need_site_file ranged)
