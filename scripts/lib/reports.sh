@@ -163,21 +163,29 @@ stage_lines() {
 # --- text --------------------------------------------------------------------------------
 
 text_report() {
-  local stage i earned possible passed checks errors separator
+  local stage i earned possible passed checks errors separator verdict not_run=''
   printf 'Grading %s (site: %s), %s\n' "$TARGET" "$SITE_DIR" "$(date -u '+%Y-%m-%d %H:%M UTC')"
   progress_lines
   printf '\n'
   stage_lines
   # Every check that did not pass, stage by stage: its verdict line, then its block; a blank
-  # line between stages.
+  # line between stages. The checks a stopped run did not run share one reason: it is told
+  # once, in full, then each of them in a line.
   declare -gA SHOWN_RESPONSE=()
   while IFS= read -r stage; do
     separator=$'\n'
     for i in "${!R_ID[@]}"; do
       [[ ${R_STAGE[i]} == "$stage" && ${R_VERDICT[i]} != pass ]] || continue
-      printf '%s%s %s (stage %s, 0/%s): %s\n' "$separator" "${R_VERDICT[i]^^}" "${R_ID[i]}" "$stage" \
-        "${R_POINTS[i]}" "$(verdict_text "${R_DIR[i]}")"
-      CURRENT_CHECK=${R_ID[i]} DEDUPE_RESPONSES=1 failure_block "${R_DIR[i]}" "${R_ID[i]}" short '    '
+      verdict=$(verdict_text "${R_DIR[i]}")
+      if [[ -n $not_run && $verdict == "$not_run" ]]; then
+        printf '%s%s %s (stage %s, 0/%s): not run, for the same reason\n' "$separator" "${R_VERDICT[i]^^}" \
+          "${R_ID[i]}" "$stage" "${R_POINTS[i]}"
+      else
+        printf '%s%s %s (stage %s, 0/%s): %s\n' "$separator" "${R_VERDICT[i]^^}" "${R_ID[i]}" "$stage" \
+          "${R_POINTS[i]}" "$verdict"
+        CURRENT_CHECK=${R_ID[i]} DEDUPE_RESPONSES=1 failure_block "${R_DIR[i]}" "${R_ID[i]}" short '    '
+      fi
+      [[ $verdict != 'could not be carried out: not run: '* ]] || not_run=$verdict
       separator=''
     done
   done < <(stages_run)
