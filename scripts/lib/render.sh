@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # Showing raw bytes to a person: CR and LF become visible (\r \n), as do tabs and every byte
-# that is not printable ASCII (\xHH), so a report shows exactly what crossed the wire, and
-# stays plain ASCII for TAP, JUnit, JSON and HTML: an excerpt of a message (visible_excerpt),
-# a span of bytes on one line (visible_span), and a caret under the first byte two files differ
-# at (caret_lines).
+# that is not printable ASCII (\xHH), so a report shows exactly what crossed the wire (each
+# machine-readable format then escapes it once, in escape.sh): an excerpt of a message
+# (visible_excerpt), a span of bytes on one line (visible_span), and a caret under the first
+# byte two files differ at (caret_lines).
 
 # VISIBLE_AWK: the awk function that shows one byte: CR, LF, tab and backslash escaped, printable
 # ASCII as it is, any other byte as \xHH. (od lists the bytes as numbers; awk maps them, far
@@ -17,22 +17,6 @@ readonly VISIBLE_AWK='
     if (code >= 32 && code < 127) return sprintf("%c", code)
     return sprintf("\\x%02X", code)
   }'
-
-# markup_escape TEXT: TEXT with & < > " ' escaped, for HTML and XML. (bash's ${text//...}
-# is quick on short texts and slow on long ones, where sed takes over.)
-markup_escape() {
-  local text=$1
-  if ((${#text} > 8192)); then
-    printf '%s' "$text" | sed -e "s/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/\"/\&quot;/g; s/'/\&#39;/g"
-    return 0
-  fi
-  # The replacements are quoted: unquoted, bash 5.2 reads & in them as "the matched text".
-  text=${text//&/'&amp;'}
-  text=${text//</'&lt;'}
-  text=${text//>/'&gt;'}
-  text=${text//\"/'&quot;'}
-  printf '%s' "${text//\'/'&#39;'}"
-}
 
 # visible_line TEXT: a short string with CR, LF and tabs made visible.
 visible_line() {

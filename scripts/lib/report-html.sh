@@ -5,8 +5,6 @@
 # the request and response side by side, the caret, the likely cause); then points by group, and
 # every check stage by stage, passing ones folded.
 
-html_escape() { markup_escape "$1"; }
-
 html_report() {
   local earned possible passed checks i failures stage group
   read -r earned possible passed checks < <(group_totals '')
@@ -15,7 +13,7 @@ html_report() {
   printf '<header><div class="score %s"><b>%s%%</b><span>%s / %s points</span></div>\n' \
     "$(all_passed && printf good || printf bad)" "$(percent "$earned" "$possible")" "$earned" "$possible"
   printf '<div><h1>HTTP server report</h1><p>%s &middot; site <code>%s</code> &middot; %s</p>\n' \
-    "$(html_escape "$TARGET")" "$(html_escape "$SITE_DIR")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    "$(html_text "$TARGET")" "$(html_text "$SITE_DIR")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
   printf '<p class="totals"><span class="pass">%s passed</span> <span class="fail">%s failed</span> <span class="error">%s could not run</span></p></div></header>\n' \
     "$passed" "$(count_verdict fail)" "$(count_verdict error)"
   html_next_step
@@ -43,13 +41,13 @@ html_next_step() {
   { IFS= read -r reached; IFS= read -r step; } < <(progress_lines)
   open=$(first_open_check)
   printf '<section class="next %s"><p class="reached">%s</p>\n' "$( [[ -n $open ]] && printf open || printf 'done')" \
-    "$(html_escape "$reached")"
+    "$(html_text "$reached")"
   if [[ -n $open ]]; then
     printf '<p class="step">Your next step: stage %s, %s: <a href="#check-%s"><code>%s</code></a></p>\n' \
-      "${R_STAGE[open]}" "$(html_escape "$(stage_title "${R_STAGE[open]}")")" "${R_ID[open]}" "${R_ID[open]}"
-    printf '<p class="why">%s</p>\n' "$(html_escape "$(verdict_text "${R_DIR[open]}")")"
+      "${R_STAGE[open]}" "$(html_text "$(stage_title "${R_STAGE[open]}")")" "${R_ID[open]}" "${R_ID[open]}"
+    printf '<p class="why">%s</p>\n' "$(html_text "$(verdict_text "${R_DIR[open]}")")"
   else
-    printf '<p class="step">%s</p>\n' "$(html_escape "$step")"
+    printf '<p class="step">%s</p>\n' "$(html_text "$step")"
   fi
   printf '</section>\n'
 }
@@ -62,7 +60,7 @@ html_ladder() {
     read -r passed checks < <(stage_totals "$stage")
     if ((checks == 0)); then class=notrun; elif ((passed == checks)); then class=pass; else class=fail; fi
     printf '<li class="%s"><a href="#stage-%s"><span class="n">%s</span><span class="t">%s</span><span class="c">%s</span></a></li>\n' \
-      "$class" "$stage" "$stage" "$(html_escape "$(stage_title "$stage")")" \
+      "$class" "$stage" "$stage" "$(html_text "$(stage_title "$stage")")" \
       "$( ((checks)) && printf '%s/%s' "$passed" "$checks" || printf 'not run')"
   done
   printf '</ol>\n'
@@ -75,15 +73,15 @@ html_failure() {
   IFS=$'\t' read -r _ _ received _ kind _ < <(verdict_fields "$dir")
   exchange=$dir/exchange-$number
   printf '<details class="check %s" open id="check-%s"><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">stage %s &middot; 0/%s</span></summary>\n<div class="body">\n' \
-    "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
-  printf '<p class="verdict">%s</p>\n' "$(html_escape "$(verdict_text "$dir")")"
+    "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_text "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
+  printf '<p class="verdict">%s</p>\n' "$(html_text "$(verdict_text "$dir")")"
   also=$(also_lines "$dir" '' 8)
   [[ -z $also ]] || printf '<ul class="also">%s</ul>\n' "$(printf '%s\n' "$also" | while IFS= read -r line; do
-    printf '<li>%s</li>' "$(html_escape "$line")"
+    printf '<li>%s</li>' "$(html_text "$line")"
   done)"
   html_rule "$id"
   if [[ -f $exchange.request ]]; then
-    printf '<div class="retry"><h5>Try it yourself</h5><pre>%s</pre></div>\n' "$(html_escape "$(retry_command "$exchange")")"
+    printf '<div class="retry"><h5>Try it yourself</h5><pre>%s</pre></div>\n' "$(html_text "$(retry_command "$exchange")")"
     html_exchange "$exchange" "$(exchange_count "$dir")"
     html_carets "$dir" "$number"
     html_connection "$exchange" "${kind:-}" "${received:-}"
@@ -99,10 +97,10 @@ html_rule() {
   if [[ -z $source ]]; then
     printf '<blockquote class="rule">no rule recorded for this check</blockquote>\n'
   elif [[ $source == "the lab's own choice" ]]; then
-    printf '<blockquote class="rule"><b>The lab&#39;s own choice:</b> %s</blockquote>\n' "$(html_escape "$text")"
+    printf '<blockquote class="rule"><b>The lab&#39;s own choice:</b> %s</blockquote>\n' "$(html_text "$text")"
   else
-    printf '<blockquote class="rule"><b>%s</b> &ldquo;%s&rdquo;%s</blockquote>\n' "$(html_escape "$source")" \
-      "$(html_escape "$text")" "$( [[ -z $note ]] || printf ' <i>(%s)</i>' "$(html_escape "$note")")"
+    printf '<blockquote class="rule"><b>%s</b> &ldquo;%s&rdquo;%s</blockquote>\n' "$(html_text "$source")" \
+      "$(html_text "$text")" "$( [[ -z $note ]] || printf ' <i>(%s)</i>' "$(html_text "$note")")"
   fi
 }
 
@@ -111,16 +109,16 @@ html_exchange() {
   local exchange=$1 number=${1##*-} request title
   title="exchange $number of $2$(label_of "$exchange" ': ')"
   ((${2} > 1)) || title=$(label_of "$exchange" '')
-  [[ -z $title ]] || printf '<h4>%s</h4>\n' "$(html_escape "$title")"
+  [[ -z $title ]] || printf '<h4>%s</h4>\n' "$(html_text "$title")"
   if [[ -f $exchange.command ]]; then
-    printf '<pre class="res">%s</pre>\n' "$(html_escape "$(visible_excerpt "$exchange.response" '' 0 120 "$FULL_LINE")")"
+    printf '<pre class="res">%s</pre>\n' "$(html_text "$(visible_excerpt "$exchange.response" '' 0 120 "$FULL_LINE")")"
     return 0
   fi
   request=$(visible_excerpt "$exchange.request" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")
   [[ ! -f $exchange.then ]] || request+=$'\n(then, after the hold, on the same connection:)\n'$(visible_excerpt "$exchange.then" '' "$FULL_HEAD" 0 "$FULL_LINE")
-  printf '<div class="pair"><div><h5>request, as sent</h5><pre class="req">%s</pre></div>' "$(html_escape "$request")"
+  printf '<div class="pair"><div><h5>request, as sent</h5><pre class="req">%s</pre></div>' "$(html_text "$request")"
   printf '<div><h5>response, as received</h5><pre class="res">%s</pre></div></div>\n' \
-    "$(html_escape "$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")")"
+    "$(html_text "$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")")"
 }
 
 # html_carets DIR NUMBER: the caret lines of every failed comparison on exchange NUMBER.
@@ -128,16 +126,16 @@ html_carets() {
   local outcome field detail
   while IFS=$'\t' read -r outcome _ _ field _ detail; do
     [[ $outcome == fail && $field == "$2" && -n $detail && -f $1/$detail ]] || continue
-    printf '<pre class="caret">%s</pre>\n' "$(html_escape "$(<"$1/$detail")")"
+    printf '<pre class="caret">%s</pre>\n' "$(html_text "$(<"$1/$detail")")"
   done <"$1/expectations"
 }
 
 html_connection() {
   local cause
-  [[ ! -s $1.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$1.end")")"
+  [[ ! -s $1.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_text "$(<"$1.end")")"
   ended_badly "$1" "$2" "$3" || return 0
   cause=$(likely_cause "$1" "$2" "$3")
-  [[ -z $cause ]] || printf '<p class="cause"><b>Likely cause:</b> %s</p>\n' "$(html_escape "$cause")"
+  [[ -z $cause ]] || printf '<p class="cause"><b>Likely cause:</b> %s</p>\n' "$(html_text "$cause")"
 }
 
 # html_every_exchange DIR SKIP: the exchanges other than SKIP (already shown), with the caret
@@ -151,7 +149,7 @@ html_every_exchange() {
     [[ $number != "$2" ]] || continue
     html_exchange "$exchange" "$(exchange_count "$dir")"
     html_carets "$dir" "$number"
-    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$exchange.end")")"
+    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_text "$(<"$exchange.end")")"
   done
 }
 
@@ -161,9 +159,9 @@ html_expectations() {
   printf '<ul class="expect">\n'
   while IFS=$'\t' read -r outcome wanted received _; do
     case $outcome in
-      ok) printf '<li class="ok">%s</li>\n' "$(html_escape "$wanted")" ;;
-      fail) printf '<li class="no">expected %s; received <span class="got">%s</span></li>\n' "$(html_escape "$wanted")" "$(html_escape "$received")" ;;
-      info) printf '<li class="info">%s</li>\n' "$(html_escape "$wanted")" ;;
+      ok) printf '<li class="ok">%s</li>\n' "$(html_text "$wanted")" ;;
+      fail) printf '<li class="no">expected %s; received <span class="got">%s</span></li>\n' "$(html_text "$wanted")" "$(html_text "$received")" ;;
+      info) printf '<li class="info">%s</li>\n' "$(html_text "$wanted")" ;;
     esac
   done <"$1/expectations"
   printf '</ul>\n'
@@ -184,19 +182,19 @@ html_all_checks() {
   while IFS= read -r stage; do
     read -r passed checks < <(stage_totals "$stage")
     printf '<section class="stage" id="stage-%s"><h3>Stage %s: %s <span>%s of %s passed</span></h3>\n' \
-      "$stage" "$stage" "$(html_escape "$(stage_title "$stage")")" "$passed" "$checks"
+      "$stage" "$stage" "$(html_text "$(stage_title "$stage")")" "$passed" "$checks"
     for i in "${!R_ID[@]}"; do
       [[ ${R_STAGE[i]} == "$stage" ]] || continue
       if [[ ${R_VERDICT[i]} == pass ]]; then
         printf '<details class="check pass"><summary><span class="badge">PASS</span><code>%s</code> %s<span class="pts">%s/%s</span></summary>\n<div class="body">\n' \
-          "${R_ID[i]}" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
+          "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
         html_rule "${R_ID[i]}"
         html_expectations "${R_DIR[i]}"
         html_every_exchange "${R_DIR[i]}" none
         printf '</div></details>\n'
       else
         printf '<p class="check-link %s"><span class="badge">%s</span><a href="#check-%s"><code>%s</code></a> %s<span class="pts">0/%s</span></p>\n' \
-          "${R_VERDICT[i]}" "${R_VERDICT[i]^^}" "${R_ID[i]}" "${R_ID[i]}" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_POINTS[i]}"
+          "${R_VERDICT[i]}" "${R_VERDICT[i]^^}" "${R_ID[i]}" "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_POINTS[i]}"
       fi
     done
     printf '</section>\n'

@@ -206,21 +206,20 @@ text_report() {
 # --- TAP version 13 ------------------------------------------------------------------------
 
 tap_report() {
-  local i
+  local i line
   printf 'TAP version 13\n'
-  progress_lines | sed 's/^/# /'
+  while IFS= read -r line; do printf '# %s\n' "$(tap_comment "$line")"; done < <(progress_lines)
   printf '1..%s\n' "${#R_ID[@]}"
   for i in "${!R_ID[@]}"; do
     if [[ ${R_VERDICT[i]} == pass ]]; then
-      printf 'ok %s - %s: %s\n' $((i + 1)) "${R_ID[i]}" "${R_DESCRIPTION[i]}"
+      printf 'ok %s - %s\n' $((i + 1)) "$(tap_description "${R_ID[i]}: ${R_DESCRIPTION[i]}")"
       continue
     fi
-    printf 'not ok %s - %s: %s\n' $((i + 1)) "${R_ID[i]}" "${R_DESCRIPTION[i]}"
-    printf '  ---\n  group: %s\n  stage: %s\n  points: 0/%s\n  severity: %s\n  message: "%s"\n  details: |\n' \
+    printf 'not ok %s - %s\n' $((i + 1)) "$(tap_description "${R_ID[i]}: ${R_DESCRIPTION[i]}")"
+    # The block's indentation is given (|2), so that no first line can change it.
+    printf '  ---\n  group: %s\n  stage: %s\n  points: 0/%s\n  severity: %s\n  message: %s\n  details: |2\n    %s\n  ...\n' \
       "${R_GROUP[i]}" "${R_STAGE[i]}" "${R_POINTS[i]}" "${R_VERDICT[i]}" \
-      "$(verdict_text "${R_DIR[i]}" | sed 's/["\\]/\\&/g')"
-    full_failure "$i" | sed 's/^/    /'
-    printf '  ...\n'
+      "$(yaml_string "$(verdict_text "${R_DIR[i]}")")" "$(yaml_block "$(full_failure "$i")")"
   done
 }
 
@@ -239,17 +238,16 @@ full_failure() {
 
 # --- JUnit XML: a failed expectation is a <failure>, a check not carried out an <error> -----
 
-xml_escape() { markup_escape "$1"; }
-
 junit_report() {
   local i group checks failures errors
   printf '<?xml version="1.0" encoding="UTF-8"?>\n'
-  printf '<!-- %s-->\n' "$(progress_lines | tr '\n' ' ' | sed 's/--*/-/g')" # no "--" in a comment
-  printf '<testsuites name="webserver-lab grade %s" tests="%s" failures="%s" errors="%s">\n' \
-    "$(xml_escape "$TARGET")" "${#R_ID[@]}" "$(count_verdict fail)" "$(count_verdict error)"
+  printf '<!-- %s -->\n' "$(xml_comment "$(progress_lines)")"
+  printf '<testsuites name="%s" tests="%s" failures="%s" errors="%s">\n' \
+    "$(xml_attribute "webserver-lab grade $TARGET")" "${#R_ID[@]}" "$(count_verdict fail)" "$(count_verdict error)"
   while IFS= read -r group; do
     read -r checks failures errors < <(junit_group_counts "$group")
-    printf '  <testsuite name="%s" tests="%s" failures="%s" errors="%s">\n' "$group" "$checks" "$failures" "$errors"
+    printf '  <testsuite name="%s" tests="%s" failures="%s" errors="%s">\n' "$(xml_attribute "$group")" \
+      "$checks" "$failures" "$errors"
     for i in "${!R_ID[@]}"; do
       [[ ${R_GROUP[i]} == "$group" ]] && junit_testcase "$i"
     done
@@ -260,19 +258,18 @@ junit_report() {
 
 junit_testcase() {
   local i=$1 element
-  printf '    <testcase classname="%s" name="%s: %s" time="%s">\n' "${R_GROUP[i]}" \
-    "${R_ID[i]}" "$(xml_escape "${R_DESCRIPTION[i]}")" "$(seconds_of "${R_MS[i]}")"
+  printf '    <testcase classname="%s" name="%s" time="%s">\n' "$(xml_attribute "${R_GROUP[i]}")" \
+    "$(xml_attribute "${R_ID[i]}: ${R_DESCRIPTION[i]}")" "$(seconds_of "${R_MS[i]}")"
   case ${R_VERDICT[i]} in
     fail) element=failure ;;
     error) element=error ;;
     *) element=system-out ;;
   esac
   if [[ $element == system-out ]]; then
-    printf '      <system-out>'
-    xml_escape "$(expectation_lines "${R_DIR[i]}" '')"
+    printf '      <system-out>%s' "$(xml_text "$(expectation_lines "${R_DIR[i]}" '')")"
   else
-    printf '      <%s message="%s">' "$element" "$(xml_escape "$(verdict_text "${R_DIR[i]}")")"
-    xml_escape "$(full_failure "$i")"
+    printf '      <%s message="%s">%s' "$element" "$(xml_attribute "$(verdict_text "${R_DIR[i]}")")" \
+      "$(xml_text "$(full_failure "$i")")"
   fi
   printf '</%s>\n    </testcase>\n' "$element"
 }
@@ -291,14 +288,6 @@ junit_group_counts() {
 }
 
 # --- Gradescope results.json ----------------------------------------------------------------
-
-# json_string TEXT: TEXT as a JSON string (the texts are printable ASCII, tabs and newlines).
-json_string() {
-  printf '"'
-  # First gather every line (:a;N;$!ba), then escape, so that the escapes reach every line.
-  printf '%s' "$1" | sed -e ':a;N;$!ba' -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/\r/\\r/g; s/\n/\\n/g' | tr -d '\n'
-  printf '"'
-}
 
 readonly HIDDEN_OUTPUT="The details of this check are hidden: only whether it passed and its points are shown."
 
@@ -334,29 +323,32 @@ write_reports() {
   load_results
   if [[ -n $REPORTS_DIR ]]; then
     mkdir -p "$REPORTS_DIR"
-    text_report | without_work_folder >"$REPORTS_DIR/report.txt"
-    tap_report | without_work_folder >"$REPORTS_DIR/report.tap"
+    text_report | without_work_folder | plain_text >"$REPORTS_DIR/report.txt"
+    tap_report | finished >"$REPORTS_DIR/report.tap"
     JUNIT_FILE=${JUNIT_FILE:-$REPORTS_DIR/junit.xml}
     GRADESCOPE_FILE=${GRADESCOPE_FILE:-$REPORTS_DIR/results.json}
     HTML_DIR=${HTML_DIR:-$REPORTS_DIR/html}
   fi
-  [[ -z $JUNIT_FILE ]] || junit_report | without_work_folder >"$JUNIT_FILE"
-  [[ -z $GRADESCOPE_FILE ]] || gradescope_report | without_work_folder >"$GRADESCOPE_FILE"
+  [[ -z $JUNIT_FILE ]] || junit_report | finished >"$JUNIT_FILE"
+  [[ -z $GRADESCOPE_FILE ]] || gradescope_report | finished >"$GRADESCOPE_FILE"
   if [[ -n $HTML_DIR ]]; then
     mkdir -p "$HTML_DIR"
-    html_report | without_work_folder >"$HTML_DIR/index.html"
+    html_report | finished >"$HTML_DIR/index.html"
   fi
   if [[ -n $TAP ]]; then
-    tap_report | without_work_folder
+    tap_report | finished
   elif [[ -n $REPORTS_DIR ]]; then
     cat "$REPORTS_DIR/report.txt"
   else
-    text_report | without_work_folder
+    text_report | without_work_folder | plain_text
   fi
 }
+
+# finished: a machine-readable report, its marked text escaped for its format (escape.sh).
+finished() { without_work_folder | escape_marked; }
 
 # without_work_folder: a last guard: the suite's temporary folder never reaches a report (a
 # message of the suite's own bug may name a file in it).
 without_work_folder() {
-  sed "s#$(printf '%s' "$RESULTS_DIR" | sed 's/[][\\.*^$#]/\\&/g')#(the grader's work folder)#g"
+  LC_ALL=C sed "s#$(printf '%s' "$RESULTS_DIR" | sed 's/[][\\.*^$#]/\\&/g')#(the grader's work folder)#g"
 }
