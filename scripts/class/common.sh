@@ -45,6 +45,16 @@ check_timeout_scale() {
     || usage_error "--timeout-scale needs a positive number like 2 or 1.5 (got '$1')"
 }
 
+# visibility_file_of FILE: FILE's absolute path, once scripts/grade has read it as a visibility
+# file (--visibility); a file it refuses is a usage error with its own words (which line, why).
+visibility_file_of() {
+  local problem
+  [[ -f $1 && -r $1 ]] || usage_error "--visibility $1: no such readable file"
+  problem=$("$SCRIPTS/grade" --list --visibility "$1" 2>&1 >/dev/null) ||
+    usage_error "--visibility: ${problem#grade: cannot run: }"
+  printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd)" "$(basename "$1")"
+}
+
 # Lines of a log shown in a report when a submission did not build or run.
 readonly LOG_TAIL_LINES=30
 
