@@ -11,7 +11,10 @@
 # same pieces out as a page.
 
 # Excerpt sizes: lines of a head, lines of a body, characters of a line, per kind of report.
-readonly SHORT_HEAD=12 SHORT_BODY=1 SHORT_LINE=120 SHORT_REQUEST=4
+# The text report shows a response's status line, counts its other header fields in a line,
+# and shows a line of its body only when the failure is about what the body holds: the bytes
+# compared are in the verdict, the caret lines or that line; the rest is one command away.
+readonly SHORT_HEAD=1 SHORT_BODY=1 SHORT_LINE=120
 readonly FULL_HEAD=40 FULL_BODY=20 FULL_LINE=200
 
 # verdict_fields DIR: the first failed expectation of a check, as tab-separated fields
@@ -32,17 +35,23 @@ verdict_text() {
 }
 
 # also_lines DIR PAD MAX: the failed expectations after the first, one line each ("received
-# the same" when it is what the verdict already says), at most MAX of them.
+# the same" when it is what the verdict already says), at most MAX of them. MAX 0, for the text
+# report: all of them in one line, each after a •, but those that received the same.
 also_lines() {
-  local outcome wanted received first='' shown=0 more=0
+  local outcome wanted received first='' shown=0 more=0 joined=''
   while IFS=$'\t' read -r outcome wanted received _; do
     [[ $outcome == fail ]] || continue
     if [[ -z $first ]]; then first=$received; continue; fi
-    if ((shown == $3)); then more=$((more + 1)); continue; fi
     [[ $received != "$first" ]] || received='the same'
+    if (($3 == 0)); then
+      [[ $received == 'the same' ]] || joined+=" • $wanted; received $received"
+      continue
+    fi
+    if ((shown == $3)); then more=$((more + 1)); continue; fi
     printf '%salso expected %s; received %s\n' "$2" "$wanted" "$received"
     shown=$((shown + 1))
   done <"$1/expectations"
+  [[ -z $joined ]] || printf '%salso expected%s\n' "$2" "$joined"
   ((more == 0)) || printf '%s… and %s\n' "$2" "$(plural "$more" 'other failed expectation')"
 }
 
@@ -85,7 +94,7 @@ wire_lines() {
     if [[ $size == short ]]; then
       # The lines that tell how connections were made, reused and closed.
       visible_excerpt "$exchange.response" '' 0 400 "$SHORT_LINE" |
-        grep -E '^(\* (Connected|Re-using|Closing|Connection)|> [A-Z]+ |< HTTP/)' | head -n 12 | sed "s/^/$pad| /" || true
+        grep -E '^\* (Connected|Re-using|Closing|Connection)' | head -n 8 | sed "s/^/$pad| /" || true
     else
       visible_excerpt "$exchange.response" "$pad| " 0 120 "$FULL_LINE"
     fi
@@ -94,13 +103,17 @@ wire_lines() {
   if [[ $size == short ]]; then
     # The retry command's printf above shows these bytes already, unless a shorter command
     # makes them (a 64 KiB head).
-    [[ ! -s $exchange.producer ]] || visible_excerpt "$exchange.request" "$pad> " "$SHORT_REQUEST" 0 "$SHORT_LINE"
+    [[ ! -s $exchange.producer ]] || visible_excerpt "$exchange.request" "$pad> " "$SHORT_HEAD" 0 "$SHORT_LINE" 1
   else
     visible_excerpt "$exchange.request" "$pad> " "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE"
   fi
   if [[ -f $exchange.then ]]; then
     printf '%s  (then, after the hold, on the same connection:)\n' "$pad"
-    visible_excerpt "$exchange.then" "$pad> " "$SHORT_REQUEST" "$SHORT_BODY" "$SHORT_LINE"
+    if [[ $size == short ]]; then
+      visible_excerpt "$exchange.then" "$pad> " "$SHORT_HEAD" 0 "$SHORT_LINE" 1
+    else
+      visible_excerpt "$exchange.then" "$pad> " "$FULL_HEAD" 0 "$FULL_LINE"
+    fi
   fi
   response_lines "$exchange" "$pad" "$size"
 }
@@ -113,17 +126,29 @@ response_lines() {
     visible_excerpt "$1.response" "$2< " "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE"
     return 0
   fi
-  excerpt=$(visible_excerpt "$1.response" "$2< " "$SHORT_HEAD" "$SHORT_BODY" "$SHORT_LINE")
+  excerpt=$(visible_excerpt "$1.response" "$2< " "$SHORT_HEAD" "$(body_matters "$1" && printf '%s' "$SHORT_BODY" || printf 0)" \
+    "$SHORT_LINE" 1)
   if [[ -n ${DEDUPE_RESPONSES:-} && -s $1.response ]]; then
     key=$(sed '/^[Dd]ate:/d' "$1.response" | cksum) # the whole response, but for its Date
     if [[ -n ${SHOWN_RESPONSE[$key]:-} && ${SHOWN_RESPONSE[$key]} != "$CURRENT_CHECK" ]]; then
       printf '%s< (the same response as for %s above%s)\n' "$2" "${SHOWN_RESPONSE[$key]}" \
-        "$(grep -q -i '^ *< Date:' <<<"$excerpt" && printf ', but for its Date')"
+        "$(grep -q -a -i '^Date:' "$1.response" && printf ', but for its Date')"
       return 0
     fi
     SHOWN_RESPONSE["$key"]=$CURRENT_CHECK
   fi
   printf '%s\n' "$excerpt"
+}
+
+# body_matters EXCHANGE: true when a failed expectation on this exchange is about what its body
+# holds (a leak, a file that should have stayed hidden, a body where none belongs).
+body_matters() {
+  local number=${1##*-} outcome field kind
+  while IFS=$'\t' read -r outcome _ _ field kind _; do
+    [[ $outcome == fail && $field == "$number" ]] || continue
+    case $kind in expect_no_leak | expect_no_copy_of | expect_no_body) return 0 ;; esac
+  done <"${1%/*}/expectations"
+  return 1
 }
 
 # detail_lines DIR FIELD PAD: the caret lines an expectation kept (its DETAIL field).
@@ -212,7 +237,8 @@ closing_cause() {
 connection_lines() {
   local cause
   ended_badly "$1" "$2" "$3" || return 0
-  [[ ! -s $1.end ]] || printf '%sconnection: %s\n' "$4" "$(<"$1.end")"
+  # (Not when the verdict has just said it.)
+  [[ ! -s $1.end || $(<"$1.end") == "$3" ]] || printf '%sconnection: %s\n' "$4" "$(<"$1.end")"
   cause=$(likely_cause "$1" "$2" "$3")
   [[ -z $cause ]] || printf '%slikely cause: %s\n' "$4" "$cause"
 }
@@ -224,7 +250,7 @@ failure_block() {
   local dir=$1 id=$2 size=$3 pad=$4 number kind received detail exchange
   number=$(verdict_exchange "$dir")
   IFS=$'\t' read -r _ _ received _ kind detail < <(verdict_fields "$dir")
-  also_lines "$dir" "$pad" "$( [[ $size == short ]] && printf 3 || printf 8)"
+  also_lines "$dir" "$pad" "$( [[ $size == short ]] && printf 0 || printf 8)"
   rule_lines "$id" "$pad"
   exchange=$dir/exchange-$number
   [[ ! -f $exchange.request ]] || retry_lines "$exchange" "$pad"

@@ -100,29 +100,52 @@ caret_note() {
   fi
 }
 
-# visible_excerpt FILE PREFIX HEAD_LINES BODY_LINES [MAX_LINE]: FILE as visible lines, like
-# visible_bytes, cut for a reader: at most HEAD_LINES lines of a message's head (up to its empty
+# visible_excerpt FILE PREFIX HEAD_LINES BODY_LINES [MAX_LINE] [COMPACT]: FILE as visible lines
+# (one per LF), cut for a reader: at most HEAD_LINES lines of a message's head (up to its empty
 # line; a stream that does not begin with "HTTP/" or a method has no head), then at most
-# BODY_LINES lines, then "… N more bytes". Reads at most 64 KiB.
+# BODY_LINES lines, then "… N more bytes". COMPACT (1), for the text report: the head's other
+# lines are counted, not shown, and what is not shown is told at the end of the line before it:
+#     < HTTP/1.0 200 OK\r\n  … 5 more header fields, then a body of 12472 bytes
+# (a stream with no head shows its first line all the same). Reads at most 64 KiB.
 visible_excerpt() {
-  local file=$1 prefix=$2 head_lines=$3 body_lines=$4 max_line=${5:-160} total
+  local file=$1 prefix=$2 head_lines=$3 body_lines=$4 max_line=${5:-160} compact=${6:-0} total
   total=$(file_size "$file")
   if ((total == 0)); then
     printf '%s(nothing)\n' "$prefix"
     return 0
   fi
   head -c 65536 "$file" | od -An -v -tu1 | awk -v prefix="$prefix" -v head_lines="$head_lines" \
-    -v body_lines="$body_lines" -v max_line="$max_line" -v total="$total" "$VISIBLE_AWK"'
+    -v body_lines="$body_lines" -v max_line="$max_line" -v total="$total" -v compact="$compact" "$VISIBLE_AWK"'
     function more(n) { return "… " n " more byte" (n == 1 ? "" : "s") }
-    function flush() {
+    function fields(n) { return n + 0 == 0 ? "no header field" : "… " n " more header field" (n == 1 ? "" : "s") }
+    # show TEXT: a line out; in compact form held back, so that a note can end it (told).
+    function show(text) { if (!compact) { print prefix text; return } if (held != "") print prefix held; held = text }
+    function told(note) {
+      if (held != "") print prefix held (note == "" ? "" : "  " note); else if (note != "") print prefix note
+      held = ""
+    }
+    function flush(   ends) {
       if (line == "" && cut == 0) return
-      if (in_head && shown_lines == 0 && line !~ /^(HTTP\/|[A-Z]+ )/) in_head = 0
+      if (in_head && shown_lines == 0 && line !~ /^(HTTP\/|[A-Z]+ )/) {
+        in_head = 0
+        if (compact && body_lines == 0) body_lines = 1 # no status line: its first line instead
+      }
+      ends = in_head && (line == "\\r\\n" || line == "\\n")
+      if (in_head && compact && head_count >= head_lines) { # counted, not shown
+        shown = consumed; line = ""; cut = 0
+        if (!ends) { folded++; return }
+        in_head = 0
+        if (total == consumed) { told(fields(folded) ", and no body"); done = 1 }
+        else if (body_lines > 0) told(fields(folded))
+        else { told(fields(folded) ", then a body of " total - consumed " byte" (total - consumed == 1 ? "" : "s")); shown = total; done = 1 }
+        return
+      }
       if (in_head ? head_count >= head_lines : body_count >= body_lines) { done = 1; return }
       if (cut > 0) line = line " " more(cut) " on this line"
-      print prefix line
+      show(line)
       shown = consumed; shown_lines++
       if (in_head) head_count++; else body_count++
-      if (in_head && (line == "\\r\\n" || line == "\\n")) in_head = 0
+      if (ends) in_head = 0
       line = ""; cut = 0
     }
     BEGIN { in_head = 1 }
@@ -135,6 +158,8 @@ visible_excerpt() {
     }
     END {
       if (!done) flush()
-      if (total > shown) print prefix more(total - shown)
+      note = (in_head && folded ? fields(folded) " (the head has no end)" : "")
+      if (total > shown) note = note (note == "" ? "" : ", ") more(total - shown)
+      if (compact) told(note); else if (note != "") print prefix note
     }'
 }

@@ -146,11 +146,20 @@ next_step_detail() {
   fi
 }
 
-# stage_lines: one line per stage run: ✓ or ✗, number, title, checks passed.
+# stage_lines: one line per stage run: ✓ or ✗, number, title, checks passed; the stages up to
+# the one reached, when there are several, in one line.
 stage_lines() {
-  local stage passed checks mark last=0
+  local stage passed checks mark last=0 reached total_passed=0 total_checks=0
+  reached=$(stage_reached)
   while IFS= read -r stage; do
     read -r passed checks < <(stage_totals "$stage")
+    if ((reached > 1 && stage <= reached)); then
+      total_passed=$((total_passed + passed)) total_checks=$((total_checks + checks))
+      ((stage == reached)) && printf '✓ stages 1-%-2s %-40s %2s of %s passed\n' "$reached" \
+        "$(stage_title 1) to $(stage_title "$reached")" "$total_passed" "$(plural "$total_checks" check)"
+      last=$stage
+      continue
+    fi
     if ((passed == checks)); then mark='✓'; else mark='✗'; fi
     printf '%s stage %-2s  %-40s %2s of %s passed\n' "$mark" "$stage" "$(stage_title "$stage")" "$passed" "$(plural "$checks" check)"
     last=$stage

@@ -11,7 +11,7 @@
 # the request holds a '%' (a percent-encoded path), which a format string would need doubled.
 
 # Longer printf strings are broken after each \n, one request line a shell line.
-readonly RETRY_LINE_WIDTH=140
+readonly RETRY_LINE_WIDTH=200
 # A run of at least this many equal bytes (66 000 'a's in a long target) is written as a
 # command that makes it, not spelled out.
 readonly RETRY_RUN_MIN=64

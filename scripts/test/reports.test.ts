@@ -89,6 +89,52 @@ describe('the catalog: every check has a stage and a rule', () => {
   });
 });
 
+describe('a response in the text report: its status line, the rest counted at its end', () => {
+  // visible_excerpt FILE PREFIX 1 BODY_LINES 120 1, as failure.sh calls it for the text report.
+  const cases: [string, string, number, string[]][] = [
+    [
+      'status and fields, then a body',
+      'HTTP/1.0 200 OK\r\nServer: x\r\nContent-Length: 12\r\n\r\nhello world\n',
+      0,
+      ['< HTTP/1.0 200 OK\\r\\n  … 2 more header fields, then a body of 12 bytes'],
+    ],
+    [
+      'a body line, when the failure is about what the body holds',
+      'HTTP/1.0 200 OK\r\nA: b\r\n\r\nroot:x:0:0:root\nsecond line\n',
+      1,
+      ['< HTTP/1.0 200 OK\\r\\n  … 1 more header field', '< root:x:0:0:root\\n  … 12 more bytes'],
+    ],
+    [
+      'no header field, no body',
+      'HTTP/1.1 204 No Content\r\n\r\n',
+      0,
+      ['< HTTP/1.1 204 No Content\\r\\n  no header field, and no body'],
+    ],
+    [
+      'no status line: its first line',
+      '<!DOCTYPE HTML>\n<p>x</p>\n',
+      0,
+      ['< <!DOCTYPE HTML>\\n  … 9 more bytes'],
+    ],
+    [
+      'a head that never ends',
+      'HTTP/1.1 200 OK\r\nA: b\r\nC: d',
+      0,
+      ['< HTTP/1.1 200 OK\\r\\n  … 2 more header fields (the head has no end)'],
+    ],
+  ];
+  it.each(cases)('%s', (_title, response, bodyLines, lines) => {
+    const folder = freshFolder('excerpt-');
+    try {
+      fs.writeFileSync(path.join(folder, 'response'), response, 'latin1');
+      const out = withLibraries(`visible_excerpt "${folder}/response" '< ' 1 ${bodyLines} 120 1`).toString();
+      expect(out.trimEnd().split('\n')).toEqual(lines);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a retry command writes exactly the bytes the grader sent', () => {
   // Each request is written to a file, its retry command built, and run with nc and sleep
   // replaced: what the command writes must be the request, byte for byte.
@@ -233,7 +279,9 @@ describe('the reports on a server with known faults', () => {
     expect(block[2]).toBe(
       `    retry: printf 'GET / HTTP/1.1\\r\\nHost: 127.0.0.1:${port}\\r\\nConnection: close\\r\\n\\r\\n' | nc 127.0.0.1 ${port}`,
     );
-    expect(block[3]).toBe('    < HTTP/1.1 200 OK\\r\\n');
+    expect(block[3]).toMatch(
+      /^ {4}< HTTP\/1\.1 200 OK\\r\\n {2}… 2 more header fields, then a body of \d+ bytes$/,
+    );
     const caretAt = block.indexOf('    the body differs from byte 7 on (counting from 0):');
     expect(caretAt).toBeGreaterThan(3);
     const [wanted, received, caret] = block.slice(caretAt + 1, caretAt + 4) as [string, string, string];
