@@ -344,7 +344,7 @@ judge_framing() {
     where=''
     ((EXCHANGE_COUNT == 1)) || where="exchange $number"
     [[ ${file##*.} == 1 ]] || where+="${where:+, }response ${file##*.}"
-    problems+="${problems:+; }${where:+$where: }$problem"
+    problems+="${problems:+; }$problem${where:+ ($where)}"
     first=${first:-$number}
   done
   ((count > 0)) || return 0
