@@ -68,15 +68,17 @@ JOBS ?= 1
 CLASS_OUT ?= reports/class
 MODE ?= container
 
+VISIBILITY ?=
+
 .PHONY: grade-class
-grade-class: ## grade every submission (one subfolder each): make grade-class SUBMISSIONS=DIR [JOBS=N] [FORCE=1] [MODE=process] [TIMEOUT_SCALE=N]; writes reports/class/
+grade-class: ## grade every submission (one subfolder each): make grade-class SUBMISSIONS=DIR [JOBS=N] [FORCE=1] [MODE=process] [TIMEOUT_SCALE=N] [VISIBILITY=FILE]; writes reports/class/
 	@[ -n "$(SUBMISSIONS)" ] || { echo 'make grade-class needs SUBMISSIONS=DIR (one subfolder per submission)' >&2; exit 2; }
 	scripts/grade-class --submissions $(SUBMISSIONS) --site $(SITE) --out $(CLASS_OUT) --jobs $(JOBS) --mode $(MODE) \
-	  $(if $(FORCE),--force) $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE))
+	  $(if $(FORCE),--force) $(if $(TIMEOUT_SCALE),--timeout-scale $(TIMEOUT_SCALE)) $(if $(VISIBILITY),--visibility $(VISIBILITY))
 
 .PHONY: gradescope
-gradescope: ## the Gradescope autograder (setup.sh, run_autograder, the grader and the site): dist/gradescope-autograder.zip
-	classroom/gradescope/make-zip dist/gradescope-autograder.zip
+gradescope: ## the Gradescope autograder (setup.sh, run_autograder, the grader and the site): dist/gradescope-autograder.zip [VISIBILITY=FILE]
+	classroom/gradescope/make-zip dist/gradescope-autograder.zip $(VISIBILITY)
 
 .PHONY: class-test
 class-test: ## Docker: grade-class on the fixture class; asserts every row, the isolation and that nothing is left (JOBS=2)

@@ -3,6 +3,8 @@
 # 9110 9.1); any other method may be refused, but in a way the client can understand.
 
 check methods.head-no-body 2 "HEAD is answered 200 with the head only: no body follows"
+stage methods
+rfc 'RFC 9110 §9.3.2' 'The HEAD method is identical to GET except that the server MUST NOT send content in the response.'
 methods.head-no-body() {
   local index
   index=$(need_site_file index)
@@ -14,6 +16,8 @@ methods.head-no-body() {
 # RFC 9110 9.3.2: the server SHOULD send the same header fields as for GET; Content-Length
 # may be left out, but if sent it MUST be the length GET would send (8.6).
 check methods.head-same-headers 2 "HEAD sends the same Content-Type, Content-Length, ETag and Last-Modified as GET"
+stage methods
+rfc 'RFC 9110 §9.3.2' 'The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET.'
 methods.head-same-headers() {
   local index field
   local -A from_get=()
@@ -56,6 +60,8 @@ expect_refused_method() {
 }
 
 check methods.delete-refused 2 "DELETE on a static file: 405 with an Allow field, or 501"
+stage methods
+rfc 'RFC 9110 §15.5.6' 'The origin server MUST generate an Allow header field in a 405 response containing a list of the target resource'"'"'s currently supported methods.' 'or 501, for a method the server does not implement at all'
 methods.delete-refused() {
   local index
   index=$(need_site_file index)
@@ -64,6 +70,8 @@ methods.delete-refused() {
 }
 
 check methods.unknown-method 2 "a method nobody defined (BREW): 405 with an Allow field, or 501"
+stage methods
+rfc 'RFC 9110 §9.1' 'An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the 501 (Not Implemented) status code.' '405 with Allow is right too'
 methods.unknown-method() {
   local index
   index=$(need_site_file index)
@@ -74,6 +82,8 @@ methods.unknown-method() {
 # OPTIONS asks what the server allows. Supporting it is optional (RFC 9110 9.1), so a refusal
 # done right (405 with Allow, or 501) passes too; a success should say Allow (9.3.7).
 check methods.options 1 "OPTIONS: a 2xx with Allow listing GET and HEAD, or a proper refusal (405 with Allow, 501)"
+stage methods
+rfc 'RFC 9110 §9.3.7' 'A server generating a successful response to OPTIONS SHOULD send any header that might indicate optional features implemented by the server and applicable to the target resource (e.g., Allow)' 'OPTIONS is optional: a proper refusal passes too'
 methods.options() {
   local index
   index=$(need_site_file index)

@@ -4,6 +4,8 @@
 # spelling of ".." ever reaches a file outside the site.
 
 check paths.space-in-name 2 "a file name with a space, sent as %20, is served"
+stage paths
+rfc 'RFC 3986 §2.1' 'A percent-encoded octet is encoded as a character triplet, consisting of the percent character "%" followed by the two hexadecimal digits representing that octet'"'"'s numeric value.' 'so %20 is a space, decoded once before looking for the file'
 paths.space-in-name() {
   local path
   path=$(need_site_file with-space)
@@ -13,6 +15,8 @@ paths.space-in-name() {
 }
 
 check paths.non-ascii-name 2 "a non-ASCII file name, sent as percent-encoded UTF-8 (caf%C3%A9), is served"
+stage paths
+rfc 'RFC 3986 §2.5' 'the data should first be encoded as octets according to the UTF-8 character encoding; then only those octets that do not correspond to characters in the unreserved set should be percent-encoded'
 paths.non-ascii-name() {
   local path
   path=$(need_site_file non-ascii)
@@ -23,6 +27,8 @@ paths.non-ascii-name() {
 
 # RFC 3986 6.2.2.2: %69 and i are the same character; decoding gives the same file.
 check paths.encoded-letters 1 "ordinary letters sent percent-encoded (/%69ndex.html) name the same file"
+stage paths
+rfc 'RFC 3986 §6.2.2.2' 'These URIs should be normalized by decoding any percent-encoded octet that corresponds to an unreserved character'
 paths.encoded-letters() {
   local index
   index=$(need_site_file index)
@@ -32,6 +38,8 @@ paths.encoded-letters() {
 }
 
 check paths.query-ignored 1 "a query string (?v=2) does not change which file is served"
+stage paths
+rfc 'RFC 3986 §3.3' 'The path is terminated by the first question mark ("?") or number sign ("#") character, or by the end of the URI.' 'a static server maps the path alone to a file'
 paths.query-ignored() {
   local file
   file=$(need_site_file ranged)
@@ -46,6 +54,8 @@ paths.query-ignored() {
 # "docs/" and "http://host/docs/" all name the folder. A network-path reference ("//host/docs/")
 # passes only when it names the server it came from, as "//" is how open redirects look.
 check paths.directory-redirect 2 "a directory without its trailing slash: a redirect (301) to the same path with /"
+stage paths
+rfc 'RFC 9110 §15.4.2' 'The server SHOULD generate a Location header field in the response containing a preferred URI reference for the new permanent URI.' 'without the slash, the index'"'"'s relative links would resolve against the parent folder, so servers redirect'
 paths.directory-redirect() {
   local dir resolved wanted
   dir=$(site_subdir_with_index) || cannot_check "the site has no subdirectory with an index.html"
@@ -106,6 +116,8 @@ remove_dot_segments() {
 }
 
 check paths.directory-index 2 "a directory with its trailing slash serves its index.html"
+stage paths
+lab_choice 'a folder is served through its index.html, the convention of every static server (Apache'"'"'s DirectoryIndex, nginx'"'"'s index)'
 paths.directory-index() {
   local dir
   dir=$(site_subdir_with_index) || cannot_check "the site has no subdirectory with an index.html"
@@ -125,24 +137,32 @@ expect_traversal_refused() {
 }
 
 check paths.traversal-dotdot 3 "raw ../ segments (/../../../../../../etc/passwd) never leave the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' 'any answer but 2xx passes, as long as nothing of /etc/passwd comes back'
 paths.traversal-dotdot() {
   send "GET /../../../../../../etc/passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
 }
 
 check paths.traversal-encoded-dots 3 "percent-encoded dots (/%2e%2e/%2e%2e/...) never leave the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' '%2e is a dot: check the path after decoding'
 paths.traversal-encoded-dots() {
   send "GET /%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
 }
 
 check paths.traversal-encoded-slash 3 "an encoded slash (/..%2f..%2f...) never leaves the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' '%2f decodes to a slash: check the path after decoding'
 paths.traversal-encoded-slash() {
   send "GET /..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
 }
 
 check paths.traversal-from-subdir 2 "../ from inside a subdirectory (/images/../../../etc/passwd) never leaves the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.'
 paths.traversal-from-subdir() {
   local inside
   inside=$(need_site_file in-subdir)
@@ -153,6 +173,8 @@ paths.traversal-from-subdir() {
 # A NUL byte ends a string in C: "passwd%00.html" once fooled servers that checked the
 # extension in one language and opened the file in another.
 check paths.traversal-nul 2 "an encoded NUL (/../../etc/passwd%00.html) is refused, never served"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' 'a NUL ends a string in C: refuse it, and never crash on it'
 paths.traversal-nul() {
   send "GET /../../../../../../etc/passwd%00.html HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
@@ -164,6 +186,8 @@ paths.traversal-nul() {
 # ("lab"), so that a rule against names starting with "." cannot hide the fault, then climbs
 # 16 levels.
 check paths.traversal-backslash 2 'raw backslashes as separators (/lab\..\..\...\etc\passwd) never leave the site'
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' 'on Windows a backslash separates folders: treat it as an ordinary byte (no such file) or refuse it, never as a / after the .. check'
 paths.traversal-backslash() {
   local up='' i
   for ((i = 0; i < 16; i++)); do up+="\\\\.."; done # send's text goes through printf %b: \\ is one \
@@ -172,6 +196,8 @@ paths.traversal-backslash() {
 }
 
 check paths.traversal-encoded-backslash 2 "encoded backslashes as separators (/lab%5c..%5c..%5c...%5cetc%5cpasswd) never leave the site"
+stage paths
+rfc 'RFC 9110 §17.3' 'an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.' '%5c decodes to a backslash: check the path after decoding, and never turn a backslash into a /'
 paths.traversal-encoded-backslash() {
   send "GET /lab$(repeat 16 '%5c..')%5cetc%5cpasswd HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
   expect_traversal_refused
@@ -181,6 +207,8 @@ paths.traversal-encoded-backslash() {
 # nothing. A server that hands the decoded path to a C function reads only up to the NUL, and
 # serves index.html for what claims to be a PNG: a 400 or a 404 is right, never the file.
 check paths.nul-in-name 2 "a NUL in a name (/index.html%00.png) is refused, not cut short and served as index.html"
+stage paths
+rfc 'RFC 9110 §17.3' 'local storage systems have an annoying tendency to prefer user-friendliness over security when handling invalid or unexpected characters' 'no file name holds a NUL, and a C function reads the name only up to it: refuse it (400) or find nothing (404), never serve index.html'
 paths.nul-in-name() {
   local index
   index=$(need_site_file index)
@@ -194,6 +222,8 @@ paths.nul-in-name() {
 # (404, or 403), as Express's serve-static and sirv do by default. /.well-known/ (RFC 8615) is
 # the exception. The file is the first dotfile of the site (the lab's: files/.env).
 check paths.dotfile 2 "a dotfile (files/.env) is not served: a 4xx, and none of its lines (the lab's rule: dotfiles hold secrets)"
+stage paths
+lab_choice 'dotfiles (.env, .git/, .htpasswd) hold settings and secrets never meant for the web, and they travel with a site folder copied from a project; so the server answers as if they were not there (404), as Express'"'"'s serve-static and sirv do by default (/.well-known/, RFC 8615, is the exception)'
 paths.dotfile() {
   local file
   file=$(need_fixture dotfile)
@@ -210,6 +240,8 @@ paths.dotfile() {
 # were not there. If the server's copy of the site has a plain file at that name (git on
 # Windows writes the link's target as text), its 200 says nothing about links: an error.
 check paths.symlink-outside 3 "a symbolic link inside the site that leads out of it (files/outside-link -> /etc/passwd) is not followed (the lab's rule)"
+stage paths
+lab_choice 'the site is the folder: following a link that leads out of it publishes what the site'"'"'s owner never put there (here /etc/passwd), and whoever can write into the folder could publish any file the server can read; RFC 9110 does not forbid it, so the lab does: answer as if the link were not there (404), as nginx'"'"'s disable_symlinks does'
 paths.symlink-outside() {
   local link target
   link=$(need_fixture symlink-out)

@@ -101,9 +101,9 @@ page_summary() {
     median=${scores[total / 2]}
     ((total % 2)) || median=$(((scores[total / 2 - 1] + scores[total / 2]) / 2))
   fi
-  printf '<h1>Class report: %s</h1>\n' "$(html "$(basename "$SUBMISSIONS")")"
+  printf '<h1>Class report: %s</h1>\n' "$(html_text "$(basename "$SUBMISSIONS")")"
   printf '<p class="sub">%s submissions graded in %s mode against the site <code>%s</code> &middot; %s</p>\n' \
-    "$total" "$MODE" "$(html "$(basename "$SITE")")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    "$total" "$MODE" "$(html_text "$(basename "$SITE")")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
   printf '<div class="cards">\n'
   printf '<div class="card"><b>%s</b><span>submissions</span></div>\n' "$total"
   printf '<div class="card"><b>%s / %s</b><span>median score</span></div>\n' "$median" "$max"
@@ -133,7 +133,7 @@ page_distribution() {
   for bucket in {0..10}; do
     low=$((bucket * 10)) high=$((bucket * 10 + 9))
     printf '<div title="%s"><b>%s</b><i style="height:%s%%"></i><em>%s</em></div>\n' \
-      "$(html "${names[bucket]:-nobody}")" "${counts[bucket]}" $((counts[bucket] * 85 / most)) \
+      "$(html_text "${names[bucket]:-nobody}")" "${counts[bucket]}" $((counts[bucket] * 85 / most)) \
       "$( ((bucket == 10)) && printf '100 %%' || printf '%s&ndash;%s %%' "$low" "$high")"
   done
   printf '</div></div>\n'
@@ -159,7 +159,7 @@ page_checks() {
   while IFS=' ' read -r _ _ id; do
     rate=$(percent_of "${CHECK_PASSES[$id]}" "$total")
     printf '<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s of %s <span class="bar"><i class="%s" style="width:%s%%"></i></span> %s %%</td></tr>\n' \
-      "$(html "$id")" "${CHECK_GROUP[$id]}" "$(html "${CHECK_TEXT[$id]}")" "${CHECK_POINTS[$id]}" \
+      "$(html_text "$id")" "${CHECK_GROUP[$id]}" "$(html_text "${CHECK_TEXT[$id]}")" "${CHECK_POINTS[$id]}" \
       "${CHECK_PASSES[$id]}" "$total" "$(rate_class "$rate")" "$rate" "$rate"
   done < <(for id in "${CHECK_IDS[@]}"; do
     printf '%05d %05d %s\n' "${CHECK_PASSES[$id]}" $((order++)) "$id"
@@ -177,8 +177,8 @@ page_students() {
     report=$link/html/index.html
     [[ -f $OUT/$name/html/index.html ]] || report=$link/report.txt
     rate=$(percent_of "${ROW_SCORE[$name]}" "$max")
-    printf '<tr><td><a href="%s">%s</a><div class="logs">%s</div></td>' "$report" "$(html "$name")" "$(log_links "$name" "$link")"
-    printf '<td class="why"><span class="chip %s">%s</span> %s</td>' "${ROW_STATUS[$name]}" "${ROW_STATUS[$name]}" "$(html "${ROW_REASON[$name]}")"
+    printf '<tr><td><a href="%s">%s</a><div class="logs">%s</div></td>' "$report" "$(html_text "$name")" "$(log_links "$name" "$link")"
+    printf '<td class="why"><span class="chip %s">%s</span> %s</td>' "${ROW_STATUS[$name]}" "${ROW_STATUS[$name]}" "$(html_text "${ROW_REASON[$name]}")"
     printf '<td class="n">%s / %s <span class="bar"><i class="%s" style="width:%s%%"></i></span></td>' \
       "${ROW_SCORE[$name]}" "$max" "$(rate_class "$rate")" "$rate"
     for group in "${GROUP_NAMES[@]}"; do printf '<td class="n">%s</td>' "${ROW_EARNED[$name/$group]}"; done

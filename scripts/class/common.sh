@@ -2,7 +2,8 @@
 # shellcheck disable=SC2034 # globals that the commands sourcing this file read
 # What grade-submission and grade-class share: messages, the named limits, the checks (always
 # read from `scripts/grade --list`, never written down here, so that a new check is a new
-# column), the points a report shows as earned, and text made safe for JSON, HTML, CSV and URLs.
+# column), the points a report shows as earned, and text made safe for CSV and URLs (for JSON,
+# XML, TAP and HTML, the grader's escape.sh).
 
 readonly EXIT_SOME_FAILED=1 EXIT_COULD_NOT_RUN=2
 readonly STATUSES=(graded build-failed no-listen crashed timeout)
@@ -42,6 +43,16 @@ check_limits() {
 check_timeout_scale() {
   [[ $1 =~ ^[0-9]+(\.[0-9]{1,3})?$ && ! $1 =~ ^0+(\.0*)?$ ]] \
     || usage_error "--timeout-scale needs a positive number like 2 or 1.5 (got '$1')"
+}
+
+# visibility_file_of FILE: FILE's absolute path, once scripts/grade has read it as a visibility
+# file (--visibility); a file it refuses is a usage error with its own words (which line, why).
+visibility_file_of() {
+  local problem
+  [[ -f $1 && -r $1 ]] || usage_error "--visibility $1: no such readable file"
+  problem=$("$SCRIPTS/grade" --list --visibility "$1" 2>&1 >/dev/null) ||
+    usage_error "--visibility: ${problem#grade: cannot run: }"
+  printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd)" "$(basename "$1")"
 }
 
 # Lines of a log shown in a report when a submission did not build or run.
@@ -103,7 +114,8 @@ read_earned() {
     [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ ([^:[:space:]]+) ]] || continue
     id=${BASH_REMATCH[2]}
     [[ -n ${CHECK_POINTS[$id]:-} ]] || continue
-    if [[ -z ${BASH_REMATCH[1]} && ! $line =~ \#\ *[Ss][Kk][Ii][Pp] ]]; then
+    # A SKIP directive is a # not escaped as \# (TAP 14), as the grader escapes one in a description.
+    if [[ -z ${BASH_REMATCH[1]} && ! $line =~ (^|[^\\])\#\ *[Ss][Kk][Ii][Pp] ]]; then
       EARNED[$id]=${CHECK_POINTS[$id]}
       PASSED[$id]=1
     else
@@ -151,36 +163,12 @@ percent_of() {
 
 # --- text made safe --------------------------------------------------------------------------
 
-# printable TEXT: valid UTF-8 with the control characters (but tab and newline) removed.
-readonly PLAIN_TEXT=$'^[ -~\t\n]*$' # printable ASCII, tabs and newlines: nothing to do
-printable() {
-  printf '%s' "$1" | { iconv -f UTF-8 -t UTF-8 -c 2>/dev/null || true; } | tr -d '\000-\010\013-\037\177'
-}
-
-# json_string TEXT: TEXT as a JSON string. (The replacements are quoted: unquoted, bash 5.2
-# reads & and \ in them as special.)
-json_string() {
-  local text=$1
-  [[ $text =~ $PLAIN_TEXT ]] || text=$(printable "$text")
-  # shellcheck disable=SC1003 # a backslash, quoted
-  text=${text//'\'/'\\'}
-  text=${text//'"'/'\"'}
-  text=${text//$'\t'/'\t'}
-  text=${text//$'\n'/'\n'}
-  printf '"%s"' "$text"
-}
-
-# html TEXT: TEXT with & < > " ' escaped, for HTML and XML.
-html() {
-  local text=$1
-  [[ $text =~ $PLAIN_TEXT ]] || text=$(printable "$text")
-  text=${text//'&'/'&amp;'}
-  text=${text//'<'/'&lt;'}
-  text=${text//'>'/'&gt;'}
-  text=${text//'"'/'&quot;'}
-  text=${text//"'"/'&#39;'}
-  printf '%s' "$text"
-}
+# JSON, XML, TAP and HTML text: the grader's own escaping (scripts/lib/escape.sh), so that a
+# report grade-submission writes is as safe as one the grader writes: each writer marks its
+# text (json_string, xml_text, html_text...) and pipes the finished report through
+# escape_marked.
+# shellcheck source=scripts/lib/escape.sh
+source "$SCRIPTS/lib/escape.sh"
 
 # csv_field TEXT: quoted (with " doubled) when it holds a comma, a quote or a line break.
 csv_field() {

@@ -18,6 +18,7 @@
 
 readonly GRADING_LABEL=org.webserver-lab.grading
 readonly SUBMISSION_HOST=submission # the server's name on its network
+readonly VISIBILITY_IN_TESTER=/visibility.txt # where a teacher's --visibility file is mounted
 
 container_names() {
   PREFIX=webserver-lab-grade-$RUN_ID
@@ -79,10 +80,11 @@ container_start() {
     "$NETWORK" >/dev/null 2>>"$REPORTS/grade.log" \
     || cannot_grade "no network could be made for the submission (see grade.log)"
   mapfile -t options < <(hardened)
-  local error
+  local error visibility=()
+  [[ -z $VISIBILITY ]] || visibility=(--mount "$(mount_of "$VISIBILITY" "$VISIBILITY_IN_TESTER" readonly)")
   error=$(docker run --detach --name "$TESTER" "${options[@]}" --user "$(id -u):$(id -g)" \
     --tmpfs /tmp:rw,nosuid,nodev,size=256m --memory 512m --memory-swap 512m --pids-limit 256 --cpus 1 \
-    --mount "$(mount_of "$SITE" /srv/site readonly)" --mount "$(mount_of "$REPORTS" /reports)" \
+    --mount "$(mount_of "$SITE" /srv/site readonly)" --mount "$(mount_of "$REPORTS" /reports)" "${visibility[@]}" \
     --entrypoint sleep "$TESTER_IMAGE" infinity 2>&1 >/dev/null) \
     || { printf '%s\n' "$error" >>"$REPORTS/grade.log"; cannot_grade "the grader's container could not be started (see grade.log)"; }
   LOG_NAME=run.log
@@ -120,8 +122,10 @@ container_listening() {
 }
 
 container_grade_command() {
+  local options
+  mapfile -t options < <(grader_options "$VISIBILITY_IN_TESTER")
   GRADE_COMMAND=(docker exec "$TESTER" /lab/scripts/grade --target "$TARGET" --site /srv/site --reports /reports
-    "${GRADER_OPTIONS[@]}")
+    "${options[@]}")
 }
 
 # container_answer: a plain GET /, as answer_of reads it.

@@ -43,10 +43,10 @@ write_unrun_reports() {
   WHAT=$(what_happened)
   mkdir -p "$REPORTS/html"
   unrun_text >"$REPORTS/report.txt"
-  unrun_tap >"$REPORTS/report.tap"
-  unrun_junit >"$REPORTS/junit.xml"
-  unrun_json >"$REPORTS/results.json"
-  unrun_html >"$REPORTS/html/index.html"
+  unrun_tap | escape_marked >"$REPORTS/report.tap"
+  unrun_junit | escape_marked >"$REPORTS/junit.xml"
+  unrun_json | escape_marked >"$REPORTS/results.json"
+  unrun_html | escape_marked >"$REPORTS/html/index.html"
 }
 
 unrun_text() {
@@ -65,23 +65,25 @@ unrun_tap() {
   printf 'TAP version 13\n1..%s\n' "${#CHECK_IDS[@]}"
   for id in "${CHECK_IDS[@]}"; do
     n=$((n + 1))
-    printf 'not ok %s - %s: %s\n  ---\n  group: %s\n  points: 0/%s\n  severity: error\n  message: "not run: %s"\n  ...\n' \
-      "$n" "$id" "${CHECK_TEXT[$id]}" "${CHECK_GROUP[$id]}" "${CHECK_POINTS[$id]}" "${REASON//'"'/"'"}"
+    printf 'not ok %s - %s\n  ---\n  group: %s\n  points: 0/%s\n  severity: error\n  message: %s\n  ...\n' \
+      "$n" "$(tap_description "$id: ${CHECK_TEXT[$id]}")" "${CHECK_GROUP[$id]}" "${CHECK_POINTS[$id]}" \
+      "$(yaml_string "not run: $REASON")"
   done
 }
 
 unrun_junit() {
   local group id count
   printf '<?xml version="1.0" encoding="UTF-8"?>\n'
-  printf '<testsuites name="webserver-lab grade %s" tests="%s" failures="0" errors="%s">\n' \
-    "$(html "$SUBMISSION_NAME")" "${#CHECK_IDS[@]}" "${#CHECK_IDS[@]}"
+  printf '<testsuites name="%s" tests="%s" failures="0" errors="%s">\n' \
+    "$(xml_attribute "webserver-lab grade $SUBMISSION_NAME")" "${#CHECK_IDS[@]}" "${#CHECK_IDS[@]}"
   for group in "${GROUP_NAMES[@]}"; do
     count=$(group_checks "$group")
-    printf '  <testsuite name="%s" tests="%s" failures="0" errors="%s">\n' "$group" "$count" "$count"
+    printf '  <testsuite name="%s" tests="%s" failures="0" errors="%s">\n' "$(xml_attribute "$group")" "$count" "$count"
     for id in "${CHECK_IDS[@]}"; do
       [[ ${CHECK_GROUP[$id]} == "$group" ]] || continue
-      printf '    <testcase classname="%s" name="%s: %s" time="0"><error message="not run: %s">%s</error></testcase>\n' \
-        "$group" "$id" "$(html "${CHECK_TEXT[$id]}")" "$(html "$REASON")" "$(html "$WHAT")"
+      printf '    <testcase classname="%s" name="%s" time="0"><error message="%s">%s</error></testcase>\n' \
+        "$(xml_attribute "$group")" "$(xml_attribute "$id: ${CHECK_TEXT[$id]}")" "$(xml_attribute "not run: $REASON")" \
+        "$(xml_text "$WHAT")"
     done
     printf '  </testsuite>\n'
   done
@@ -105,7 +107,7 @@ unrun_html() {
   cat <<HTML
 <!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$(html "$SUBMISSION_NAME"): $STATUS</title>
+<title>$(html_text "$SUBMISSION_NAME"): $STATUS</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
@@ -114,14 +116,14 @@ pre{background:#1d2330;color:#e8eaf0;padding:1rem;border-radius:.5rem;overflow:a
 table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e6ec;text-align:left}
 td.pts{text-align:right;white-space:nowrap}
 </style></head><body><main>
-<h1>$(html "$SUBMISSION_NAME") <span class="status">$STATUS</span></h1>
+<h1>$(html_text "$SUBMISSION_NAME") <span class="status">$STATUS</span></h1>
 <p>Score: <b>0 / $(max_score)</b> ($MODE mode). No check could be run:</p>
-<pre>$(html "$WHAT")</pre>
+<pre>$(html_text "$WHAT")</pre>
 <table><tr><th>check</th><th>what it asks</th><th>points</th></tr>
 HTML
   for id in "${CHECK_IDS[@]}"; do
     printf '<tr><td><code>%s</code></td><td>%s</td><td class="pts">0 / %s</td></tr>\n' \
-      "$id" "$(html "${CHECK_TEXT[$id]}")" "${CHECK_POINTS[$id]}"
+      "$id" "$(html_text "${CHECK_TEXT[$id]}")" "${CHECK_POINTS[$id]}"
   done
   printf '</table></main></body></html>\n'
 }

@@ -79,7 +79,9 @@ process_listening() {
 }
 
 process_grade_command() {
-  GRADE_COMMAND=("$SCRIPTS/grade" --target "$TARGET" --site "$SITE" --reports "$REPORTS" "${GRADER_OPTIONS[@]}")
+  local options
+  mapfile -t options < <(grader_options)
+  GRADE_COMMAND=("$SCRIPTS/grade" --target "$TARGET" --site "$SITE" --reports "$REPORTS" "${options[@]}")
 }
 
 process_answer() {

@@ -1,93 +1,204 @@
 # shellcheck shell=bash
-# The HTML report: one self-contained page (no scripts, fonts or images from elsewhere) with
-# the score, a bar per group, and every check as a <details> element that opens onto its
-# expectations and the exact bytes exchanged. Failed checks start open. A checkbox hides the
-# passing ones (CSS :has, no JavaScript).
-
-html_escape() { markup_escape "$1"; }
+# The HTML report: one self-contained page (no scripts, fonts or images from elsewhere). It opens
+# with the score, the stage reached and the next step, then the ladder of stages, then every
+# check that did not pass, open, told as failure.sh tells it (verdict, rule, a command to retry,
+# the request and response side by side, the caret, the likely cause); then points by group, and
+# every check stage by stage, passing ones folded.
 
 html_report() {
-  local earned possible passed checks group i
+  local earned possible passed checks i failures stage group
   read -r earned possible passed checks < <(group_totals '')
+  failures=$((checks - passed))
   html_head
   printf '<header><div class="score %s"><b>%s%%</b><span>%s / %s points</span></div>\n' \
     "$(all_passed && printf good || printf bad)" "$(percent "$earned" "$possible")" "$earned" "$possible"
   printf '<div><h1>HTTP server report</h1><p>%s &middot; site <code>%s</code> &middot; %s</p>\n' \
-    "$(html_escape "$TARGET")" "$(html_escape "$SITE_DIR")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    "$(html_text "$TARGET")" "$(html_text "$SITE_DIR")" "$(date -u '+%Y-%m-%d %H:%M UTC')"
   printf '<p class="totals"><span class="pass">%s passed</span> <span class="fail">%s failed</span> <span class="error">%s could not run</span></p></div></header>\n' \
     "$passed" "$(count_verdict fail)" "$(count_verdict error)"
-
-  printf '<section class="groups">\n'
+  html_next_step
+  html_ladder
+  if ((failures)); then
+    printf '<h2 id="failures">What to fix, in order (%s)</h2>\n' "$failures"
+    while IFS= read -r stage; do
+      for i in "${!R_ID[@]}"; do
+        [[ ${R_STAGE[i]} != "$stage" || ${R_VERDICT[i]} == pass ]] || html_failure "$i"
+      done
+    done < <(stages_run)
+  fi
+  printf '<h2>Points by group</h2>\n<section class="groups">\n'
   while IFS= read -r group; do
     html_group_card "$group"
   done < <(groups_run)
-  printf '</section>\n<label class="filter"><input type="checkbox" id="only-problems"> show only the checks that did not pass</label>\n'
+  printf '</section>\n'
+  html_all_checks
+  printf '<footer>Made by <code>scripts/grade</code>. Bytes are shown as they crossed the wire: <code>\\r\\n</code> is CR LF, <code>\\xHH</code> a byte that is not printable ASCII. Each retry command sends the very same bytes.</footer>\n</main></body></html>\n'
+}
 
-  while IFS= read -r group; do
-    read -r earned possible passed checks < <(group_totals "$group")
-    printf '<section class="group%s"><h2 id="%s">%s</h2>\n' "$( ((passed == checks)) && printf ' all-pass')" "$group" "$group"
-    for i in "${!R_ID[@]}"; do
-      [[ ${R_GROUP[i]} == "$group" ]] && html_check "$i"
-    done
-    printf '</section>\n'
-  done < <(groups_run)
-  printf '<footer>Made by <code>scripts/grade</code>. Each request is shown byte for byte: <code>\\r\\n</code> is CR LF, <code>\\xHH</code> a byte that is not printable ASCII.</footer>\n</main></body></html>\n'
+# html_next_step: the stage reached and the next step, with the verdict of the check to fix.
+html_next_step() {
+  local reached step open
+  { IFS= read -r reached; IFS= read -r step; } < <(progress_lines)
+  open=$(first_open_check)
+  printf '<section class="next %s"><p class="reached">%s</p>\n' "$( [[ -n $open ]] && printf open || printf 'done')" \
+    "$(html_text "$reached")"
+  if [[ -n $open ]]; then
+    printf '<p class="step">Your next step: stage %s, %s: <a href="#check-%s"><code>%s</code></a></p>\n' \
+      "${R_STAGE[open]}" "$(html_text "$(stage_title "${R_STAGE[open]}")")" "${R_ID[open]}" "${R_ID[open]}"
+    printf '<p class="why">%s</p>\n' "$(html_text "$(verdict_text "${R_DIR[open]}")")"
+  else
+    printf '<p class="step">%s</p>\n' "$(html_text "$step")"
+  fi
+  printf '</section>\n'
+}
+
+# html_ladder: the stages in order, each passed, failing or not run.
+html_ladder() {
+  local stage passed checks class
+  printf '<ol class="ladder">\n'
+  for ((stage = 1; stage <= STAGE_COUNT; stage++)); do
+    read -r passed checks < <(stage_totals "$stage")
+    if ((checks == 0)); then class=notrun; elif ((passed == checks)); then class=pass; else class=fail; fi
+    printf '<li class="%s"><a href="#stage-%s"><span class="n">%s</span><span class="t">%s</span><span class="c">%s</span></a></li>\n' \
+      "$class" "$stage" "$stage" "$(html_text "$(stage_title "$stage")")" \
+      "$( ((checks)) && printf '%s/%s' "$passed" "$checks" || printf 'not run')"
+  done
+  printf '</ol>\n'
+}
+
+# html_failure I: one check that did not pass, open, every piece of its story.
+html_failure() {
+  local i=$1 dir=${R_DIR[$1]} id=${R_ID[$1]} number exchange kind received also
+  number=$(verdict_exchange "$dir")
+  IFS=$'\t' read -r _ _ received _ kind _ < <(verdict_fields "$dir")
+  exchange=$dir/exchange-$number
+  printf '<details class="check %s" open id="check-%s"><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">stage %s &middot; 0/%s</span></summary>\n<div class="body">\n' \
+    "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_text "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
+  printf '<p class="verdict">%s</p>\n' "$(html_text "$(verdict_text "$dir")")"
+  also=$(also_lines "$dir" '' 8)
+  [[ -z $also ]] || printf '<ul class="also">%s</ul>\n' "$(printf '%s\n' "$also" | while IFS= read -r line; do
+    printf '<li>%s</li>' "$(html_text "$line")"
+  done)"
+  html_rule "$id"
+  if [[ -f $exchange.request ]]; then
+    printf '<div class="retry"><h5>Try it yourself</h5><pre>%s</pre></div>\n' "$(html_text "$(retry_command "$exchange")")"
+    html_exchange "$exchange" "$(exchange_count "$dir")"
+    html_carets "$dir" "$number"
+    html_connection "$exchange" "${kind:-}" "${received:-}"
+  fi
+  printf '<details class="more"><summary>every exchange and expectation of this check</summary>\n'
+  html_every_exchange "$dir" "$number"
+  html_expectations "$dir"
+  printf '</details>\n</div></details>\n'
+}
+
+html_rule() {
+  local source=${CHECK_RULE_SOURCE[$1]:-} text=${CHECK_RULE_TEXT[$1]:-} note=${CHECK_RULE_NOTE[$1]:-}
+  if [[ -z $source ]]; then
+    printf '<blockquote class="rule">no rule recorded for this check</blockquote>\n'
+  elif [[ $source == "the lab's own choice" ]]; then
+    printf '<blockquote class="rule"><b>The lab&#39;s own choice:</b> %s</blockquote>\n' "$(html_text "$text")"
+  else
+    printf '<blockquote class="rule"><b>%s</b> &ldquo;%s&rdquo;%s</blockquote>\n' "$(html_text "$source")" \
+      "$(html_text "$text")" "$( [[ -z $note ]] || printf ' <i>(%s)</i>' "$(html_text "$note")")"
+  fi
+}
+
+# html_exchange EXCHANGE COUNT: the request and the response side by side (curl: its log).
+html_exchange() {
+  local exchange=$1 number=${1##*-} request title
+  title="exchange $number of $2$(label_of "$exchange" ': ')"
+  ((${2} > 1)) || title=$(label_of "$exchange" '')
+  [[ -z $title ]] || printf '<h4>%s</h4>\n' "$(html_text "$title")"
+  if [[ -f $exchange.command ]]; then
+    printf '<pre class="res">%s</pre>\n' "$(html_text "$(visible_excerpt "$exchange.response" '' 0 120 "$FULL_LINE")")"
+    return 0
+  fi
+  request=$(visible_excerpt "$exchange.request" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")
+  [[ ! -f $exchange.then ]] || request+=$'\n(then, after the hold, on the same connection:)\n'$(visible_excerpt "$exchange.then" '' "$FULL_HEAD" 0 "$FULL_LINE")
+  printf '<div class="pair"><div><h5>request, as sent</h5><pre class="req">%s</pre></div>' "$(html_text "$request")"
+  printf '<div><h5>response, as received</h5><pre class="res">%s</pre></div></div>\n' \
+    "$(html_text "$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")")"
+}
+
+# html_carets DIR NUMBER: the caret lines of every failed comparison on exchange NUMBER.
+html_carets() {
+  local outcome field detail
+  while IFS=$'\t' read -r outcome _ _ field _ detail; do
+    [[ $outcome == fail && $field == "$2" && -n $detail && -f $1/$detail ]] || continue
+    printf '<pre class="caret">%s</pre>\n' "$(html_text "$(<"$1/$detail")")"
+  done <"$1/expectations"
+}
+
+html_connection() {
+  local cause
+  [[ ! -s $1.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_text "$(<"$1.end")")"
+  ended_badly "$1" "$2" "$3" || return 0
+  cause=$(likely_cause "$1" "$2" "$3")
+  [[ -z $cause ]] || printf '<p class="cause"><b>Likely cause:</b> %s</p>\n' "$(html_text "$cause")"
+}
+
+# html_every_exchange DIR SKIP: the exchanges other than SKIP (already shown), with the caret
+# lines of their failed comparisons.
+html_every_exchange() {
+  local dir=$1 exchange number
+  for exchange in "$dir"/exchange-*.request; do
+    [[ -f $exchange ]] || continue
+    exchange=${exchange%.request}
+    number=${exchange##*-}
+    [[ $number != "$2" ]] || continue
+    html_exchange "$exchange" "$(exchange_count "$dir")"
+    html_carets "$dir" "$number"
+    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_text "$(<"$exchange.end")")"
+  done
+}
+
+html_expectations() {
+  local outcome wanted received
+  [[ -s $1/expectations ]] || return 0
+  printf '<ul class="expect">\n'
+  while IFS=$'\t' read -r outcome wanted received _; do
+    case $outcome in
+      ok) printf '<li class="ok">%s</li>\n' "$(html_text "$wanted")" ;;
+      fail) printf '<li class="no">expected %s; received <span class="got">%s</span></li>\n' "$(html_text "$wanted")" "$(html_text "$received")" ;;
+      info) printf '<li class="info">%s</li>\n' "$(html_text "$wanted")" ;;
+    esac
+  done <"$1/expectations"
+  printf '</ul>\n'
 }
 
 html_group_card() {
   local earned possible passed checks width
   read -r earned possible passed checks < <(group_totals "$1")
   width=$(percent "$earned" "$possible")
-  printf '<a class="card" href="#%s"><span class="name">%s</span><span class="bar"><i style="width:%s%%" class="%s"></i></span><span class="nums">%s/%s points &middot; %s/%s checks</span></a>\n' \
-    "$1" "$1" "$width" "$( ((passed == checks)) && printf good || printf bad)" "$earned" "$possible" "$passed" "$checks"
+  printf '<div class="card"><span class="name">%s</span><span class="bar"><i style="width:%s%%" class="%s"></i></span><span class="nums">%s/%s points &middot; %s/%s checks</span></div>\n' \
+    "$1" "$width" "$( ((passed == checks)) && printf good || printf bad)" "$earned" "$possible" "$passed" "$checks"
 }
 
-html_check() {
-  local i=$1 dir=${R_DIR[$1]} verdict=${R_VERDICT[$1]} open=''
-  [[ $verdict == pass ]] || open=' open'
-  printf '<details class="check %s"%s><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">%s/%s</span></summary>\n' \
-    "$verdict" "$open" "${verdict^^}" "${R_ID[i]}" "$(html_escape "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
-  printf '<div class="body">\n'
-  [[ ! -s $dir/error ]] || printf '<p class="why">Could not be carried out: %s</p>\n' "$(html_escape "$(<"$dir/error")")"
-  html_expectations "$dir"
-  html_exchanges "$dir"
-  printf '</div></details>\n'
-}
-
-html_expectations() {
-  local outcome wanted got
-  [[ -s $1/expectations ]] || return 0
-  printf '<ul class="expect">\n'
-  while IFS=$'\t' read -r outcome wanted got; do
-    case $outcome in
-      ok) printf '<li class="ok">%s</li>\n' "$(html_escape "$wanted")" ;;
-      fail) printf '<li class="no">%s<br><span class="got">got: %s</span></li>\n' "$(html_escape "$wanted")" "$(html_escape "$got")" ;;
-      info) printf '<li class="info">%s</li>\n' "$(html_escape "$wanted")" ;;
-    esac
-  done <"$1/expectations"
-  printf '</ul>\n'
-}
-
-html_exchanges() {
-  local exchange n label request
-  for exchange in "$1"/exchange-*.request; do
-    [[ -f $exchange ]] || continue
-    exchange=${exchange%.request}
-    n=${exchange##*-}
-    label=$(<"$exchange.label")
-    printf '<div class="exchange"><h4>exchange %s%s</h4>\n' "$n" "$(html_escape "${label:+: $label}")"
-    if [[ -f $exchange.command ]]; then
-      printf '<pre class="cmd">$ %s</pre>\n' "$(html_escape "$(<"$exchange.command")")"
-      printf '<pre class="res">%s</pre>\n' "$(html_escape "$(visible_file "$exchange.response" 4096)")"
-    else
-      request=$(visible_file "$exchange.request" 1024)
-      [[ ! -f $exchange.then ]] || request+=$'\n(then, after the hold, on the same connection:)\n'$(visible_file "$exchange.then" 1024)
-      printf '<div class="pair"><div><h5>request</h5><pre class="req">%s</pre></div>' "$(html_escape "$request")"
-      printf '<div><h5>response</h5><pre class="res">%s</pre></div></div>\n' "$(html_escape "$(visible_file "$exchange.response" 1536)")"
-    fi
-    [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_escape "$(<"$exchange.end")")"
-    printf '</div>\n'
-  done
+# html_all_checks: every check stage by stage; a failing one points to its story above.
+html_all_checks() {
+  local stage i passed checks
+  printf '<h2>Every check, stage by stage</h2>\n'
+  while IFS= read -r stage; do
+    read -r passed checks < <(stage_totals "$stage")
+    printf '<section class="stage" id="stage-%s"><h3>Stage %s: %s <span>%s of %s passed</span></h3>\n' \
+      "$stage" "$stage" "$(html_text "$(stage_title "$stage")")" "$passed" "$checks"
+    for i in "${!R_ID[@]}"; do
+      [[ ${R_STAGE[i]} == "$stage" ]] || continue
+      if [[ ${R_VERDICT[i]} == pass ]]; then
+        printf '<details class="check pass"><summary><span class="badge">PASS</span><code>%s</code> %s<span class="pts">%s/%s</span></summary>\n<div class="body">\n' \
+          "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
+        html_rule "${R_ID[i]}"
+        html_expectations "${R_DIR[i]}"
+        html_every_exchange "${R_DIR[i]}" none
+        printf '</div></details>\n'
+      else
+        printf '<p class="check-link %s"><span class="badge">%s</span><a href="#check-%s"><code>%s</code></a> %s<span class="pts">0/%s</span></p>\n' \
+          "${R_VERDICT[i]}" "${R_VERDICT[i]^^}" "${R_ID[i]}" "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_POINTS[i]}"
+      fi
+    done
+    printf '</section>\n'
+  done < <(stages_run)
 }
 
 html_head() {
@@ -97,50 +208,65 @@ html_head() {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>HTTP server report</title>
 <style>
-:root { --good: #1a7f37; --bad: #cf222e; --err: #9a6700; --ink: #1f2328; --soft: #656d76; --line: #d0d7de; --bg: #f6f8fa; }
+:root { --good: #1a7f37; --bad: #cf222e; --err: #9a6700; --ink: #1f2328; --soft: #656d76; --line: #d0d7de; --bg: #f6f8fa; --blue: #0969da; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #fff; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px; }
-header { display: flex; gap: 24px; align-items: center; margin-bottom: 20px; }
+header { display: flex; gap: 24px; align-items: center; margin-bottom: 16px; }
 h1 { margin: 0; font-size: 26px; }
 header p { margin: 4px 0; color: var(--soft); }
-.score { width: 130px; height: 130px; border-radius: 50%; display: flex; flex-direction: column; align-items: center; justify-content: center; color: #fff; flex: none; }
+.score { width: 120px; height: 120px; border-radius: 50%; display: flex; flex-direction: column; align-items: center; justify-content: center; color: #fff; flex: none; }
 .score.good { background: var(--good); } .score.bad { background: var(--bad); }
-.score b { font-size: 34px; } .score span { font-size: 12px; }
+.score b { font-size: 32px; } .score span { font-size: 12px; }
 .totals span { margin-right: 12px; font-weight: 600; }
 .totals .pass { color: var(--good); } .totals .fail { color: var(--bad); } .totals .error { color: var(--err); }
-.groups { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; margin-bottom: 16px; }
-.card { display: block; padding: 12px 14px; border: 1px solid var(--line); border-radius: 8px; color: inherit; text-decoration: none; background: var(--bg); }
-.card:hover { border-color: var(--soft); }
-.card .name { font-weight: 700; text-transform: capitalize; display: block; }
-.card .bar { display: block; height: 8px; background: #e6e9ec; border-radius: 4px; margin: 8px 0 6px; overflow: hidden; }
-.card .bar i { display: block; height: 100%; }
-.card .bar i.good { background: var(--good); } .card .bar i.bad { background: var(--bad); }
-.card .nums { font-size: 13px; color: var(--soft); }
-.filter { display: block; margin: 8px 0 16px; color: var(--soft); }
-body:has(#only-problems:checked) :is(details.pass, section.all-pass) { display: none; }
-h2 { text-transform: capitalize; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; }
-details.check { border: 1px solid var(--line); border-left: 6px solid var(--good); border-radius: 6px; margin: 8px 0; }
-details.fail { border-left-color: var(--bad); } details.error { border-left-color: var(--err); }
+.next { border: 1px solid var(--line); border-left: 6px solid var(--blue); border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; background: #f3f8ff; }
+.next.done { border-left-color: var(--good); background: #f2fbf4; }
+.next p { margin: 2px 0; } .next .reached { font-weight: 700; font-size: 17px; } .next .step { font-size: 16px; }
+.next .why { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; color: var(--bad); }
+ol.ladder { list-style: none; padding: 0; margin: 0 0 8px; display: grid; grid-template-columns: repeat(6, 1fr); gap: 6px; }
+ol.ladder a { display: flex; flex-direction: column; height: 100%; padding: 6px 8px; border-radius: 6px; border: 1px solid var(--line); color: inherit; text-decoration: none; font-size: 13px; line-height: 1.3; }
+ol.ladder .n { font-weight: 700; } ol.ladder .c { margin-top: auto; color: var(--soft); font-variant-numeric: tabular-nums; }
+ol.ladder .pass a { background: #e6f4ea; border-color: #a8d8b3; } ol.ladder .fail a { background: #fdecec; border-color: #f1a9a9; }
+ol.ladder .notrun a { background: var(--bg); color: var(--soft); }
+h2 { border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; }
+h3 { margin: 20px 0 6px; } h3 span { color: var(--soft); font-weight: 400; font-size: 14px; }
+details.check, .check-link { border: 1px solid var(--line); border-left: 6px solid var(--good); border-radius: 6px; margin: 8px 0; }
+details.fail, .check-link.fail { border-left-color: var(--bad); } details.error, .check-link.error { border-left-color: var(--err); }
+.check-link { padding: 6px 12px; margin: 6px 0; }
 summary { cursor: pointer; padding: 8px 12px; list-style-position: inside; }
-summary code { font-weight: 600; margin-right: 6px; }
+summary code, .check-link code { font-weight: 600; margin-right: 6px; }
 .badge { display: inline-block; min-width: 54px; text-align: center; font-size: 12px; font-weight: 700; color: #fff; border-radius: 4px; padding: 1px 6px; margin-right: 8px; background: var(--good); }
 .fail .badge { background: var(--bad); } .error .badge { background: var(--err); }
 .pts { float: right; color: var(--soft); font-variant-numeric: tabular-nums; }
-.body { padding: 4px 16px 12px; border-top: 1px solid var(--line); background: #fcfcfd; }
-.why { color: var(--err); font-weight: 600; }
+.body { padding: 6px 16px 12px; border-top: 1px solid var(--line); background: #fcfcfd; }
+.verdict { font-weight: 700; color: var(--bad); font-size: 16px; margin: 6px 0; }
+ul.also { margin: 0 0 8px; padding-left: 20px; color: var(--bad); }
+blockquote.rule { margin: 8px 0; padding: 6px 12px; border-left: 4px solid var(--soft); background: var(--bg); color: var(--ink); }
+.retry h5, .pair h5 { margin: 8px 0 4px; color: var(--soft); font-weight: 600; }
+.retry pre { border-left: 4px solid var(--good); background: #0d1117; color: #e6edf3; user-select: all; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+pre { margin: 0; padding: 8px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; font-size: 12.5px; white-space: pre-wrap; word-break: break-all; max-height: 360px; overflow: auto; }
+pre.req { border-left: 4px solid var(--blue); } pre.res { border-left: 4px solid #8250df; }
+pre.caret { margin-top: 8px; border-left: 4px solid var(--bad); white-space: pre; word-break: normal; }
+.conn { color: var(--soft); font-size: 13px; margin: 6px 0 0; }
+.cause { margin: 6px 0 0; padding: 6px 10px; background: #fff8c5; border: 1px solid #e3cf6e; border-radius: 6px; }
+details.more { margin-top: 10px; } details.more > summary { color: var(--blue); padding: 4px 0; }
+h4 { margin: 12px 0 4px; }
 ul.expect { list-style: none; padding: 0; }
 ul.expect li { padding: 2px 0 2px 24px; position: relative; }
 ul.expect li::before { position: absolute; left: 2px; font-weight: 700; }
 li.ok::before { content: "\2713"; color: var(--good); } li.no::before { content: "\2717"; color: var(--bad); } li.info::before { content: "\2022"; color: var(--soft); }
 li.no { color: var(--bad); } .got { color: var(--ink); font-family: ui-monospace, monospace; font-size: 13px; }
-.exchange h4 { margin: 12px 0 4px; } h5 { margin: 4px 0; color: var(--soft); font-weight: 600; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-pre { margin: 0; padding: 8px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; font-size: 12.5px; white-space: pre-wrap; word-break: break-all; max-height: 360px; overflow: auto; }
-pre.req { border-left: 4px solid #0969da; } pre.res { border-left: 4px solid #8250df; }
-.conn { color: var(--soft); font-size: 13px; margin: 6px 0 0; }
+.groups { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; }
+.card { display: block; padding: 10px 14px; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); }
+.card .name { font-weight: 700; display: block; }
+.card .bar { display: block; height: 8px; background: #e6e9ec; border-radius: 4px; margin: 8px 0 6px; overflow: hidden; }
+.card .bar i { display: block; height: 100%; }
+.card .bar i.good { background: var(--good); } .card .bar i.bad { background: var(--bad); }
+.card .nums { font-size: 13px; color: var(--soft); }
 footer { margin-top: 32px; color: var(--soft); font-size: 13px; }
-@media (max-width: 760px) { .pair { grid-template-columns: 1fr; } header { flex-direction: column; align-items: flex-start; } }
+@media (max-width: 760px) { .pair { grid-template-columns: 1fr; } ol.ladder { grid-template-columns: repeat(3, 1fr); } header { flex-direction: column; align-items: flex-start; } }
 </style></head><body><main>
 HTML
 }

@@ -138,6 +138,7 @@ write_check_meta() {
   group_of "$1" >"$CHECK_DIR/group"
   printf '%s\n' "${CHECK_POINTS[$1]}" >"$CHECK_DIR/points"
   printf '%s\n' "${CHECK_DESCRIPTION[$1]}" >"$CHECK_DIR/description"
+  : >"$CHECK_DIR/expectations" # none yet; a check not run (record_not_run) keeps none
 }
 
 run_one_check() {

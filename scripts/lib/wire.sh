@@ -23,6 +23,9 @@
 #   --limit S        give up S seconds after connecting (default EXCHANGE_LIMIT, plus the hold).
 #   --head           the request is HEAD, so responses carry no body (for the framing).
 #   --label TEXT     what this exchange is for, shown in the reports.
+#   --retry SHELL    a shell command that prints the same request bytes, shorter than the
+#                    printf the reports would write otherwise (a 64 KiB head, say); the reports
+#                    use it only after checking that it prints exactly the bytes sent.
 #
 # Every exchange is bounded whatever the server does: at most MAX_RESPONSE_BYTES are read (see
 # site.sh), at most its limit in seconds, and never past the run's time budget (runner.sh).
@@ -65,7 +68,7 @@ BUDGET_CUT=        # set when the run's time budget cut this exchange short
 # nothing, as after a close and the end of its input. Both are reported as "closed".
 
 send() {
-  local mode=polite hold=0 trickle='' limit='' label='' head_request='' then=''
+  local mode=polite hold=0 trickle='' limit='' label='' head_request='' then='' producer=''
   while (($# > 1)); do
     case $1 in
       --half-close) mode=half-close; shift ;;
@@ -76,6 +79,7 @@ send() {
       --limit) limit=$2; shift 2 ;;
       --head) head_request=1; shift ;;
       --label) label=$2; shift 2 ;;
+      --retry) producer=$2; shift 2 ;;
       *) break ;;
     esac
   done
@@ -89,9 +93,14 @@ send() {
   # What --then sends is kept apart, for the client and the reports.
   [[ -z $then ]] || printf '%b' "$then" >"$EXCHANGE.then"
   printf '%s\n' "${label:-}" >"$EXCHANGE.label"
+  [[ -z $producer ]] || printf '%s\n' "$producer" >"$EXCHANGE.producer"
 
   HEAD_REQUEST=$head_request
   limit_within_budget "$limit_ms"
+  # How this client behaved, for the command a report gives to try the exchange again.
+  local hold_s
+  seconds_into hold_s "$hold_ms"
+  printf '%s %s %s\n' "$mode" "$hold_s" "${trickle:--}" >"$EXCHANGE.client"
   run_client "$mode" "$hold_ms" "$trickle" "$LIMIT_MS"
   classify_end "$mode" "$hold_ms" "$LIMIT_MS"
   parse_response 1 "$head_request"
@@ -288,7 +297,7 @@ classify_end() {
   BUDGET_CUT=''
   if grep -q -i 'refused\|failed:\|No route\|not known\|unreachable' "$EXCHANGE.nc-log"; then
     END_KIND=refused
-    how="could not connect: $(grep -v succeeded "$EXCHANGE.nc-log" | head -n 1)"
+    how="could not connect: $(connect_failure "$EXCHANGE.nc-log")"
   elif ((size > MAX_RESPONSE_BYTES)); then
     END_KIND=cut
     how="cut by the client after $MAX_RESPONSE_BYTES bytes, the most any check needs, $(seconds_of "$END_MS") s after connecting"
@@ -312,6 +321,22 @@ classify_end() {
   fi
   [[ $END_KIND == refused ]] || how="$(client_behaviour "$mode" "$size")$how"
   printf '%s\n' "$how" >"$EXCHANGE.end"
+  printf '%s\n' "$END_KIND" >"$EXCHANGE.end-kind"
+}
+
+# connect_failure NC_LOG: why the connection could not be made, in words (not nc's own).
+connect_failure() {
+  if grep -q -i 'refused' "$1"; then
+    printf 'the connection was refused: nothing listens on port %s\n' "$TARGET_PORT"
+  elif grep -q -i 'not known\|name or service\|resolve' "$1"; then
+    printf 'the host name %s is unknown\n' "$TARGET_HOST"
+  elif grep -q -i 'no route\|unreachable' "$1"; then
+    printf 'no route to %s\n' "$TARGET_HOST"
+  elif grep -q -i 'timed out' "$1"; then
+    printf 'the connection attempt timed out\n'
+  else
+    printf 'the connection could not be made\n'
+  fi
 }
 
 # closed_when MODE HOLD_MS REFERENCE_US: CLOSED_AFTER_MS and CLOSE_TEXT for a closed connection.
@@ -381,15 +406,13 @@ judge_exchange() {
   esac
 }
 
-# refusal_reason: why nc could not connect, in a few words ("Connection refused" is the
+# refusal_reason: why the connection could not be made, in a few words ("refused" is the
 # usual one: the port is closed, the server is not running, or it died).
 refusal_reason() {
-  local message
-  message=$(grep -v succeeded "$EXCHANGE.nc-log" | head -n 1)
-  if [[ $message == *[Rr]efused* ]]; then
+  if grep -q -i 'refused' "$EXCHANGE.nc-log"; then
     printf 'nothing listening at %s (connection refused)\n' "$TARGET"
   else
-    printf 'could not connect to %s (%s)\n' "$TARGET" "${message##*: }"
+    printf 'could not connect to %s (%s)\n' "$TARGET" "$(connect_failure "$EXCHANGE.nc-log")"
   fi
 }
 
@@ -411,7 +434,7 @@ curl_exchange() {
   EXCHANGE_COUNT=$((EXCHANGE_COUNT + 1))
   EXCHANGE=$CHECK_DIR/exchange-$EXCHANGE_COUNT
   printf '%s\n' "$label" >"$EXCHANGE.label"
-  printf 'curl %s\n' "$*" >"$EXCHANGE.command"
+  shell_words curl -sS -v "$@" >"$EXCHANGE.command" # what the reports give to try it again
   : >"$EXCHANGE.request"
   local curl_limit_ms
   scaled_ms_into curl_limit_ms 8
@@ -421,10 +444,25 @@ curl_exchange() {
     rc=${PIPESTATUS[0]}
   CURL_OUTPUT=$(head -c 1024 "$EXCHANGE.out")
   if ((rc == 0)); then
-    printf 'curl finished\n' >"$EXCHANGE.end"
+    printf 'every transfer completed\n' >"$EXCHANGE.end"
+    printf 'closed\n' >"$EXCHANGE.end-kind"
   else
-    printf 'curl failed with exit status %s\n' "$rc" >"$EXCHANGE.end"
-    trouble "curl could not finish its requests (exit status $rc)"
+    printf '%s\n' "$(curl_failure "$rc")" >"$EXCHANGE.end"
+    printf '%s\n' "$( ((rc == 7)) && printf refused || printf failed)" >"$EXCHANGE.end-kind"
+    trouble "$(curl_failure "$rc")"
     if ((rc == 28)) && [[ -f $EXCHANGE.budget-limited ]]; then out_of_budget; fi
   fi
+}
+
+# curl_failure STATUS: what went wrong, for curl's commonest exit statuses, in words.
+curl_failure() {
+  case $1 in
+    7) printf 'could not connect: nothing listens on port %s\n' "$TARGET_PORT" ;;
+    28 | 124 | 137) printf 'a transfer did not finish in time\n' ;;
+    52) printf 'the server closed a connection without sending any response\n' ;;
+    55 | 56) printf 'the connection broke while a transfer was under way (closed or reset)\n' ;;
+    8) printf 'a response was not valid HTTP\n' ;;
+    18) printf 'a body was shorter than its Content-Length\n' ;;
+    *) printf 'a transfer failed (exit status %s)\n' "$1" ;;
+  esac
 }
