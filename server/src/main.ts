@@ -56,6 +56,7 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io:
       host: config.host,
       port: config.port,
       listing: config.listing,
+      cache: config.cache,
       limits,
       observer,
       fs: nodeFileSystem,
@@ -117,9 +118,11 @@ export function displayHost(host: string): string {
 }
 
 function describeModes(config: Config): string {
-  const modes = [config.listing ? 'directory listings on' : '', config.trace ? 'trace on' : ''].filter(
-    Boolean,
-  );
+  const modes = [
+    config.listing ? 'directory listings on' : '',
+    config.trace ? 'trace on' : '',
+    config.cache ? '' : 'no cache: the plain path',
+  ].filter(Boolean);
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }
 

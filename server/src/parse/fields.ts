@@ -74,9 +74,6 @@ const isOws = (c: number): boolean => c === SP || c === HTAB;
 /** uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?$/;
 
-/** The last Host found valid: a client sends the same one on every request, so the pattern runs once. */
-let lastValidHost: string | undefined;
-
 /** RFC 9112 §3.2: exactly one valid Host in HTTP/1.1; never two, in any version. */
 export function checkHost(version: HttpVersion, fields: readonly Field[]): ParseError | undefined {
   let host: string | undefined;
@@ -87,10 +84,7 @@ export function checkHost(version: HttpVersion, fields: readonly Field[]): Parse
   }
   if (host === undefined)
     return version === '1.1' ? parseError(400, 'HTTP/1.1 request without a Host field') : undefined;
-  if (host === lastValidHost) return undefined;
-  if (!HOST.test(host)) return parseError(400, `invalid Host "${host}"`);
-  lastValidHost = host;
-  return undefined;
+  return HOST.test(host) ? undefined : parseError(400, `invalid Host "${host}"`);
 }
 
 const KNOWN_CODINGS = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress']);

@@ -6,7 +6,7 @@ import {
   TRUST_MS,
   isTrusted,
   sameFile,
-} from '../../../src/resolve/file-cache';
+} from '../../../src/fast/file-cache';
 import { type FileStat, failure } from '../../../src/resolve/file-system';
 
 const STAT: FileStat = { dev: 1, ino: 2, size: 3, mtimeMs: 4, ctimeMs: 5, isFile: true, isDirectory: false };

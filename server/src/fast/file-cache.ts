@@ -8,7 +8,7 @@
  *     report changes (some network file systems, Docker Desktop's shared folders).
  * Otherwise a fresh stat must show the very same file (device, inode, size, mtime, ctime).
  */
-import type { FileStat } from './file-system';
+import type { FileStat } from '../resolve/file-system';
 
 export interface CachedFile {
   readonly realPath: string;
