@@ -24,6 +24,7 @@ module.exports = {
     },
   ],
   globalSetup: '<rootDir>/server/test/global-setup.js',
+  reporters: ['default', '<rootDir>/server/test/title-check-reporter.js'],
   collectCoverageFrom: ['server/src/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
   coverageThreshold: { global: { lines: 90 } },
