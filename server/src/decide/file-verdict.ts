@@ -32,6 +32,13 @@ export type FileVerdict =
       readonly range: Extract<RangeDecision, { kind: 'unsatisfiable' }>;
     };
 
+/** The verdict for a request with no condition and no Range: the whole file. */
+export const PLAIN_GET = {
+  status: 200,
+  preconditions: { kind: 'proceed', honourRange: true },
+  range: { kind: 'whole', because: 'no Range' },
+} as const satisfies FileVerdict;
+
 /** What of the request the decision reads. */
 export interface Asked {
   readonly method: string;
@@ -50,8 +57,10 @@ export function decideFile(request: Asked, file: FileFacts, maxRanges: number): 
   if (preconditions.kind === 'not-modified') return { status: 304, preconditions };
   const range = chooseRange(request, preconditions.honourRange, file.size, maxRanges);
   switch (range.kind) {
-    case 'whole':
-      return { status: 200, preconditions, range };
+    case 'whole': // the everyday verdict, a plain GET, is one shared value
+      return preconditions.honourRange && range.because === PLAIN_GET.range.because
+        ? PLAIN_GET
+        : { status: 200, preconditions, range };
     case 'partial':
       return { status: 206, preconditions, range };
     case 'unsatisfiable':

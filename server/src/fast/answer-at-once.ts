@@ -19,7 +19,7 @@ import {
 } from '../handle-request';
 import { type TargetVerdict, resolveTarget } from '../resolve/target';
 import type { ResolvedTarget } from '../resolve/site';
-import { decideFile } from '../decide/file-verdict';
+import { PLAIN_GET, decideFile } from '../decide/file-verdict';
 import { fileReply } from '../respond/replies';
 import type { CachedCopy, CachedSite } from './cached-site';
 import type { PreparedReplies } from './prepared-replies';
@@ -47,6 +47,7 @@ export class AnswerAtOnce {
   private fromCache(request: Request, target: ResolvedTarget, copy: CachedCopy): Exchange {
     const { file, whole, notModified } = this.prepared.of(copy);
     const verdict = decideFile(request, file, this.options.maxRanges);
+    if (verdict === PLAIN_GET) return this.prepared.plainGet(copy, target);
     const reply =
       verdict.status === 200
         ? whole

@@ -46,9 +46,7 @@ export class CachedSite implements Site {
   /** A file the cache can vouch for without asking the disk, or undefined: the fast path answers the first at once. */
   findNow(target: ResolvedTarget): CachedCopy | undefined {
     const entry = this.cache.get(cacheKey(target));
-    return entry !== undefined && isTrusted(entry, this.options.now())
-      ? cachedFile(entry, 'trusted')
-      : undefined;
+    return entry !== undefined && isTrusted(entry, this.options.now()) ? entry.trusted : undefined;
   }
 
   /** A trusted entry; else one a stat confirms; else the disk, keeping a small file read whole for next time. */
@@ -83,7 +81,7 @@ export class CachedSite implements Site {
       return undefined;
     }
     entry.checkedAt = now;
-    return cachedFile(entry, 'revalidated');
+    return revalidated(entry);
   }
 
   /**
@@ -101,7 +99,8 @@ export class CachedSite implements Site {
    * is a stat of the requested path, and watching the directories from the root down to it
    * sees every change that could alter what the request gets.
    */
-  private remember(key: string, { realPath, name, stat }: FoundFile, bytes: Buffer): void {
+  private remember(key: string, found: FoundFile, bytes: Buffer): void {
+    const { realPath, stat } = found;
     const { root } = this.options;
     if (bytes.length !== stat.size || realPath !== path.join(root, key)) return;
     const directories = [root];
@@ -110,7 +109,8 @@ export class CachedSite implements Site {
     const watched = this.watches.acquire(directories) ? directories : [];
     // Never checked yet: a change between our read and the watch's start would go unseen, so the
     // first hit checks by stat, after the watch is in place.
-    const entry = { realPath, name, stat, bytes, watched, checkedAt: -Infinity };
+    const trusted: CachedCopy = { ...found, body: { kind: 'bytes', bytes }, cached: 'trusted' };
+    const entry = { realPath, name: found.name, stat, bytes, watched, checkedAt: -Infinity, trusted };
     if (!this.cache.set(key, entry)) this.watches.release(watched);
   }
 
@@ -139,7 +139,6 @@ function cacheKey({ directory, path: key }: ResolvedTarget): string {
   return key === '' ? 'index.html' : `${key}/index.html`;
 }
 
-function cachedFile(entry: CachedFile, cached: 'trusted' | 'revalidated'): CachedCopy {
-  const { name, realPath, stat, bytes } = entry;
-  return { kind: 'file', name, realPath, stat, body: { kind: 'bytes', bytes }, cached };
+function revalidated(entry: CachedFile): CachedCopy {
+  return { ...entry.trusted, cached: 'revalidated' };
 }

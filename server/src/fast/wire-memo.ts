@@ -21,7 +21,7 @@ interface Made {
   readonly date: string;
   readonly connection: Framing['connection'];
   readonly body: Buffer | undefined;
-  readonly bytes: Buffer;
+  readonly buffers: readonly [Buffer];
 }
 
 export class WireMemo implements Wire {
@@ -34,22 +34,27 @@ export class WireMemo implements Wire {
 
   encode(reply: Reply, { now, connection }: WireFraming, body: Buffer | undefined): readonly Buffer[] {
     const join = body !== undefined && body.length <= JOIN_LIMIT_BYTES;
-    const head = this.bytes(reply, { date: this.dateOf(now), connection }, join ? body : undefined);
-    return join || body === undefined ? [head] : [head, body];
+    const made = this.bytes(reply, this.dateOf(now), connection, join ? body : undefined);
+    return join || body === undefined ? made : [made[0], body];
   }
 
   /** The head, and `joined` after it in the same buffer: kept for a prepared reply, made anew otherwise. */
-  private bytes(reply: Reply, framing: Framing, joined: Buffer | undefined): Buffer {
+  private bytes(
+    reply: Reply,
+    date: string,
+    connection: Framing['connection'],
+    joined: Buffer | undefined,
+  ): readonly [Buffer] {
     const keep = this.worthKeeping(reply);
     const made = keep ? this.lastMade.get(reply) : undefined;
-    if (made?.date === framing.date && made.connection === framing.connection && made.body === joined)
-      return made.bytes;
-    const head = serializeHead(reply, framing);
+    if (made?.date === date && made.connection === connection && made.body === joined) return made.buffers;
+    const head = serializeHead(reply, { date, connection });
     const bytes = Buffer.allocUnsafe(head.length + (joined?.length ?? 0));
     bytes.write(head, 0, 'latin1');
     joined?.copy(bytes, head.length);
-    if (keep) this.lastMade.set(reply, { ...framing, body: joined, bytes });
-    return bytes;
+    const buffers = [bytes] as const;
+    if (keep) this.lastMade.set(reply, { date, connection, body: joined, buffers });
+    return buffers;
   }
 
   /** The Date value of every response (RFC 9110 §6.6.1), formatted once per second. */

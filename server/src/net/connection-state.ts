@@ -3,10 +3,10 @@
  * happen to it, and what happens next. net/connection.ts feeds it every event (the socket's, the
  * parser's, the writer's, the watchdog's ticks, the server's shutdown) and does what it answers.
  *
- *   idle ──bytes──▶ receiving ──request──▶ responding ──replied, kept alive──▶ receiving
- *    ▲                 │    ▲                  │                                (and, once
- *    └─────── empty ───┘    └── refused ───────┤                                 nothing is
- *                           (parse error, 408) │ replied, close                  buffered, idle)
+ *   idle ──begun──▶ receiving ──request──▶ responding ──replied, kept alive──▶ idle (or receiving,
+ *    │ ▲               │                   ▲  │                                 if more is buffered)
+ *    │ └──── empty ────┘ refused (parse    │  │ replied, close
+ *    └──── request, refused (whole, in one read) ──┘  │
  *   idle timeout, client ended, stop ─────────▶ closing ──linger over, or client ended──▶ closed
  *   send timeout, cut, socket error, from any phase ─────────────────────────────────▶ closed
  *
@@ -46,11 +46,12 @@ export type ConnectionState = Common & PhasePart;
 export type Phase = ConnectionState['phase'];
 
 export type ConnectionEvent =
-  | { readonly kind: 'bytes' } // bytes arrived, kept for the parser
+  | { readonly kind: 'begun' } // part of a request is buffered, not all of it yet
   | { readonly kind: 'request'; readonly request: Request } // the parser read a whole request, body included
   | { readonly kind: 'refused'; readonly status: RefusalStatus; readonly reason: string } // the parser refused it
   | { readonly kind: 'empty' } // the buffer holds no further request
-  | { readonly kind: 'replied'; readonly keptAlive: boolean } // the reply is out; did its head keep the connection?
+  // the reply is out: did its head keep the connection, and are more request bytes buffered?
+  | { readonly kind: 'replied'; readonly keptAlive: boolean; readonly more: boolean }
   | { readonly kind: 'client-ended' } // the client's FIN
   | { readonly kind: 'flushed' } // our last bytes and FIN have left
   | { readonly kind: 'tick'; readonly stalledSince: number | undefined } // the watchdog; since when the client takes nothing
@@ -141,8 +142,12 @@ function inAnyPhase(
 
 function fromIdle(state: ConnectionState, event: ConnectionEvent, now: number, limits: Timing): Step {
   switch (event.kind) {
-    case 'bytes':
-      return stay(enter(state, { phase: 'receiving' }, now));
+    case 'begun':
+      return stay(enter(state, RECEIVING, now));
+    case 'request': // it arrived whole, in one read
+      return answer(state, event.request, now, limits);
+    case 'refused':
+      return refuse(state, event.status, event.reason, now);
     case 'client-ended':
       return closing({ ...state, clientEnded: true }, 'client half-closed, then server closed', now);
     case 'stop':
@@ -156,18 +161,13 @@ function fromIdle(state: ConnectionState, event: ConnectionEvent, now: number, l
 
 function fromReceiving(state: ConnectionState, event: ConnectionEvent, now: number, limits: Timing): Step {
   switch (event.kind) {
-    case 'request': {
-      const served = state.served + 1;
-      const keepAlive =
-        event.request.keepAlive && !state.stopping && served < limits.maxRequestsPerConnection;
-      const next = enter({ ...state, served }, { phase: 'responding', closeAs: undefined }, now);
-      return { state: next, action: { kind: 'answer', request: event.request, keepAlive } };
-    }
+    case 'request':
+      return answer(state, event.request, now, limits);
     case 'refused':
       return refuse(state, event.status, event.reason, now);
     case 'empty':
       if (state.clientEnded) return closing(state, 'client half-closed, then server closed', now);
-      return stay(enter(state, { phase: 'idle' }, now));
+      return stay(enter(state, IDLE, now));
     case 'tick':
       if (now - state.since > limits.requestTimeoutMs)
         return refuse(state, 408, 'request not complete in time', now);
@@ -185,7 +185,9 @@ function fromResponding(
   if (event.kind !== 'replied') return stay(state);
   if (!event.keptAlive || state.stopping)
     return closing(state, state.stopping ? 'shutdown' : (state.closeAs ?? 'server closed'), now);
-  return stay(enter(state, { phase: 'receiving' }, now)); // the next request may be buffered already
+  if (event.more) return stay(enter(state, RECEIVING, now)); // the next request is buffered already
+  if (state.clientEnded) return closing(state, 'client half-closed, then server closed', now);
+  return stay(enter(state, IDLE, now));
 }
 
 function fromClosing(
@@ -218,6 +220,9 @@ export function shouldPause(
 }
 
 const NONE: Action = { kind: 'none' };
+const IDLE: PhasePart = { phase: 'idle' };
+const RECEIVING: PhasePart = { phase: 'receiving' };
+const RESPONDING: PhasePart = { phase: 'responding', closeAs: undefined };
 const DESTROY: Action = { kind: 'destroy' };
 const END: Action = { kind: 'end' };
 
@@ -225,10 +230,25 @@ function stay(state: ConnectionState): Step {
   return { state, action: NONE };
 }
 
-/** A new phase, keeping what lasts the connection's whole life. */
-function enter(state: ConnectionState, part: PhasePart, now: number): ConnectionState {
-  const { clientEnded, stopping, served, ending } = state;
-  return { since: now, clientEnded, stopping, served, ending, ...part };
+/**
+ * A new phase, keeping what lasts the connection's whole life. Every state object has the same
+ * fields in the same order, those its phase does not use left undefined: one shape for V8, which
+ * reads them several times a request (hence the cast: the type says which phase uses which).
+ */
+function enter(state: ConnectionState, part: PhasePart, now: number, served = state.served): ConnectionState {
+  const { clientEnded, stopping, ending } = state;
+  const closeAs = part.phase === 'responding' ? part.closeAs : undefined;
+  const flushedAt = part.phase === 'closing' ? part.flushedAt : undefined;
+  return {
+    phase: part.phase,
+    since: now,
+    clientEnded,
+    stopping,
+    served,
+    ending,
+    closeAs,
+    flushedAt,
+  } as ConnectionState;
 }
 
 function closing(state: ConnectionState, ending: Ending, now: number): Step {
@@ -241,6 +261,13 @@ function closed(state: ConnectionState, ending: Ending): ConnectionState {
 
 function destroyed(state: ConnectionState): Step {
   return { state: closed(state, state.ending), action: DESTROY };
+}
+
+/** A whole request: answer it, keeping the connection if the client lets us and the limit allows. */
+function answer(state: ConnectionState, request: Request, now: number, limits: Timing): Step {
+  const served = state.served + 1;
+  const keepAlive = request.keepAlive && !state.stopping && served < limits.maxRequestsPerConnection;
+  return { state: enter(state, RESPONDING, now, served), action: { kind: 'answer', request, keepAlive } };
 }
 
 /** A request we will not serve: its error page, then close (a 408's close is logged as the request timeout). */

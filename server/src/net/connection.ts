@@ -14,6 +14,7 @@ import type { Limits } from '../http/limits';
 import type { Reply, Request } from '../http/message';
 import { type Answer, type Exchange, refusal } from '../handle-request';
 import { OpenFiles } from '../resolve/open-files';
+import { contentLength } from '../respond/head';
 import { errorReply } from '../respond/replies';
 import type { Peer } from '../log/observer';
 import {
@@ -42,13 +43,20 @@ interface Outgoing {
   readonly started: number;
 }
 
-type Outcome = Sent | { readonly kind: 'failed' };
-const FAILED: Outcome = { kind: 'failed' };
+/** How an exchange's reply went: the writer's word, or 'failed' when writing threw. */
+type Outcome = Sent | 'failed';
+// Events that come with every request, made once.
+const BEGUN: ConnectionEvent = { kind: 'begun' };
+const REPLIED_AND_CLOSING: ConnectionEvent = { kind: 'replied', keptAlive: false, more: false };
+const REPLIED_AND_IDLE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: false };
+const REPLIED_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: true };
 
 export class Connection {
   private state: ConnectionState;
   private readonly reader: RequestReader;
   private readonly writer: ReplyWriter;
+  /** The files the exchange in flight opened (a connection answers one request at a time): closed when it ends. */
+  private readonly files: OpenFiles;
 
   constructor(
     private readonly socket: Socket,
@@ -56,8 +64,12 @@ export class Connection {
     private readonly ctx: ConnectionContext,
   ) {
     this.state = opened(ctx.now());
-    this.reader = new RequestReader(ctx.limits);
     this.writer = new ReplyWriter(socket, peer, ctx);
+    this.files = new OpenFiles(ctx.fs);
+    this.reader = new RequestReader(ctx.limits, (request, expectsContinue) => {
+      ctx.observer.parsed(peer, request);
+      if (expectsContinue) this.writer.interim(100);
+    });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEvent({ kind: 'client-ended' }));
     socket.on('finish', () => {
@@ -65,7 +77,7 @@ export class Connection {
       this.onEvent({ kind: 'flushed' });
     });
     socket.on('error', (error: NodeJS.ErrnoException) =>
-      this.handle({ kind: 'socket-error', reset: error.code === 'ECONNRESET' }),
+      this.handle({ kind: 'socket-error', reset: error.code === 'ECONNRESET' }, ctx.now()),
     );
     socket.on('close', () => ctx.observer.closed(peer, this.state.ending));
   }
@@ -82,32 +94,33 @@ export class Connection {
 
   /** End of the grace period: whatever is still open is cut. */
   destroy(): void {
-    this.handle({ kind: 'cut', ending: 'shutdown' });
+    this.handle({ kind: 'cut', ending: 'shutdown' }, this.ctx.now());
   }
 
   private onData(chunk: Buffer): void {
     if (this.state.phase === 'closing' || this.state.phase === 'closed') return; // lingering: read and discard
     this.ctx.observer.received(this.peer, chunk);
     this.reader.append(chunk);
-    this.onEvent({ kind: 'bytes' });
+    this.readRequests(this.ctx.now());
+    this.regulateReading(); // the buffer grew: a reply may be holding the requests behind it
   }
 
   /** An event from outside the reading loop: apply it, then read the requests it may have made ready. */
-  private onEvent(event: ConnectionEvent, now?: number): void {
+  private onEvent(event: ConnectionEvent, now = this.ctx.now()): void {
     this.handle(event, now);
-    this.readRequests();
+    this.readRequests(now);
   }
 
   /** Every event passes here: the pure transition, then what it asks for. */
-  private handle(event: ConnectionEvent, now = this.ctx.now()): void {
+  private handle(event: ConnectionEvent, now: number): void {
     const { state, action } = transition(this.state, event, now, this.ctx.limits);
     this.state = state;
     switch (action.kind) {
       case 'answer':
-        this.answer(action.request, action.keepAlive);
+        this.answer(action.request, action.keepAlive, now);
         break;
       case 'refuse':
-        this.refuse(action.status, action.reason);
+        this.refuse(action.status, action.reason, now);
         break;
       case 'end':
         this.reader.discard();
@@ -122,65 +135,69 @@ export class Connection {
     this.regulateReading();
   }
 
-  /** While receiving: the next request from the buffer, answered; again, until more bytes are needed or a reply is pending. */
-  private readRequests(): void {
-    while (this.state.phase === 'receiving') {
-      const read = this.reader.next(this.state.clientEnded);
-      if (read.kind === 'need-more') return;
-      if (read.kind === 'head') {
-        this.ctx.observer.parsed(this.peer, read.request);
-        if (read.expectsContinue) this.writer.interim(100);
-      } else this.handle(read); // a whole request, a refusal, or nothing buffered
+  /**
+   * While idle or receiving: the next request from the buffer, answered; again, until more bytes
+   * are needed (a request has begun: the request timeout runs) or a reply is pending.
+   */
+  private readRequests(now: number): void {
+    for (;;) {
+      const { phase, clientEnded } = this.state;
+      if (phase !== 'idle' && phase !== 'receiving') return;
+      const read = this.reader.next(clientEnded);
+      if (read.kind === 'need-more') return phase === 'idle' ? this.handle(BEGUN, now) : undefined;
+      if (read.kind === 'empty' && phase === 'idle') return;
+      this.handle(read, now); // a whole request, a refusal, or nothing more buffered
     }
   }
 
   /** One exchange: the strategy answers, the writer sends, the log records; the files it opened are closed when it ends. */
-  private answer(request: Request, keepAlive: boolean): void {
-    const files = new OpenFiles(this.ctx.fs);
+  private answer(request: Request, keepAlive: boolean, started: number): void {
     const { method, target, version } = request;
-    const out = { method, target, version, keepAlive, started: this.ctx.now() };
-    this.deliver(out, this.answerSafely(request, files), files);
+    const out = { method, target, version, keepAlive, started };
+    this.deliver(out, this.answerSafely(request));
   }
 
   /** A request we will not serve (parse/ refused it, or it was too slow): its error page, then close. */
-  private refuse(status: RefusalStatus, reason: string): void {
+  private refuse(status: RefusalStatus, reason: string, started: number): void {
     this.ctx.observer.rejected(this.peer, status, reason);
-    const out = {
-      method: '-',
-      target: '-',
-      version: '1.1' as const,
-      keepAlive: false,
-      started: this.ctx.now(),
-    };
-    this.deliver(out, refusal(status), undefined);
+    const out = { method: '-', target: '-', version: '1.1' as const, keepAlive: false, started };
+    this.deliver(out, refusal(status));
   }
 
-  /** Writes the reply once it is ready, closes the exchange's files, logs it, and moves the state on. */
-  private deliver(out: Outgoing, reply: Reply | Promise<Reply>, files: OpenFiles | undefined): void {
-    const done = andThen(reply, (ready) => {
-      const sending = { ...out, keepAlive: out.keepAlive && !ready.close };
-      return andThen(this.writeSafely(ready, sending), (outcome) => {
-        files?.closeAll();
-        this.finish(outcome, sending, ready);
-      });
-    });
-    // Done later: the loop has stopped (the state was responding); start it again.
-    if (done instanceof Promise) void done.then(() => this.readRequests());
+  /** Writes the reply once it is ready. Done later (the loop has stopped: the state was responding): start it again. */
+  private deliver(out: Outgoing, reply: Reply | Promise<Reply>): void {
+    const later =
+      reply instanceof Promise ? reply.then((ready) => this.send(out, ready)) : this.send(out, reply);
+    if (later !== undefined) void later.then(() => this.readRequests(this.ctx.now()));
+  }
+
+  /** The reply, written; then the exchange's files closed, the log told, and the state moved on. */
+  private send(out: Outgoing, reply: Reply): Promise<void> | undefined {
+    const sending = reply.close ? { ...out, keepAlive: false } : out;
+    const outcome = this.writeSafely(reply, sending);
+    if (outcome instanceof Promise) return outcome.then((o) => this.finish(o, sending, reply));
+    this.finish(outcome, sending, reply);
+    return undefined;
   }
 
   /** The one top-level catch: anything unexpected while answering becomes a logged 500, and the connection closes after it. */
-  private answerSafely(request: Request, files: OpenFiles): Reply | Promise<Reply> {
-    const decided = (exchange: Exchange): Reply => {
-      this.ctx.observer.decided(this.peer, request, exchange.steps);
-      return exchange.reply;
-    };
+  private answerSafely(request: Request): Reply | Promise<Reply> {
     try {
-      const answered = this.ctx.answer(request, files);
-      if (answered instanceof Promise) return answered.then(decided, (error: unknown) => this.failed(error));
-      return decided(answered);
+      const answered = this.ctx.answer(request, this.files);
+      if (answered instanceof Promise)
+        return answered.then(
+          (exchange) => this.decided(request, exchange),
+          (error: unknown) => this.failed(error),
+        );
+      return this.decided(request, answered);
     } catch (error) {
       return this.failed(error);
     }
+  }
+
+  private decided(request: Request, exchange: Exchange): Reply {
+    this.ctx.observer.decided(this.peer, request, exchange.steps);
+    return exchange.reply;
   }
 
   private failed(error: unknown): Reply {
@@ -191,39 +208,47 @@ export class Connection {
   /** A failure while writing leaves nothing to tell the client: the connection is cut. */
   private writeSafely(reply: Reply, out: Outgoing): Outcome | Promise<Outcome> {
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
-    const failed = (error: unknown): Outcome => {
-      this.ctx.observer.failed(this.peer, error);
-      return FAILED;
-    };
     try {
-      const sent = this.writer.send(reply, { now: this.ctx.now(), connection }, out.method !== 'HEAD');
-      return sent instanceof Promise ? sent.catch(failed) : sent;
+      const sent = this.writer.send(reply, connection, out.method !== 'HEAD');
+      return sent instanceof Promise ? sent.catch((error: unknown) => this.writeFailed(error)) : sent;
     } catch (error) {
-      return failed(error);
+      return this.writeFailed(error);
     }
   }
 
-  /** The reply is out: log it, then on to the next request, or close. Or it is not: cut. */
+  private writeFailed(error: unknown): Outcome {
+    this.ctx.observer.failed(this.peer, error);
+    return 'failed';
+  }
+
+  /** The reply is out: log it, then on to the next request, or close. Or it is not: cut. Either way, the exchange is over. */
   private finish(outcome: Outcome, out: Outgoing, reply: Reply): void {
-    switch (outcome.kind) {
+    this.files.closeAll();
+    const now = this.ctx.now();
+    switch (outcome) {
       case 'sent': {
         const { method, target, started } = out;
-        const record = {
+        // Body bytes sent, as access logs count them: none for HEAD, whatever the head said.
+        const bytes = reply.body === undefined || method === 'HEAD' ? 0 : contentLength(reply.body);
+        this.ctx.observer.responded(this.peer, {
           method,
           target,
           status: reply.status,
-          bytes: outcome.bodyBytes,
-          ms: this.ctx.now() - started,
-        };
-        this.ctx.observer.responded(this.peer, record);
-        return this.handle({ kind: 'replied', keptAlive: out.keepAlive });
+          bytes,
+          ms: now - started,
+        });
+        const more = this.reader.buffered > 0;
+        return this.handle(
+          !out.keepAlive ? REPLIED_AND_CLOSING : more ? REPLIED_WITH_MORE : REPLIED_AND_IDLE,
+          now,
+        );
       }
       case 'truncated': // a file that shrank cannot meet its Content-Length: cutting tells the client
-        return this.handle({ kind: 'cut', ending: 'file changed while sending' });
+        return this.handle({ kind: 'cut', ending: 'file changed while sending' }, now);
       case 'failed':
-        return this.handle({ kind: 'cut', ending: 'server error' });
+        return this.handle({ kind: 'cut', ending: 'server error' }, now);
       case 'gone':
-        return this.handle({ kind: 'cut', ending: undefined });
+        return this.handle({ kind: 'cut', ending: undefined }, now);
     }
   }
 
@@ -237,9 +262,4 @@ export class Connection {
     if (pause && !this.socket.isPaused()) this.socket.pause();
     else if (!pause && this.socket.isPaused()) this.socket.resume();
   }
-}
-
-/** `then` for a value that may be here already: a reply ready at once is written at once, with no trip through the microtask queue. */
-function andThen<T, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): U | Promise<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
 }

@@ -8,16 +8,18 @@
 import type { Socket } from 'node:net';
 import type { FileToSend, Reply } from '../http/message';
 import type { FileSystem } from '../resolve/file-system';
-import { contentLength, interimHead } from '../respond/head';
+import { type Framing, interimHead } from '../respond/head';
 import type { Wire, WireFraming } from '../respond/wire';
 import type { Observer, Peer } from '../log/observer';
 import { type ChunkSource, type Outlet, streamFile } from './send-body';
 
-/** How a reply went: out whole (with its body bytes, for the access log), or not. */
-export type Sent =
-  | { readonly kind: 'sent'; readonly bodyBytes: number }
-  | { readonly kind: 'gone' } // the socket closed before the reply was out
-  | { readonly kind: 'truncated' }; // the file shrank under us: the promised length cannot be met
+/**
+ * How a reply went: 'sent' whole; 'gone', the socket closed before it was out; 'truncated', the
+ * file shrank under us, so the promised length cannot be met.
+ */
+export type Sent = 'sent' | 'gone' | 'truncated';
+
+type Connection = Framing['connection'];
 
 export interface WriterContext {
   readonly wire: Wire;
@@ -26,8 +28,6 @@ export interface WriterContext {
   readonly observer: Observer;
   readonly now: () => number;
 }
-
-const GONE: Sent = { kind: 'gone' };
 
 export class ReplyWriter {
   /** Since when the socket has held bytes the client is not taking, ms; undefined while it takes them. */
@@ -44,15 +44,14 @@ export class ReplyWriter {
    * RFC 9110 §9.3.2). A reply the socket takes at once is done at once; one that streams a file,
    * or fills the socket's buffer, is done when the client has taken it (or is gone).
    */
-  send(reply: Reply, framing: WireFraming, withBody: boolean): Sent | Promise<Sent> {
-    if (this.socket.destroyed) return GONE;
+  send(reply: Reply, connection: Connection, withBody: boolean): Sent | Promise<Sent> {
+    if (this.socket.destroyed) return 'gone';
+    const framing = { now: this.ctx.now(), connection };
     const body = withBody ? reply.body : undefined;
     if (body?.kind === 'file') return this.stream(reply, framing, body.file);
-    const buffers = this.ctx.wire.encode(reply, framing, body?.bytes);
-    this.write(buffers);
-    const sent: Sent = { kind: 'sent', bodyBytes: body?.bytes.length ?? 0 };
+    this.write(this.ctx.wire.encode(reply, framing, body?.bytes));
     // Most replies leave at once; one that fills the socket's buffer waits for it to drain first.
-    return this.socket.writableNeedDrain ? this.drained().then((ok) => (ok ? sent : GONE)) : sent;
+    return this.socket.writableNeedDrain ? this.drained().then((ok) => (ok ? 'sent' : 'gone')) : 'sent';
   }
 
   /** 100 Continue (RFC 9110 §15.2.1): the client may send the body it holds back. */
@@ -75,9 +74,9 @@ export class ReplyWriter {
   private async stream(reply: Reply, framing: WireFraming, file: FileToSend): Promise<Sent> {
     this.write(this.ctx.wire.encode(reply, framing, undefined));
     const outcome = await streamFile(this.outlet, this.ctx.fs, file, this.ctx.chunks);
-    if (outcome !== 'sent') return outcome === 'truncated' ? { kind: 'truncated' } : GONE;
-    if (this.socket.writableNeedDrain && !(await this.drained())) return GONE;
-    return { kind: 'sent', bodyBytes: reply.body === undefined ? 0 : contentLength(reply.body) };
+    if (outcome !== 'sent') return outcome === 'truncated' ? 'truncated' : 'gone';
+    if (this.socket.writableNeedDrain && !(await this.drained())) return 'gone';
+    return 'sent';
   }
 
   /** The head first, as the trace shows it; several buffers leave in one writev. */

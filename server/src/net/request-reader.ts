@@ -10,8 +10,6 @@ import { type Resume, START, parseRequestHead } from '../parse/request-head';
 import { type BodyState, skipBody, startBody } from '../parse/request-body';
 
 export type ReadOutcome =
-  /** A head is parsed; its body (if any) is read next. expectsContinue: answer 100 Continue first. */
-  | { readonly kind: 'head'; readonly request: Request; readonly expectsContinue: boolean }
   /** The whole request is read, body included: it can be answered. */
   | { readonly kind: 'request'; readonly request: Request }
   | { readonly kind: 'refused'; readonly status: ParseError['status']; readonly reason: string }
@@ -23,13 +21,19 @@ const EMPTY = Buffer.alloc(0);
 const NEED_MORE: ReadOutcome = { kind: 'need-more' };
 const NOTHING: ReadOutcome = { kind: 'empty' };
 
+/** Told of each head as soon as it is parsed, before its body is read. expectsContinue: answer 100 Continue now. */
+export type HeadListener = (request: Request, expectsContinue: boolean) => void;
+
 export class RequestReader {
   private pending: Buffer = EMPTY; // bytes received and not yet consumed
   private resume: Resume = START;
   private request: Request | undefined; // a parsed head whose body is still being read
   private body: BodyState = { kind: 'done' };
 
-  constructor(private readonly limits: Limits) {}
+  constructor(
+    private readonly limits: Limits,
+    private readonly onHead: HeadListener,
+  ) {}
 
   /** Bytes waiting to be parsed (for backpressure). */
   get buffered(): number {
@@ -45,7 +49,7 @@ export class RequestReader {
     this.pending = EMPTY;
   }
 
-  /** The next step through the buffer. `clientEnded`: no more bytes will come, so an unfinished request never will be. */
+  /** The next request from the buffer, or why there is none. `clientEnded`: no more bytes will come, so an unfinished request never will be. */
   next(clientEnded: boolean): ReadOutcome {
     if (this.request !== undefined) return this.readBody(this.request, clientEnded);
     if (this.pending.length === 0) return NOTHING;
@@ -61,8 +65,8 @@ export class RequestReader {
     this.request = request;
     this.body = startBody(request.body);
     // RFC 9110 §10.1.1: an HTTP/1.1 client waiting for 100 Continue sends the body only then.
-    const expectsContinue = request.expectsContinue && request.version === '1.1' && this.body.kind !== 'done';
-    return { kind: 'head', request, expectsContinue };
+    this.onHead(request, request.expectsContinue && request.version === '1.1' && this.body.kind !== 'done');
+    return this.readBody(request, clientEnded);
   }
 
   /** Reads past the body: the request is whole once the body is consumed. */

@@ -11,6 +11,7 @@ import { OpenFiles } from '../../src/resolve/open-files';
 import { DiskSite } from '../../src/resolve/site';
 import { type TempSite, makeTempSite } from './support/temp-site';
 import { head, requestOf } from './support/wire';
+import { bodyText } from './support/body';
 
 let disk: TempSite;
 let options: HandlerOptions;
@@ -19,7 +20,7 @@ let etag: string;
 beforeAll(() => {
   disk = makeTempSite([
     ['nums.txt', '0123456789'],
-    ['dir/index.html', 'dir'],
+    ['dir/index.html', '<h1>dir</h1>'],
     ['noindex/a.txt', 'a'],
   ]);
   options = {
@@ -42,15 +43,6 @@ async function exchange(line: string, ...fields: string[]) {
   }
 }
 const field = (reply: Reply, name: string) => reply.fields.find(([n]) => n === name)?.[1];
-/** The body as text: bytes as they are, a file's pieces read from the file on disk (all of them are nums.txt here). */
-const bodyText = (reply: Reply): string => {
-  if (reply.body === undefined) return '';
-  if (reply.body.kind === 'bytes') return reply.body.bytes.toString('latin1');
-  const nums = fs.readFileSync(disk.at('nums.txt'));
-  return reply.body.file.pieces
-    .map((p) => (p.kind === 'bytes' ? p.bytes : nums.subarray(p.start, p.end)).toString('latin1'))
-    .join('');
-};
 
 describe('handleRequest', () => {
   it.each([
@@ -61,7 +53,7 @@ describe('handleRequest', () => {
     ['a dotfile → 404', ['GET /.env HTTP/1.1'], 404, '<h1>404'],
     ['a missing file → 404', ['GET /missing.txt HTTP/1.1'], 404, '<h1>404'],
     ['a directory without its slash → 301', ['GET /dir HTTP/1.1'], 301, '<h1>301'],
-    ['a directory with an index', ['GET /dir/ HTTP/1.1'], 200, 'dir'],
+    ['a directory with an index', ['GET /dir/ HTTP/1.1'], 200, '<h1>dir</h1>'],
     ['a directory without one, listings on', ['GET /noindex/ HTTP/1.1'], 200, 'href="a.txt"'],
     ['a listing is titled with its path', ['GET /noindex/ HTTP/1.1'], 200, 'Index of /noindex/<'],
     ['the root\'s listing is titled "/"', ['GET / HTTP/1.1'], 200, 'Index of /<'],

@@ -42,12 +42,13 @@ const STATES: Record<string, ConnectionState> = {
 
 /** Each event, and the time it happens at. */
 const EVENTS: Record<string, { event: ConnectionEvent; now: number }> = {
-  bytes: { event: { kind: 'bytes' }, now: SINCE + 1 },
+  begun: { event: { kind: 'begun' }, now: SINCE + 1 },
   request: { event: { kind: 'request', request: request() }, now: SINCE + 1 },
   refused: { event: { kind: 'refused', status: 400, reason: 'bad' }, now: SINCE + 1 },
   empty: { event: { kind: 'empty' }, now: SINCE + 1 },
-  'replied-kept': { event: { kind: 'replied', keptAlive: true }, now: SINCE + 1 },
-  'replied-close': { event: { kind: 'replied', keptAlive: false }, now: SINCE + 1 },
+  'replied-more': { event: { kind: 'replied', keptAlive: true, more: true }, now: SINCE + 1 },
+  'replied-kept': { event: { kind: 'replied', keptAlive: true, more: false }, now: SINCE + 1 },
+  'replied-close': { event: { kind: 'replied', keptAlive: false, more: false }, now: SINCE + 1 },
   'client-ended': { event: { kind: 'client-ended' }, now: SINCE + 1 },
   flushed: { event: { kind: 'flushed' }, now: SINCE + 1 },
   'tick-in-time': { event: { kind: 'tick', stalledSince: undefined }, now: SINCE + 1 },
@@ -61,11 +62,12 @@ const EVENTS: Record<string, { event: ConnectionEvent; now: number }> = {
 // The next phase. Rows: events; columns: the state the connection was in.
 const NEXT_PHASE = `
 event          idle         receiving    responding   closing      lingering    closed
-bytes          receiving    receiving    responding   closing      closing      closed
-request        idle         responding   responding   closing      closing      closed
-refused        idle         responding   responding   closing      closing      closed
+begun          receiving    receiving    responding   closing      closing      closed
+request        responding   responding   responding   closing      closing      closed
+refused        responding   responding   responding   closing      closing      closed
 empty          idle         idle         responding   closing      closing      closed
-replied-kept   idle         receiving    receiving    closing      closing      closed
+replied-more   idle         receiving    receiving    closing      closing      closed
+replied-kept   idle         receiving    idle         closing      closing      closed
 replied-close  idle         receiving    closing      closing      closing      closed
 client-ended   closing      receiving    responding   closing      closed       closed
 flushed        idle         receiving    responding   closing      closing      closed
@@ -80,10 +82,11 @@ socket-error   closed       closed       closed       closed       closed       
 // What the connection does. "-": nothing; "end": FIN after what is queued, then linger.
 const ACTION = `
 event          idle         receiving    responding   closing      lingering    closed
-bytes          -            -            -            -            -            -
-request        -            answer       -            -            -            -
-refused        -            refuse       -            -            -            -
+begun          -            -            -            -            -            -
+request        answer       answer       -            -            -            -
+refused        refuse       refuse       -            -            -            -
 empty          -            -            -            -            -            -
+replied-more   -            -            -            -            -            -
 replied-kept   -            -            -            -            -            -
 replied-close  -            -            end          -            -            -
 client-ended   end          -            -            -            destroy      -
@@ -167,7 +170,12 @@ describe('what the transitions remember', () => {
       LIMITS,
     );
     expect(late.action).toEqual({ kind: 'refuse', status: 408, reason: 'request not complete in time' });
-    const replied = transition(late.state, { kind: 'replied', keptAlive: false }, LATE + 1, LIMITS);
+    const replied = transition(
+      late.state,
+      { kind: 'replied', keptAlive: false, more: false },
+      LATE + 1,
+      LIMITS,
+    );
     expect([replied.state.phase, replied.state.ending]).toEqual(['closing', 'request timeout']);
   });
 
@@ -179,6 +187,15 @@ describe('what the transitions remember', () => {
     expect(
       transition(from, { kind: 'tick', stalledSince: undefined }, SINCE + elapsed, LIMITS).state.phase,
     ).toBe(phase);
+  });
+
+  it('a reply out, nothing more buffered, and the client has half-closed: close, not idle', () => {
+    const from: ConnectionState = { ...base, phase: 'responding', closeAs: undefined, clientEnded: true };
+    const step = transition(from, { kind: 'replied', keptAlive: true, more: false }, SINCE + 1, LIMITS);
+    expect([step.state.phase, step.state.ending]).toEqual([
+      'closing',
+      'client half-closed, then server closed',
+    ]);
   });
 
   it('the buffer empty after a client half-closed: close, not idle', () => {
@@ -193,7 +210,7 @@ describe('what the transitions remember', () => {
 
   it('a reply out while shutting down closes, even one that kept the connection', () => {
     const from: ConnectionState = { ...base, phase: 'responding', closeAs: undefined, stopping: true };
-    const step = transition(from, { kind: 'replied', keptAlive: true }, SINCE + 1, LIMITS);
+    const step = transition(from, { kind: 'replied', keptAlive: true, more: true }, SINCE + 1, LIMITS);
     expect([step.state.phase, step.state.ending]).toEqual(['closing', 'shutdown']);
   });
 
