@@ -46,30 +46,14 @@ function watchdogInterval(limits: Limits): number {
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
-  const strategy = createStrategy(options.cache, {
-    root: options.root,
-    listing: options.listing,
-    fs: options.fs,
-    maxRanges: limits.maxRanges,
-    now: Date.now,
-    boundary: () => randomBytes(12).toString('hex'),
-  });
-  const { answer, wire, chunks } = strategy;
-  const context: ConnectionContext = {
-    limits,
-    observer,
-    fs: options.fs,
-    now: Date.now,
-    answer,
-    wire,
-    chunks,
-  };
+  const strategy = chooseStrategy(options);
+  const context: ConnectionContext = { limits, observer, fs: options.fs, now: Date.now, ...strategy };
   const connections = new Set<Connection>();
   let nextId = 1;
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const peer: Peer = { id: nextId++, address: socket.remoteAddress ?? '?', port: socket.remotePort ?? 0 };
-    if (connections.size >= limits.maxConnections) return refuseOverCap(socket, peer, options, wire);
+    if (connections.size >= limits.maxConnections) return refuseOverCap(socket, peer, options, strategy.wire);
     observer.accepted(peer);
     const connection = new Connection(socket, peer, context);
     connections.add(connection);
@@ -81,21 +65,31 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }, watchdogInterval(limits));
   watchdog.unref();
 
+  return listen(server, options).then((port) => ({
+    address: { host: options.host, port },
+    get connectionCount() {
+      return connections.size;
+    },
+    strategy: strategy.name,
+    stop: () =>
+      stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => strategy.close()),
+  }));
+}
+
+/** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
+function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
+  const boundary = (): string => randomBytes(12).toString('hex');
+  return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
+}
+
+/** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
+function listen(server: net.Server, { port, host, observer }: ServerOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       server.on('error', (error) => observer.failed(undefined, error));
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        address: { host: options.host, port: address.port },
-        get connectionCount() {
-          return connections.size;
-        },
-        strategy: strategy.name,
-        stop: () =>
-          stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => strategy.close()),
-      });
+      resolve((server.address() as net.AddressInfo).port);
     });
   });
 }

@@ -95,6 +95,17 @@ describe('traceObserver', () => {
     ]);
   });
 
+  it('colours only when asked (on a terminal)', () => {
+    const plain = traced(false);
+    const coloured = traced(true);
+    plain.observer.closed(peer, 'server closed');
+    coloured.observer.closed(peer, 'server closed');
+    expect(plain.lines[0]).not.toContain('\x1b[');
+    expect(coloured.lines[0]).toContain('\x1b[');
+  });
+});
+
+describe('traceObserver: how each request was understood', () => {
   const stat = { dev: 1, ino: 2, size: 10, mtimeMs: 0, ctimeMs: 0, isFile: true, isDirectory: false };
   it.each<[string, Steps, string[]]>([
     ['no file', {}, ['no file involved']],
@@ -217,14 +228,5 @@ describe('traceObserver', () => {
     const t = traced();
     t.observer.decided(peer, request, steps);
     expect(t.lines).toEqual(['#7 → decided', ...expected.map((line) => `#7    ${line}`)]);
-  });
-
-  it('colours only when asked (on a terminal)', () => {
-    const plain = traced(false);
-    const coloured = traced(true);
-    plain.observer.closed(peer, 'server closed');
-    coloured.observer.closed(peer, 'server closed');
-    expect(plain.lines[0]).not.toContain('\x1b[');
-    expect(coloured.lines[0]).toContain('\x1b[');
   });
 });
