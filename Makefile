@@ -39,6 +39,8 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	shellcheck -x scripts/grade scripts/calibrate scripts/setup-host scripts/lab scripts/checks/*.sh
 	@printf '\n== the suite against the reference server, started on 127.0.0.1\n'
 	scripts/calibrate reference
+	@printf '\n== the same on its plain path (--no-cache: no cache, no prepared replies)\n'
+	NO_CACHE=1 scripts/calibrate reference
 	@printf '\n== calibration: python3 -m http.server and nginx, with the verdicts asserted\n'
 	scripts/calibrate python nginx
 
