@@ -3,12 +3,16 @@
  * happen to it, and what happens next. net/connection.ts feeds it every event (the socket's, the
  * parser's, the writer's, the watchdog's ticks, the server's shutdown) and does what it answers.
  *
- *   idle ──begun──▶ receiving ──request──▶ responding ──replied, kept alive──▶ idle (or receiving,
- *    │ ▲               │                   ▲  │                                 if more is buffered)
- *    │ └──── empty ────┘ refused (parse    │  │ replied, close
- *    └──── request, refused (whole, in one read) ──┘  │
- *   idle timeout, client ended, stop ─────────▶ closing ──linger over, or client ended──▶ closed
- *   send timeout, cut, socket error, from any phase ─────────────────────────────────▶ closed
+ *                  request or refusal (whole, in one read)
+ *          ┌──────────────────────────────────────────────┐
+ *          │                                              ▼
+ *        idle ──begun──▶ receiving ──request, refusal──▶ responding ──replied, closing──▶ closing
+ *         ▲ ▲                │  ▲     (parse error, 408)     │                              │
+ *         │ └──── empty ─────┘  └──── replied, more buffered ┤              linger over, or
+ *         └──────────────── replied, kept alive ─────────────┘              client ended too
+ *                                                                                          ▼
+ *   idle: idle timeout, client ended, stop ──▶ closing          any phase: send timeout, ──▶ closed
+ *                                                               cut, socket error
  *
  * "closing" means our side has ended: we keep reading (and discarding) for a short linger so the
  * client reads our last response instead of a reset, then close.
