@@ -95,42 +95,52 @@ describe('what the cache keeps', () => {
   });
 });
 
-describe('the small-file cache: never stale', () => {
-  const file = 'cached.txt';
-  let site: CachedSite;
-  let stats: number;
-  let clock: number;
-  let changesReported: number;
-  const countingFs: FileSystem = {
+/**
+ * A file system that counts the stats the site makes and the change notifications about
+ * `name` (or about everything in a directory), once the site has heard them.
+ */
+function observed(name: string) {
+  const seen = { stats: 0, changes: 0 };
+  const fs: FileSystem = {
     ...nodeFileSystem,
     stat: (p) => {
-      stats++;
+      seen.stats++;
       return nodeFileSystem.stat(p);
     },
-    // Counts the watch's notifications about the file (or about everything in a directory), once the site has heard them.
     watchDirectory: (dir, onChange) =>
-      nodeFileSystem.watchDirectory(dir, (name) => {
-        onChange(name);
-        if (name === file || name === undefined) changesReported++;
+      nodeFileSystem.watchDirectory(dir, (changed) => {
+        onChange(changed);
+        if (changed === name || changed === undefined) seen.changes++;
       }),
-  };
-  const read = async (target = `/${file}`) => {
-    const found = await find(site, target);
-    return found.kind === 'file' && found.body.kind === 'bytes'
-      ? { text: found.body.bytes.toString(), cached: found.cached }
-      : summary(found);
   };
   /**
    * What a request arriving over the network implies: the event loop has delivered the change's
    * notification. Waits for exactly that, however long the kernel takes.
    */
   const changeReported = async (before: number) =>
-    expect(await eventually(() => changesReported > before)).toBe(true);
+    expect(await eventually(() => seen.changes > before)).toBe(true);
+  return { fs, seen, changeReported };
+}
+
+/** What a lookup gave: a file's text and how the cache vouched for it, or the summary of anything else. */
+async function readFrom(site: CachedSite, target: string) {
+  const found = await find(site, target);
+  return found.kind === 'file' && found.body.kind === 'bytes'
+    ? { text: found.body.bytes.toString(), cached: found.cached }
+    : summary(found);
+}
+
+describe('the small-file cache: never stale', () => {
+  const file = 'cached.txt';
+  const { fs: countingFs, seen, changeReported } = observed(file);
+  let site: CachedSite;
+  let clock: number;
+  const read = (target = `/${file}`) => readFrom(site, target);
 
   beforeEach(() => {
     fs.writeFileSync(disk.at(file), 'first');
-    stats = 0;
-    changesReported = 0;
+    seen.stats = 0;
+    seen.changes = 0;
     clock = 1_000_000;
     site = cachedSite({ fs: countingFs, now: () => clock });
   });
@@ -138,11 +148,11 @@ describe('the small-file cache: never stale', () => {
 
   it('the second read comes from the cache, checked once by stat; the third is trusted without one', async () => {
     expect(await read()).toEqual({ text: 'first', cached: false });
-    const statsForTheFirstRead = stats;
+    const statsForTheFirstRead = seen.stats;
     expect(await read()).toEqual({ text: 'first', cached: 'revalidated' });
-    expect(stats).toBe(statsForTheFirstRead + 1);
+    expect(seen.stats).toBe(statsForTheFirstRead + 1);
     expect(await read()).toEqual({ text: 'first', cached: 'trusted' });
-    expect(stats).toBe(statsForTheFirstRead + 1);
+    expect(seen.stats).toBe(statsForTheFirstRead + 1);
   });
 
   it('finds a trusted cached file at once (findNow), and nothing else', async () => {
@@ -160,10 +170,10 @@ describe('the small-file cache: never stale', () => {
   it(`a trusted entry is checked by stat again after ${TRUST_MS} ms`, async () => {
     await read();
     await read();
-    const before = stats;
+    const before = seen.stats;
     clock += TRUST_MS;
     expect(await read()).toEqual({ text: 'first', cached: 'revalidated' });
-    expect(stats).toBe(before + 1);
+    expect(seen.stats).toBe(before + 1);
   });
 
   it.each([
@@ -184,7 +194,7 @@ describe('the small-file cache: never stale', () => {
   ])('a trusted entry %s is dropped as soon as the change is reported', async (_name, change, expected) => {
     await read();
     await read(); // now trusted: no stat will look
-    const before = changesReported;
+    const before = seen.changes;
     change();
     await changeReported(before);
     expect(await read()).toEqual(expected);
@@ -220,38 +230,18 @@ describe('the small-file cache: never stale', () => {
 
 describe('a directory asked for with its slash: its index.html is cached like any file', () => {
   const dir = 'home';
+  const { fs: countingFs, seen, changeReported } = observed('index.html');
   let site: CachedSite;
-  let stats: number;
   let clock: number;
-  let changesReported: number;
-  const countingFs: FileSystem = {
-    ...nodeFileSystem,
-    stat: (p) => {
-      stats++;
-      return nodeFileSystem.stat(p);
-    },
-    watchDirectory: (watched, onChange) =>
-      nodeFileSystem.watchDirectory(watched, (name) => {
-        onChange(name);
-        if (name === 'index.html' || name === undefined) changesReported++;
-      }),
-  };
   const open = (listing: boolean) => cachedSite({ listing, fs: countingFs, now: () => clock });
-  const read = async (target = `/${dir}/`) => {
-    const found = await find(site, target);
-    return found.kind === 'file' && found.body.kind === 'bytes'
-      ? { text: found.body.bytes.toString(), cached: found.cached }
-      : summary(found);
-  };
-  const changeReported = async (before: number) =>
-    expect(await eventually(() => changesReported > before)).toBe(true);
+  const read = (target = `/${dir}/`) => readFrom(site, target);
 
   beforeEach(() => {
     fs.mkdirSync(disk.at(dir));
     fs.writeFileSync(disk.at(`${dir}/index.html`), 'v1');
     fs.writeFileSync(disk.at(`${dir}/a.txt`), 'a');
-    stats = 0;
-    changesReported = 0;
+    seen.stats = 0;
+    seen.changes = 0;
     clock = 1_000_000;
     site = open(true);
   });
@@ -262,14 +252,14 @@ describe('a directory asked for with its slash: its index.html is cached like an
 
   it('the second request is checked once by stat; the third is trusted, at once and without one', async () => {
     expect(await read()).toEqual({ text: 'v1', cached: false });
-    const statsForTheFirstRead = stats;
+    const statsForTheFirstRead = seen.stats;
     expect(await read()).toEqual({ text: 'v1', cached: 'revalidated' });
-    expect(stats).toBe(statsForTheFirstRead + 1);
+    expect(seen.stats).toBe(statsForTheFirstRead + 1);
     const target = resolveTarget(`/${dir}/`);
     if (target.kind !== 'path') throw new Error('refused');
     expect(site.findNow(target)?.cached).toBe('trusted');
     expect(await read()).toEqual({ text: 'v1', cached: 'trusted' });
-    expect(stats).toBe(statsForTheFirstRead + 1);
+    expect(seen.stats).toBe(statsForTheFirstRead + 1);
   });
 
   it('the directory and its index.html by name share one entry', async () => {
@@ -304,7 +294,7 @@ describe('a directory asked for with its slash: its index.html is cached like an
       site = open(listing);
       await read();
       expect(await read()).toMatchObject({ cached: 'revalidated' });
-      const before = changesReported;
+      const before = seen.changes;
       change();
       await changeReported(before);
       expect(await read()).toEqual(expected);
