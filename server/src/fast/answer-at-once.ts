@@ -45,9 +45,10 @@ export class AnswerAtOnce {
 
   /** Steps 3 and 4 of handle-request.ts for a cached copy: decide, then its prepared reply (or one built now). */
   private fromCache(request: Request, target: ResolvedTarget, copy: CachedCopy): Exchange {
-    const { file, whole, notModified } = this.prepared.of(copy);
+    const prepared = this.prepared.of(copy);
+    const { file, whole, notModified } = prepared;
     const verdict = decideFile(request, file, this.options.maxRanges);
-    if (verdict === PLAIN_GET) return this.prepared.plainGet(copy, target);
+    if (verdict === PLAIN_GET) return this.prepared.plainGet(prepared, copy, target);
     const reply =
       verdict.status === 200
         ? whole

@@ -46,8 +46,7 @@ export class PreparedReplies {
    * The exchange of a plain GET (no condition, no Range) of a cached copy by this target: reply
    * and steps alike are the same every time, so they are made once.
    */
-  plainGet(copy: CachedCopy, target: ResolvedTarget): Exchange {
-    const prepared = this.of(copy);
+  plainGet(prepared: Prepared, copy: CachedCopy, target: ResolvedTarget): Exchange {
     let exchange = prepared.plainGets.get(target);
     if (exchange === undefined) {
       const steps = { target, found: copy, contentType: prepared.file.contentType, verdict: PLAIN_GET };
