@@ -44,7 +44,9 @@ export class PreparedReplies {
 
   /**
    * The exchange of a plain GET (no condition, no Range) of a cached copy by this target: reply
-   * and steps alike are the same every time, so they are made once.
+   * and steps alike are the same every time, so they are made once. Measured in-process (issue
+   * 12's note): with the connection's state kept as values, these objects made per request were
+   * part of why the redesigned tree allocated 1,710 bytes a request against the old one's 1,460.
    */
   plainGet(prepared: Prepared, copy: CachedCopy, target: ResolvedTarget): Exchange {
     let exchange = prepared.plainGets.get(target);

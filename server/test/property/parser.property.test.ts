@@ -308,12 +308,16 @@ describe('the Host check', () => {
 
   it('accepts exactly the hosts the grammar accepts', () => {
     fc.assert(
-      fc.property(host, (value) => {
-        const result = parse(`GET / HTTP/1.1${CRLF}Host: ${value}${CRLF}${CRLF}`);
-        // A value the field-line rules refuse first (control bytes, surrounding whitespace) says nothing of Host.
-        if (result.kind === 'error' && !result.reason.startsWith('invalid Host')) return;
-        expect(result.kind === 'request').toBe(GRAMMAR.test(value.replace(/^[ \t]+|[ \t]+$/g, ''))); // OWS trimmed
-      }),
+      // CR and LF end the field line itself: what follows them is no longer the Host's value.
+      fc.property(
+        host.filter((value) => !/[\r\n]/.test(value)),
+        (value) => {
+          const result = parse(`GET / HTTP/1.1${CRLF}Host: ${value}${CRLF}${CRLF}`);
+          // A value the field-line rules refuse first (control bytes, surrounding whitespace) says nothing of Host.
+          if (result.kind === 'error' && !result.reason.startsWith('invalid Host')) return;
+          expect(result.kind === 'request').toBe(GRAMMAR.test(value.replace(/^[ \t]+|[ \t]+$/g, ''))); // OWS trimmed
+        },
+      ),
       RUNS,
     );
   });
