@@ -4,8 +4,8 @@
  * ticks, the server's shutdown) becomes an event; `transition` (connection-state.ts) decides;
  * this file does what it says: answer a request, refuse one, end our side, or close.
  *
- * Requests are read and answered in one loop (`readRequests`) for as long as the state is
- * `receiving`. A reply that leaves at once (a small one, or the fast path's cached file) is
+ * Requests are read and answered in one loop (`readRequests`) for as long as the state is idle
+ * or receiving. A reply that leaves at once (a small one, or the fast path's cached file) is
  * written at once and the loop goes round to the next buffered request; a reply that comes
  * later (the disk, a file streamed) ends the loop, and the loop starts again once it is out.
  */
