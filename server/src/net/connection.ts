@@ -45,8 +45,11 @@ interface Outgoing {
 
 /** How an exchange's reply went: the writer's word, or 'failed' when writing threw. */
 type Outcome = Sent | 'failed';
-// Events that come with every request, made once.
+// Events that come with every request or connection, made once.
 const BEGUN: ConnectionEvent = { kind: 'begun' };
+const CLIENT_ENDED: ConnectionEvent = { kind: 'client-ended' };
+const FLUSHED: ConnectionEvent = { kind: 'flushed' };
+const STOP: ConnectionEvent = { kind: 'stop' };
 const REPLIED_AND_CLOSING: ConnectionEvent = { kind: 'replied', keptAlive: false, more: false };
 const REPLIED_AND_IDLE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: false };
 const REPLIED_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: true };
@@ -71,10 +74,10 @@ export class Connection {
       if (expectsContinue) this.writer.interim(100);
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => this.onEvent({ kind: 'client-ended' }));
+    socket.on('end', () => this.onEvent(CLIENT_ENDED));
     socket.on('finish', () => {
       this.writer.flushed();
-      this.onEvent({ kind: 'flushed' });
+      this.onEvent(FLUSHED);
     });
     socket.on('error', (error: NodeJS.ErrnoException) =>
       this.handle({ kind: 'socket-error', reset: error.code === 'ECONNRESET' }, ctx.now()),
@@ -89,7 +92,7 @@ export class Connection {
 
   /** Graceful shutdown: an idle connection closes now; a busy one after its current reply. */
   stop(): void {
-    this.onEvent({ kind: 'stop' });
+    this.onEvent(STOP);
   }
 
   /** End of the grace period: whatever is still open is cut. */
