@@ -167,20 +167,33 @@ export class Connection {
     this.deliver(out, refusal(status));
   }
 
-  /** Writes the reply once it is ready. Done later (the loop has stopped: the state was responding): start it again. */
+  /**
+   * Writes the reply once it is ready. What is done later ends with `readRequests`: the loop
+   * stopped while the state was responding, and must start again (each step here is one trip
+   * through the microtask queue at most: a 64 KiB reply waits for the socket to drain).
+   */
   private deliver(out: Outgoing, reply: Reply | Promise<Reply>): void {
-    const later =
-      reply instanceof Promise ? reply.then((ready) => this.send(out, ready)) : this.send(out, reply);
-    if (later !== undefined) void later.then(() => this.readRequests(this.ctx.now()));
+    if (reply instanceof Promise) {
+      void reply.then((ready) => {
+        if (this.send(out, ready) === 'now') this.readRequests(this.ctx.now());
+      });
+    } else this.send(out, reply);
   }
 
   /** The reply, written; then the exchange's files closed, the log told, and the state moved on. */
-  private send(out: Outgoing, reply: Reply): Promise<void> | undefined {
+  private send(out: Outgoing, reply: Reply): 'now' | 'later' {
     const sending = reply.close ? { ...out, keepAlive: false } : out;
     const outcome = this.writeSafely(reply, sending);
-    if (outcome instanceof Promise) return outcome.then((o) => this.finish(o, sending, reply));
-    this.finish(outcome, sending, reply);
-    return undefined;
+    if (!(outcome instanceof Promise)) {
+      this.finish(outcome, sending, reply);
+      return 'now';
+    }
+    const done = (o: Outcome): void => {
+      this.finish(o, sending, reply);
+      this.readRequests(this.ctx.now());
+    };
+    void outcome.then(done, (error: unknown) => done(this.writeFailed(error)));
+    return 'later';
   }
 
   /** The one top-level catch: anything unexpected while answering becomes a logged 500, and the connection closes after it. */
@@ -212,8 +225,7 @@ export class Connection {
   private writeSafely(reply: Reply, out: Outgoing): Outcome | Promise<Outcome> {
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
     try {
-      const sent = this.writer.send(reply, connection, out.method !== 'HEAD');
-      return sent instanceof Promise ? sent.catch((error: unknown) => this.writeFailed(error)) : sent;
+      return this.writer.send(reply, connection, out.method !== 'HEAD'); // a promise that fails is send's to catch
     } catch (error) {
       return this.writeFailed(error);
     }

@@ -51,7 +51,7 @@ export class ReplyWriter {
     if (body?.kind === 'file') return this.stream(reply, framing, body.file);
     this.write(this.ctx.wire.encode(reply, framing, body?.bytes));
     // Most replies leave at once; one that fills the socket's buffer waits for it to drain first.
-    return this.socket.writableNeedDrain ? this.drained().then((ok) => (ok ? 'sent' : 'gone')) : 'sent';
+    return this.socket.writableNeedDrain ? this.drained() : 'sent';
   }
 
   /** 100 Continue (RFC 9110 §15.2.1): the client may send the body it holds back. */
@@ -75,7 +75,7 @@ export class ReplyWriter {
     this.write(this.ctx.wire.encode(reply, framing, undefined));
     const outcome = await streamFile(this.outlet, this.ctx.fs, file, this.ctx.chunks);
     if (outcome !== 'sent') return outcome === 'truncated' ? 'truncated' : 'gone';
-    if (this.socket.writableNeedDrain && !(await this.drained())) return 'gone';
+    if (this.socket.writableNeedDrain) return this.drained();
     return 'sent';
   }
 
@@ -108,20 +108,20 @@ export class ReplyWriter {
     });
   }
 
-  /** Waits for the socket's buffer to drain; the watchdog drops the client if that takes longer than the send timeout. */
-  private drained(): Promise<boolean> {
-    if (this.socket.destroyed) return Promise.resolve(false);
-    if (!this.socket.writableNeedDrain) return Promise.resolve(true);
+  /** Waits for the socket's buffer to drain ('sent'), or for the socket to close first ('gone'); the watchdog drops the client if that takes longer than the send timeout. */
+  private drained(): Promise<Sent> {
+    if (this.socket.destroyed) return Promise.resolve('gone');
+    if (!this.socket.writableNeedDrain) return Promise.resolve('sent');
     this.stalledSince = this.ctx.now();
     return new Promise((resolve) => {
-      const settle = (ok: boolean): void => {
+      const settle = (sent: Sent): void => {
         this.socket.off('drain', onDrain);
         this.socket.off('close', onClose);
         this.stalledSince = undefined;
-        resolve(ok);
+        resolve(sent);
       };
-      const onDrain = (): void => settle(true);
-      const onClose = (): void => settle(false);
+      const onDrain = (): void => settle('sent');
+      const onClose = (): void => settle('gone');
       this.socket.on('drain', onDrain);
       this.socket.on('close', onClose);
     });
