@@ -47,6 +47,8 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	@printf '\n== calibration: the suite against the reference server, python3 -m http.server, nginx,\n'
 	@printf '==   a server with one fault at a time, and hostile targets, with the verdicts asserted\n'
 	scripts/calibrate
+	@printf '\n== the suite against the reference server on its plain path (--no-cache: no cache, no prepared replies)\n'
+	NO_CACHE=1 scripts/calibrate reference
 	@printf '\n== grading without Docker: Gradescope'"'"'s run_autograder, grade-class in process mode\n'
 	classroom/test/process-mode
 

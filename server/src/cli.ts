@@ -2,7 +2,7 @@
  * The command line, as a pure function from arguments and environment to a configuration, a
  * help request, or one clear error line. Flags win over environment variables.
  *
- *   node server/dist/main.js [--root DIR] [--port N] [--host ADDR] [--trace] [--listing]
+ *   node server/dist/main.js [--root DIR] [--port N] [--host ADDR] [--trace] [--listing] [--no-cache]
  *                            [--log-format json|pretty] [--log-level LEVEL] [--max-connections N] [--help]
  */
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
@@ -14,6 +14,8 @@ export interface Config {
   readonly host: string;
   readonly trace: boolean;
   readonly listing: boolean;
+  /** The fast path (true, the default) or the plain path that reads the disk for every request (--no-cache). */
+  readonly cache: boolean;
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly maxConnections: number;
@@ -34,6 +36,7 @@ Options (environment variable in brackets; a flag wins over its variable):
   --host ADDR             address to listen on [HOST]            default 0.0.0.0
   --trace                 print every byte and decision [TRACE=1]
   --listing               list directories without index.html [LISTING=1]
+  --no-cache              the plain path: every request read from disk, nothing kept [NO_CACHE=1]
   --log-format FORMAT     json or pretty [LOG_FORMAT]            default pretty on a terminal, else json
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} [LOG_LEVEL]   default info
   --max-connections N     concurrent connections before 503 [MAX_CONNECTIONS]   default ${DEFAULT_LIMITS.maxConnections}
@@ -43,19 +46,28 @@ Options (environment variable in brackets; a flag wins over its variable):
 type Env = Readonly<Record<string, string | undefined>>;
 type Raw = Partial<
   Record<
-    'root' | 'port' | 'host' | 'trace' | 'listing' | 'log-format' | 'log-level' | 'max-connections',
+    | 'root'
+    | 'port'
+    | 'host'
+    | 'trace'
+    | 'listing'
+    | 'no-cache'
+    | 'log-format'
+    | 'log-level'
+    | 'max-connections',
     string
   >
 >;
 
 const VALUE_FLAGS = new Set(['root', 'port', 'host', 'log-format', 'log-level', 'max-connections']);
-const SWITCHES = new Set(['trace', 'listing']);
+const SWITCHES = new Set(['trace', 'listing', 'no-cache']);
 const ENV_NAMES: Record<keyof Raw, string> = {
   root: 'SITE_ROOT',
   port: 'PORT',
   host: 'HOST',
   trace: 'TRACE',
   listing: 'LISTING',
+  'no-cache': 'NO_CACHE',
   'log-format': 'LOG_FORMAT',
   'log-level': 'LOG_LEVEL',
   'max-connections': 'MAX_CONNECTIONS',
@@ -105,10 +117,8 @@ function interpret(raw: Raw, stdoutIsTty: boolean): CliResult {
   );
   if (maxConnections === undefined)
     return error(`max-connections must be a positive integer, got "${raw['max-connections']}"`);
-  const trace = yesNo(raw.trace);
-  const listing = yesNo(raw.listing);
-  if (trace === undefined) return error(`TRACE must be 1 or 0, got "${raw.trace}"`);
-  if (listing === undefined) return error(`LISTING must be 1 or 0, got "${raw.listing}"`);
+  const switches = readSwitches(raw);
+  if (typeof switches === 'string') return error(switches);
   const logFormat = raw['log-format'] ?? (stdoutIsTty ? 'pretty' : 'json');
   if (logFormat !== 'json' && logFormat !== 'pretty')
     return error(`log format must be json or pretty, got "${logFormat}"`);
@@ -121,8 +131,19 @@ function interpret(raw: Raw, stdoutIsTty: boolean): CliResult {
     return error(host === '' ? 'host must not be empty' : 'root must not be empty');
   return {
     kind: 'run',
-    config: { root, port, host, trace, listing, logFormat, logLevel: logLevel as LogLevel, maxConnections },
+    config: { root, port, host, ...switches, logFormat, logLevel: logLevel as LogLevel, maxConnections },
   };
+}
+
+/** The on/off settings, each 1 or 0 (or true/false, yes/no); a string says which one is neither. */
+function readSwitches(raw: Raw): Pick<Config, 'trace' | 'listing' | 'cache'> | string {
+  const trace = yesNo(raw.trace);
+  const listing = yesNo(raw.listing);
+  const noCache = yesNo(raw['no-cache']);
+  if (trace === undefined) return `TRACE must be 1 or 0, got "${raw.trace}"`;
+  if (listing === undefined) return `LISTING must be 1 or 0, got "${raw.listing}"`;
+  if (noCache === undefined) return `NO_CACHE must be 1 or 0, got "${raw['no-cache']}"`;
+  return { trace, listing, cache: !noCache };
 }
 
 function integer(text: string, min: number, max: number): number | undefined {

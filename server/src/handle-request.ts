@@ -1,42 +1,53 @@
 /**
- * The path of one request, on one screen. The connection has already turned socket bytes into
- * a `Request` (parse/); what is left is:
+ * The path of one request, on one screen, in the order it happens:
  *
- *   method → resolve the target to a file (resolve/) → decide: conditional, range (decide/)
- *          → build the reply (respond/)
+ *   0. socket bytes → parse   net/connection.ts reads the bytes; parse/ turns them into a Request.
+ *                             A request the parser refuses (400, 413, 414, 417, 431, 501, 505; 408
+ *                             when it is too slow) goes no further: the connection answers it with
+ *                             `refusal` (below) and closes.
+ *   1. the method             GET and HEAD read a file; OPTIONS is answered here; anything else, 405.
+ *   2. resolve                the target to safe names (resolve/target.ts), then to a file under the
+ *                             root (resolve/site.ts), opened for this exchange (resolve/open-files.ts).
+ *   3. decide                 the conditions, then the range: a pure verdict (decide/file-verdict.ts).
+ *   4. build                  only the reply that verdict chose (respond/replies.ts).
+ *   5. write, then log        back in net/connection.ts: net/reply-writer.ts writes the reply
+ *                             (respond/head.ts writes its head), log/ records it, and the files
+ *                             the exchange opened are closed.
  *
- * and the connection then writes the reply and logs it (net/, log/). Each step's outcome is
- * kept in `steps`, so the trace can show how the request was understood.
+ * This is the plain path. The fast path (fast/, chosen at start-up: strategy.ts) runs these same
+ * steps, with a cache and prepared replies, and answers a cached file without waiting.
  */
-import { type NowOrLater, type Reply, type Request, fieldValue } from './http/message';
-import type { Found, ResolvedTarget, Site } from './resolve/site';
+import type { Reply, Request } from './http/message';
+import type { StatusCode } from './http/status';
 import { type TargetVerdict, resolveTarget } from './resolve/target';
-import { type PreconditionVerdict, evaluatePreconditions } from './decide/preconditions';
-import { type RangeDecision, decideRanges } from './decide/ranges';
+import type { Found, NotAFile, ResolvedTarget, Site } from './resolve/site';
+import type { OpenFiles } from './resolve/open-files';
+import { type FileVerdict, decideFile } from './decide/file-verdict';
+import { represent } from './respond/representation';
 import {
   errorReply,
+  fileReply,
   listingReply,
   methodNotAllowedReply,
-  multiRangeReply,
   optionsReply,
   redirectReply,
-  singleRangeReply,
-  unsatisfiableReply,
 } from './respond/replies';
-import { type Representation, representationOf } from './respond/representation';
 
+/** What happened at each step, kept for the trace (log/trace.ts). */
 export interface Steps {
   target?: TargetVerdict;
   found?: Found;
   contentType?: string;
-  preconditions?: PreconditionVerdict;
-  range?: RangeDecision;
+  verdict?: FileVerdict;
 }
 
 export interface Exchange {
   readonly reply: Reply;
   readonly steps: Steps;
 }
+
+/** What answers a request: `handleRequest` on the plain path, always later (it waits for the disk); the fast path's answer may come at once. */
+export type Answer = (request: Request, files: OpenFiles) => Exchange | Promise<Exchange>;
 
 export interface HandlerOptions {
   readonly site: Site;
@@ -45,79 +56,53 @@ export interface HandlerOptions {
   readonly boundary: () => string;
 }
 
-export function handleRequest(request: Request, options: HandlerOptions): NowOrLater<Exchange> {
+export async function handleRequest(
+  request: Request,
+  options: HandlerOptions,
+  files: OpenFiles,
+): Promise<Exchange> {
   const steps: Steps = {};
 
   // 1. The method: this server reads files (RFC 9110 §9.3).
   if (request.method === 'OPTIONS') return { reply: optionsReply(), steps };
-  if (request.method !== 'GET' && request.method !== 'HEAD') return { reply: methodNotAllowedReply(), steps };
+  if (!readsAFile(request.method)) return { reply: methodNotAllowedReply(), steps };
 
-  // 2. Resolve: the target to safe path segments, then to a file under the root (at once if cached).
+  // 2. Resolve: the target to safe path segments, then to a file under the root.
   const target = (steps.target = resolveTarget(request.pathAndQuery));
   if (target.kind === 'refused') return { reply: errorReply(target.status), steps };
-  const found = options.site.find(target);
-  return found instanceof Promise
-    ? found.then((f) => answer(request, target, f, options, steps))
-    : answer(request, target, found, options, steps);
+  const found = (steps.found = await options.site.find(target, files));
+  if (found.kind !== 'file') return { reply: notAFileReply(target, found), steps };
+
+  // 3. Decide: the conditional request first, then the range (RFC 9110 §13.2.2), over the file's validators.
+  const file = represent(found);
+  steps.contentType = file.contentType;
+  const verdict = (steps.verdict = decideFile(request, file, options.maxRanges));
+
+  // 4. Build only the reply the verdict chose.
+  return { reply: fileReply(verdict, file, options.boundary), steps };
 }
 
-/** With the file found (or not): redirect, listing, refusal, or 3. decide and 4. respond. */
-function answer(
-  request: Request,
-  target: ResolvedTarget,
-  found: Found,
-  options: HandlerOptions,
-  steps: Steps,
-): Exchange {
-  steps.found = found;
-  if (found.kind === 'refused') return { reply: errorReply(found.status), steps };
-  if (found.kind === 'redirect') return { reply: redirectReply(found.location), steps };
-  if (found.kind === 'listing')
-    return { reply: listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries), steps };
-
-  // Conditional request first, then range (RFC 9110 §13.2.2).
-  const representation = representationOf(found);
-  steps.contentType = representation.file.contentType;
-  const reply = serveFile(request, representation, options, steps);
-  // A reply that does not stream the open file releases it here.
-  if (found.body.kind === 'fd' && reply.body.kind !== 'file') options.site.release(found.body.fd);
-  return { reply, steps };
+export function readsAFile(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
-function serveFile(
-  request: Request,
-  { file, whole, notModified }: Representation,
-  options: HandlerOptions,
-  steps: Steps,
-): Reply {
-  const verdict = (steps.preconditions = evaluatePreconditions(
-    request.method,
-    request.fields,
-    file.validators,
-  ));
-  if (verdict.kind === 'failed') return errorReply(412);
-  if (verdict.kind === 'not-modified') return notModified;
-
-  const range = (steps.range = chooseRange(request, verdict.honourRange, file.size, options.maxRanges));
-  switch (range.kind) {
-    case 'whole':
-      return whole;
-    case 'unsatisfiable':
-      return unsatisfiableReply(file.size);
-    case 'partial': {
-      const only = range.ranges.length === 1 ? range.ranges[0] : undefined;
-      return only !== undefined
-        ? singleRangeReply(file, only)
-        : multiRangeReply(file, range.ranges, options.boundary());
-    }
+/** A target that is not a file: the lookup's refusal, a redirect to the directory's slash, or a listing. */
+function notAFileReply(target: ResolvedTarget, found: NotAFile): Reply {
+  switch (found.kind) {
+    case 'refused':
+      return errorReply(found.status);
+    case 'redirect':
+      return redirectReply(found.location);
+    case 'listing':
+      return listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries);
   }
 }
 
-/** The Range header, if the request may use it: RFC 9110 §14.2 defines it for GET only, and If-Range may have said to ignore it. */
-function chooseRange(request: Request, honourRange: boolean, size: number, maxRanges: number): RangeDecision {
-  const header = fieldValue(request.fields, 'range');
-  if (header !== undefined && request.method !== 'GET')
-    return { kind: 'whole', because: 'Range applies to GET only' };
-  if (header !== undefined && !honourRange) return { kind: 'whole', because: 'If-Range did not match' };
-  return decideRanges(header, size, maxRanges);
+/**
+ * 0. The answer to a request the parser refused, or one too slow to arrive (408): its error
+ * page, and the connection closes after it, since the byte stream may be out of step
+ * (RFC 9112 §9.3). net/connection.ts sends it in place of handleRequest's reply.
+ */
+export function refusal(status: Exclude<StatusCode, 100 | 200 | 204 | 206 | 304>): Reply {
+  return errorReply(status, [], true);
 }

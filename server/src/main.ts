@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from './http/limits';
 import { type LogDestination, createLogger, logObserver } from './log/logger';
 import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
-import { startServer } from './net/server';
+import { type RunningServer, startServer } from './net/server';
 
 export const EXIT_USAGE = 2;
 export const EXIT_CANNOT_LISTEN = 1;
@@ -30,61 +30,59 @@ export type Started =
   | { readonly kind: 'running'; readonly port: number; readonly stop: (why: string) => Promise<number> };
 
 export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<Started> {
-  const exit = (code: number, message?: string): Started => {
-    if (message !== undefined) io.err(`webserver-lab: ${message}\n`);
-    return { kind: 'exited', code };
-  };
   const cli = parseCommandLine(argv, env, io.isTTY);
   if (cli.kind === 'help') {
     io.out.write(cli.text);
-    return exit(0);
+    return exit(io, 0);
   }
-  if (cli.kind === 'error') return exit(EXIT_USAGE, cli.message);
-  const { config } = cli;
-  const root = await checkRoot(config.root);
-  if (root.kind === 'bad') return exit(EXIT_USAGE, root.message);
+  if (cli.kind === 'error') return exit(io, EXIT_USAGE, cli.message);
+  const root = await checkRoot(cli.config.root);
+  if (root.kind === 'bad') return exit(io, EXIT_USAGE, root.message);
+  return serve(cli.config, root.path, io);
+}
 
+function exit(io: Io, code: number, message?: string): Started {
+  if (message !== undefined) io.err(`webserver-lab: ${message}\n`);
+  return { kind: 'exited', code };
+}
+
+/** Logging (or the trace), the server, the seed's banner; and how to stop it all. */
+async function serve(config: Config, root: string, io: Io): Promise<Started> {
   const logger = createLogger(config.logFormat, config.logLevel, io.isTTY, io.out);
   const observer = config.trace
     ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY)
     : logObserver(logger);
   const limits = { ...DEFAULT_LIMITS, maxConnections: config.maxConnections };
-  let server;
+  const { host, port: asked, listing, cache } = config;
+  let server: RunningServer;
   try {
     server = await startServer({
-      root: root.path,
-      host: config.host,
-      port: config.port,
-      listing: config.listing,
+      root,
+      host,
+      port: asked,
+      listing,
+      cache,
       limits,
       observer,
       fs: nodeFileSystem,
     });
   } catch (error) {
-    return exit(
-      EXIT_CANNOT_LISTEN,
-      `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return exit(io, EXIT_CANNOT_LISTEN, `cannot listen on ${host}:${asked}: ${code}`);
   }
   // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
   const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
-  announce.info(
-    { host: config.host, port, root: root.path },
-    `HTTP Server running at http://${displayHost(config.host)}:${port}`,
-  );
-  announce.info(`Serving ${root.path}${describeModes(config)}`);
+  announce.info({ host, port, root }, `HTTP Server running at http://${displayHost(host)}:${port}`);
+  announce.info(`Serving ${root}${describeModes(config)}`);
   const running = server;
-  return {
-    kind: 'running',
-    port,
-    stop: async (why) => {
-      announce.info(`${why}: finishing replies in flight, then stopping`);
-      await running.stop();
-      announce.info('Stopped');
-      return 0;
-    },
+  const stop = async (why: string): Promise<number> => {
+    announce.info(`${why}: finishing replies in flight, then stopping`);
+    await running.stop();
+    announce.info('Stopped');
+    return 0;
   };
+  return { kind: 'running', port, stop };
 }
 
 type Root =
@@ -117,9 +115,11 @@ export function displayHost(host: string): string {
 }
 
 function describeModes(config: Config): string {
-  const modes = [config.listing ? 'directory listings on' : '', config.trace ? 'trace on' : ''].filter(
-    Boolean,
-  );
+  const modes = [
+    config.listing ? 'directory listings on' : '',
+    config.trace ? 'trace on' : '',
+    config.cache ? '' : 'no cache: the plain path',
+  ].filter(Boolean);
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }
 

@@ -47,8 +47,11 @@ export function evaluatePreconditions(
     return { kind: 'not-modified', because: 'not modified since If-Modified-Since' };
   }
   // Step 5: If-Range matters only with a Range; whether there is one, and whether the method may use it, the caller knows.
-  return { kind: 'proceed', honourRange: checkIfRange(fieldValue(fields, 'if-range'), v) !== 'false' };
+  return checkIfRange(fieldValue(fields, 'if-range'), v) === 'false' ? PROCEED_WITHOUT_RANGE : PROCEED;
 }
+
+const PROCEED: PreconditionVerdict = { kind: 'proceed', honourRange: true };
+const PROCEED_WITHOUT_RANGE: PreconditionVerdict = { kind: 'proceed', honourRange: false };
 
 /** RFC 9110 §13.1.1: true if "*" or any listed tag matches strongly. */
 function checkIfMatch(value: string | undefined, v: Validators): Condition {

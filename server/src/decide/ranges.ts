@@ -22,7 +22,7 @@ export type RangeDecision =
 const UNIT = /^bytes=/i;
 
 export function decideRanges(header: string | undefined, size: number, maxRanges: number): RangeDecision {
-  if (header === undefined) return whole('no Range');
+  if (header === undefined) return NO_RANGE;
   // Nothing in an empty file can be described by a Content-Range; §14.2 lets us ignore Range.
   if (size === 0) return whole('the file is empty');
   if (!UNIT.test(header)) return whole('not a bytes range');
@@ -40,6 +40,8 @@ export function decideRanges(header: string | undefined, size: number, maxRanges
   if (total > size) return whole('ranges add up to more than the file');
   return { kind: 'partial', ranges };
 }
+
+const NO_RANGE: RangeDecision = { kind: 'whole', because: 'no Range' };
 
 function whole(because: string): RangeDecision {
   return { kind: 'whole', because };

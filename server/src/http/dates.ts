@@ -3,20 +3,12 @@
  * and accept the two obsolete forms as the RFC asks recipients to.
  */
 
-const formatted = new Map<number, string>();
-
 /**
- * Formats a time (ms since the epoch) as an IMF-fixdate; `toUTCString` produces exactly that
- * format. Remembered, because every response for a file carries the same Last-Modified.
+ * Formats a time (ms since the epoch) as an IMF-fixdate, the form every Date and Last-Modified
+ * is sent in; `toUTCString` produces exactly that format, milliseconds dropped.
  */
 export function formatHttpDate(ms: number): string {
-  let text = formatted.get(ms);
-  if (text === undefined) {
-    if (formatted.size >= 4096) formatted.clear(); // a bound, not an LRU: dates are cheap to redo
-    text = new Date(ms).toUTCString();
-    formatted.set(ms, text);
-  }
-  return text;
+  return new Date(ms).toUTCString();
 }
 
 const IMF_FIXDATE =
@@ -62,21 +54,4 @@ function utc(...parts: Array<string | undefined>): number | undefined {
   const ms = date.getTime();
   // setUTCFullYear rolls 31 Feb over into March; a date that does not round-trip is not a date.
   return new Date(ms).getUTCDate() === d ? ms : undefined;
-}
-
-let cachedSecond = -1;
-let cachedDate = '';
-
-/**
- * The Date header value for `now`, formatted once per second: every response needs one (RFC 9110
- * §6.6.1). It keeps its own one-second memo rather than formatHttpDate's: each second would be a
- * new entry there, never read again, crowding out the Last-Modified dates that are reused.
- */
-export function dateHeader(now: number): string {
-  const second = Math.floor(now / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedDate = new Date(second * 1000).toUTCString();
-  }
-  return cachedDate;
 }

@@ -1,14 +1,6 @@
 /** The values that flow between the stages: a parsed request, and the reply the server decides on. */
 import type { StatusCode } from './status';
 
-/**
- * A value now, or a promise of it. A request for a file the cache holds is answered without
- * waiting for anything; awaiting it anyway would cost a trip through the microtask queue at
- * every stage (several microseconds a request), so the stages return the value itself when
- * they can, and a promise only when the disk must be asked.
- */
-export type NowOrLater<T> = T | Promise<T>;
-
 export type HttpVersion = '1.0' | '1.1';
 
 /** One header field line: the name lower-cased (names are case-insensitive, RFC 9110 §5.1). */
@@ -52,11 +44,9 @@ export function fieldValue(fields: readonly Field[], name: string): string | und
   return value;
 }
 
-/** What to send after the head. A HEAD request, a 204 and a 304 send the head alone. */
-export type ReplyBody =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'bytes'; readonly bytes: Buffer }
-  | { readonly kind: 'file'; readonly file: FileToSend };
+/** The content of a reply: literal bytes, or pieces of an open file streamed from its descriptor. */
+export type Body =
+  { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'file'; readonly file: FileToSend };
 
 /** A file body: an open file and the pieces of the body, file slices and literal bytes (multipart delimiters). */
 export interface FileToSend {
@@ -68,15 +58,30 @@ export type BodyPiece =
   | { readonly kind: 'slice'; readonly start: number; readonly end: number } // [start, end) of the file
   | { readonly kind: 'bytes'; readonly bytes: Buffer };
 
-/** A decided response: status, fields in the order sent, and its body. Date, Server and Connection are added when it is sent. */
-export interface Reply {
-  readonly status: StatusCode;
-  readonly fields: ReadonlyArray<readonly [string, string]>;
-  /** The same fields already serialized, for a reply reused across requests (respond/representation.ts). */
-  readonly fieldLines?: string;
-  /** Content-Length as a GET would have it; undefined for statuses that forbid it (204, 304). */
-  readonly contentLength: number | undefined;
-  readonly body: ReplyBody;
-  /** The connection must close after this reply (framing errors, refusals). */
-  readonly close: boolean;
-}
+/** Header fields in the order sent, as [name, value]. */
+export type FieldList = ReadonlyArray<readonly [string, string]>;
+
+/** The statuses that never carry content (RFC 9110 §15.3.5, §15.4.5); a 1xx is interim, written apart. */
+export type NoContentStatus = 204 | 304;
+export type ContentStatus = Exclude<StatusCode, 100 | NoContentStatus>;
+
+/**
+ * A decided response: status, fields in the order sent, and its content. The type forbids a
+ * body on 204 and 304 and requires one on every other status. The framing (Date, Server,
+ * Content-Length, Connection) is written by respond/head.ts when the reply is sent; a HEAD
+ * request gets the same head, and no body.
+ */
+export type Reply =
+  | {
+      readonly status: ContentStatus;
+      readonly fields: FieldList;
+      readonly body: Body;
+      /** The connection must close after this reply (framing errors, refusals, a 500). */
+      readonly close: boolean;
+    }
+  | {
+      readonly status: NoContentStatus;
+      readonly fields: FieldList;
+      readonly body?: never;
+      readonly close: boolean;
+    };

@@ -18,6 +18,11 @@ export const TCHAR = table(
   (c) => isDigit(c) || isAlpha(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)),
 );
 
+/** The characters of a reg-name other than percent-escapes: unreserved and sub-delims (RFC 3986 §3.2.2). */
+export const REG_NAME_CHAR = table(
+  (c) => isDigit(c) || isAlpha(c) || "-._~!$&'()*+,;=".includes(String.fromCharCode(c)),
+);
+
 /** Visible ASCII (VCHAR), the only bytes a request-target may contain: RFC 9112 §3.2. */
 export const VCHAR = table((c) => c >= 0x21 && c <= 0x7e);
 

@@ -6,7 +6,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { type Observer, quietObserver } from './observer';
+import { type Observer, type Peer, quietObserver } from './observer';
 import { reasonPhrase } from '../http/status';
 
 export type LogFormat = 'json' | 'pretty';
@@ -45,38 +45,24 @@ export function logObserver(logger: Logger): Observer {
     ...quietObserver,
     // The seed's line, kept word for word: Connection from ('127.0.0.1', 52640)
     accepted: info
-      ? (peer) =>
-          logger.info(
-            { peer: peer.address, port: peer.port, conn: peer.id },
-            `Connection from ('${peer.address}', ${peer.port})`,
-          )
+      ? (peer) => logger.info(who(peer), `Connection from ('${peer.address}', ${peer.port})`)
       : quietObserver.accepted,
     responded: info
       ? (peer, r) =>
-          logger.info(
-            {
-              method: r.method,
-              target: r.target,
-              status: r.status,
-              bytes: r.bytes,
-              ms: r.ms,
-              peer: peer.address,
-              port: peer.port,
-              conn: peer.id,
-            },
-            `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`,
-          )
+          logger.info({ ...r, ...who(peer) }, `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`)
       : quietObserver.responded,
     rejected: info
       ? (peer, status, reason) =>
-          logger.info(
-            { status, reason, peer: peer.address, port: peer.port, conn: peer.id },
-            `${status} ${reasonPhrase(status)}: ${reason}`,
-          )
+          logger.info({ status, reason, ...who(peer) }, `${status} ${reasonPhrase(status)}: ${reason}`)
       : quietObserver.rejected,
     closed: debug
       ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`)
       : quietObserver.closed,
     failed: (peer, error) => logger.error({ err: error, conn: peer?.id }, 'unexpected error'),
   };
+}
+
+/** The fields that say which connection a line is about. */
+function who(peer: Peer): { peer: string; port: number; conn: number } {
+  return { peer: peer.address, port: peer.port, conn: peer.id };
 }

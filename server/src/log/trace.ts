@@ -7,6 +7,7 @@
 import type { Request } from '../http/message';
 import type { Steps } from '../handle-request';
 import type { CacheUse } from '../resolve/site';
+import type { FileVerdict } from '../decide/file-verdict';
 import { reasonPhrase } from '../http/status';
 import type { Observer, Peer } from './observer';
 
@@ -101,9 +102,21 @@ function describeCacheUse(cached: CacheUse): string {
   return 'read from disk';
 }
 
+/** The conditional decision, then the range decision if the conditions let the request through. */
+function describeVerdict({ preconditions, ...verdict }: FileVerdict): string[] {
+  const because = preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because;
+  const lines = [`conditional: ${because} → ${preconditions.kind}`];
+  if (!('range' in verdict)) return lines;
+  const { range } = verdict;
+  if (range.kind === 'whole') lines.push(`range: whole file (${range.because})`);
+  else if (range.kind === 'unsatisfiable') lines.push('range: nothing satisfiable → 416');
+  else lines.push(`range: ${range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`);
+  return lines;
+}
+
 function describeSteps(steps: Steps): string[] {
   const lines: string[] = [];
-  const { target, found, preconditions, range } = steps;
+  const { target, found, verdict } = steps;
   if (target?.kind === 'refused') lines.push(`target refused (${target.status}): ${target.reason}`);
   if (target?.kind === 'path')
     lines.push(`target → path "${target.path}"${target.directory ? ' (a directory)' : ''}`);
@@ -114,14 +127,7 @@ function describeSteps(steps: Steps): string[] {
   if (found?.kind === 'file')
     lines.push(`file "${found.name}", ${found.stat.size} bytes, ${describeCacheUse(found.cached)}`);
   if (steps.contentType) lines.push(`Content-Type: ${steps.contentType}`);
-  if (preconditions)
-    lines.push(
-      `conditional: ${preconditions.kind === 'proceed' ? 'no condition stops it' : preconditions.because} → ${preconditions.kind}`,
-    );
-  if (range)
-    lines.push(
-      `range: ${range.kind === 'whole' ? `whole file (${range.because})` : range.kind === 'unsatisfiable' ? 'nothing satisfiable → 416' : range.ranges.map((x) => `${x.first}-${x.last}`).join(', ')}`,
-    );
+  if (verdict) lines.push(...describeVerdict(verdict));
   if (lines.length === 0) lines.push('no file involved');
   return lines;
 }

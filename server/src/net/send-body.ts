@@ -2,7 +2,8 @@
  * Streaming a file body to a socket with backpressure: read a chunk, hand it to the socket,
  * and read the next one into the same buffer only once the socket has taken it. Memory stays
  * at one chunk per connection whatever the file's size, and a client that stops reading stops
- * the reading from disk too.
+ * the reading from disk too. The file is not this function's to close: it belongs to the
+ * exchange (resolve/open-files.ts), which closes it once the stream is over.
  */
 import type { FileToSend } from '../http/message';
 import { type FileSystem, isFailure } from '../resolve/file-system';
@@ -13,40 +14,18 @@ import { type FileSystem, isFailure } from '../resolve/file-system';
  * copies it into the socket (measured: 1.1-1.2 GB/s where 512 KiB gave 0.8-0.9; bench/README.md).
  */
 export const FILE_CHUNK_BYTES = 256 * 1024;
-/** Pooled chunks, at most: 4 MiB, however many clients download at once (or stop reading). */
-export const POOLED_CHUNKS = 16;
-/** A stream that finds no pooled chunk free uses one this size of its own: slower, never stuck. */
-export const SMALL_CHUNK_BYTES = 64 * 1024;
 
-/**
- * The chunks streams read into, shared: a chunk goes back to the pool when its stream ends, so
- * a busy server reuses the same few buffers instead of making garbage at disk speed.
- */
-export class ChunkPool {
-  private readonly free: Buffer[] = [];
-  private made = 0;
-
-  constructor(
-    private readonly chunkBytes = FILE_CHUNK_BYTES,
-    private readonly maxChunks = POOLED_CHUNKS,
-  ) {}
-
-  take(): Buffer {
-    const pooled = this.free.pop();
-    if (pooled) return pooled;
-    if (this.made < this.maxChunks) {
-      this.made++;
-      return Buffer.allocUnsafeSlow(this.chunkBytes);
-    }
-    return Buffer.allocUnsafeSlow(SMALL_CHUNK_BYTES);
-  }
-
-  give(chunk: Buffer): void {
-    if (chunk.length === this.chunkBytes) this.free.push(chunk);
-  }
+/** Where a stream gets the buffer it reads into, and gives it back when it is over. */
+export interface ChunkSource {
+  take(bytesWanted: number): Buffer;
+  give(chunk: Buffer): void;
 }
 
-const sharedPool = new ChunkPool();
+/** The plain source: a buffer of its own for each stream, no larger than the stream needs; the garbage collector takes it back. */
+export const freshChunks: ChunkSource = {
+  take: (bytesWanted) => Buffer.allocUnsafe(Math.max(1, Math.min(FILE_CHUNK_BYTES, bytesWanted))),
+  give: () => undefined,
+};
 
 /** Where bytes go: the connection's socket. */
 export interface Outlet {
@@ -56,12 +35,12 @@ export interface Outlet {
 
 export type StreamOutcome = 'sent' | 'aborted' | 'truncated';
 
-/** Sends every piece; always closes the file. 'truncated': the file shrank under us, so the promised length cannot be met. */
+/** Sends every piece. 'truncated': the file shrank under us, so the promised length cannot be met. */
 export async function streamFile(
   out: Outlet,
   fs: FileSystem,
   file: FileToSend,
-  pool: ChunkPool = sharedPool,
+  chunks: ChunkSource,
 ): Promise<StreamOutcome> {
   let chunk: Buffer | undefined; // one buffer for the whole stream, taken on first use
   try {
@@ -70,7 +49,7 @@ export async function streamFile(
         if (!(await out.send(piece.bytes))) return 'aborted';
         continue;
       }
-      chunk ??= pool.take();
+      chunk ??= chunks.take(largestSlice(file));
       for (let position = piece.start; position < piece.end;) {
         const n = await fs.readInto(
           file.fd,
@@ -84,8 +63,14 @@ export async function streamFile(
     }
     return 'sent';
   } finally {
-    fs.close(file.fd);
     // Only now is the chunk free: the socket has taken every send we waited for, or is gone.
-    if (chunk) pool.give(chunk);
+    if (chunk) chunks.give(chunk);
   }
+}
+
+function largestSlice(file: FileToSend): number {
+  let largest = 0;
+  for (const piece of file.pieces)
+    if (piece.kind === 'slice') largest = Math.max(largest, piece.end - piece.start);
+  return largest;
 }

@@ -5,14 +5,12 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Limits } from '../http/limits';
-import { dateHeader } from '../http/dates';
 import type { Observer, Peer } from '../log/observer';
-import { handleRequest } from '../handle-request';
-import { Site } from '../resolve/site';
 import type { FileSystem } from '../resolve/file-system';
-import { wireBytes } from '../respond/wire';
+import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
-import { Connection } from './connection';
+import { type Strategy, createStrategy } from '../strategy';
+import { Connection, type ConnectionContext } from './connection';
 
 export interface ServerOptions {
   readonly root: string; // a real path (realpath), checked by the caller
@@ -22,6 +20,8 @@ export interface ServerOptions {
   readonly limits: Limits;
   readonly observer: Observer;
   readonly fs: FileSystem;
+  /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
+  readonly cache: boolean;
 }
 
 export interface RunningServer {
@@ -29,6 +29,8 @@ export interface RunningServer {
   /** Stops accepting, lets replies in flight finish (up to the grace period), closes the rest. */
   stop(): Promise<void>;
   readonly connectionCount: number;
+  /** Which way requests are answered. */
+  readonly strategy: Strategy['name'];
 }
 
 /** How often the watchdog looks at every connection: a quarter of the shortest timeout, within [50 ms, 1 s]. */
@@ -44,25 +46,14 @@ function watchdogInterval(limits: Limits): number {
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
-  const site = new Site({ root: options.root, listing: options.listing, fs: options.fs, now: Date.now });
-  const handlerOptions = {
-    site,
-    maxRanges: limits.maxRanges,
-    boundary: () => randomBytes(12).toString('hex'),
-  };
-  const context = {
-    limits,
-    fs: options.fs,
-    observer,
-    now: Date.now,
-    handle: (r: Parameters<typeof handleRequest>[0]) => handleRequest(r, handlerOptions),
-  };
+  const strategy = chooseStrategy(options);
+  const context: ConnectionContext = { limits, observer, fs: options.fs, now: Date.now, ...strategy };
   const connections = new Set<Connection>();
   let nextId = 1;
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const peer: Peer = { id: nextId++, address: socket.remoteAddress ?? '?', port: socket.remotePort ?? 0 };
-    if (connections.size >= limits.maxConnections) return refuseOverCap(socket, peer, options);
+    if (connections.size >= limits.maxConnections) return refuseOverCap(socket, peer, options, strategy.wire);
     observer.accepted(peer);
     const connection = new Connection(socket, peer, context);
     connections.add(connection);
@@ -74,31 +65,44 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }, watchdogInterval(limits));
   watchdog.unref();
 
+  return listen(server, options).then((port) => ({
+    address: { host: options.host, port },
+    get connectionCount() {
+      return connections.size;
+    },
+    strategy: strategy.name,
+    stop: () =>
+      stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => strategy.close()),
+  }));
+}
+
+/** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
+function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
+  const boundary = (): string => randomBytes(12).toString('hex');
+  return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
+}
+
+/** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
+function listen(server: net.Server, { port, host, observer }: ServerOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       server.on('error', (error) => observer.failed(undefined, error));
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        address: { host: options.host, port: address.port },
-        get connectionCount() {
-          return connections.size;
-        },
-        stop: () =>
-          stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => site.close()),
-      });
+      resolve((server.address() as net.AddressInfo).port);
     });
   });
 }
 
 /** Over the cap: a 503 with Retry-After, then close. The connections being served are not disturbed. */
-function refuseOverCap(socket: net.Socket, peer: Peer, options: ServerOptions): void {
+function refuseOverCap(socket: net.Socket, peer: Peer, options: ServerOptions, wire: Wire): void {
   const reply = errorReply(503, [['Retry-After', '1']], true);
-  const body = reply.body.kind === 'bytes' ? reply.body.bytes : undefined;
   socket.on('error', () => undefined);
   socket.resume(); // discard what the client sends, so closing does not reset
-  socket.end(wireBytes(reply, { date: dateHeader(Date.now()), connection: 'close' }, body));
+  const body = reply.body?.kind === 'bytes' ? reply.body.bytes : undefined;
+  socket.cork();
+  for (const bytes of wire.encode(reply, { now: Date.now(), connection: 'close' }, body)) socket.write(bytes);
+  socket.end();
   setTimeout(() => socket.destroy(), options.limits.lingerMs).unref();
   options.observer.closed(peer, 'refused: too many connections');
 }

@@ -21,11 +21,17 @@ export interface FsFailure {
   readonly code: string;
 }
 
+/** An open descriptor and the stat of what it opened (fstat, so it is the very file). */
+export interface OpenedFile {
+  readonly fd: number;
+  readonly stat: FileStat;
+}
+
 /** The operations the lookup needs; tests can substitute a fake. */
 export interface FileSystem {
   realpath(path: string): Promise<string | FsFailure>;
   stat(path: string): Promise<FileStat | FsFailure>;
-  open(path: string): Promise<{ fd: number; stat: FileStat } | FsFailure>;
+  open(path: string): Promise<OpenedFile | FsFailure>;
   readInto(fd: number, buffer: Buffer, position: number): Promise<number | FsFailure>;
   close(fd: number): void;
   list(path: string): Promise<string[] | FsFailure>;

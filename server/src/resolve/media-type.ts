@@ -3,7 +3,6 @@
  * `charset=utf-8`, so a browser never has to guess (RFC 9110 §8.3.1); what the database does
  * not know is `application/octet-stream`, "bytes of unknown kind" (RFC 9110 §8.3).
  */
-import path from 'node:path';
 import mime from 'mime-types';
 
 const UNKNOWN = 'application/octet-stream';
@@ -17,21 +16,9 @@ const TEXTUAL = new Set([
   'application/manifest+json',
 ]);
 
-const byExtension = new Map<string, string>();
-
-/** The Content-Type for a file name, looked up once per extension. */
+/** The Content-Type for a file name. */
 export function contentTypeFor(fileName: string): string {
-  // The key mime-types itself uses: a bare name counts as an extension (a file called "json").
-  const extension = path.extname(`x.${fileName}`).toLowerCase();
-  let type = byExtension.get(extension);
-  if (type === undefined) {
-    type = lookUp(extension);
-    if (byExtension.size < 1024) byExtension.set(extension, type); // a bound against odd names
-  }
-  return type;
-}
-
-function lookUp(fileName: string): string {
+  // mime-types reads the extension itself; a bare name counts as one (a file called "json").
   const type = mime.lookup(fileName);
   if (type === false) return UNKNOWN;
   return isTextual(type) ? `${type}; charset=utf-8` : type;

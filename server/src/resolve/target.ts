@@ -27,24 +27,8 @@ export type TargetVerdict =
     }
   | { readonly kind: 'refused'; readonly status: 400 | 404; readonly reason: string };
 
-const verdicts = new Map<string, TargetVerdict>();
-
-/**
- * The verdict for a target. It depends on the string alone, so short targets (nearly all) are
- * worked out once: at most 4096 of up to 256 characters are remembered, about 1 MiB at worst.
- */
+/** The verdict for a request's path and query: the rules above, in order. */
 export function resolveTarget(pathAndQuery: string): TargetVerdict {
-  if (pathAndQuery.length > 256) return judgeTarget(pathAndQuery);
-  let verdict = verdicts.get(pathAndQuery);
-  if (verdict === undefined) {
-    if (verdicts.size >= 4096) verdicts.clear(); // a bound, not an LRU: a verdict is cheap to redo
-    verdict = judgeTarget(pathAndQuery);
-    verdicts.set(pathAndQuery, verdict);
-  }
-  return verdict;
-}
-
-function judgeTarget(pathAndQuery: string): TargetVerdict {
   const hash = pathAndQuery.indexOf('#');
   const withoutFragment = hash === -1 ? pathAndQuery : pathAndQuery.slice(0, hash);
   const question = withoutFragment.indexOf('?');

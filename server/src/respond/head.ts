@@ -1,7 +1,11 @@
 /**
- * The response head, written by hand (RFC 9112 §4, §5): the status line, one line per field,
- * a blank line. Date, Server and Connection are added here for every response.
+ * The one writer of response heads (RFC 9112 §4, §5): every status line the server sends, and
+ * every framing field, is written here. A final reply gets its status line, Date and Server,
+ * its own fields, then the framing: Content-Length (unless 204 or 304, which have no content:
+ * RFC 9110 §8.6) and Connection when it says something. The interim 100 Continue is a status
+ * line alone. Replies, the 503 refused at the door and the 100 all pass through here.
  */
+import type { Body, FieldList, Reply } from '../http/message';
 import { FIELD_VALUE_CHAR, allOf, isToken, trimOws } from '../http/syntax';
 import { type StatusCode, reasonPhrase } from '../http/status';
 
@@ -14,27 +18,51 @@ export interface Framing {
   readonly connection: 'close' | 'keep-alive' | undefined;
 }
 
-export type FieldList = ReadonlyArray<readonly [string, string]>;
-
-/** A whole response head, its fields checked and serialized now (a prepared reply keeps its field lines instead). */
-export function serializeHead(status: StatusCode, fields: FieldList, framing: Framing): string {
-  return headWithLines(status, serializeFields(fields), framing);
+/** A whole response head, ending with its blank line. */
+export function serializeHead(reply: Reply, framing: Framing): string {
+  const length = reply.body === undefined ? '' : `Content-Length: ${contentLength(reply.body)}\r\n`;
+  const connection = framing.connection === undefined ? '' : `Connection: ${framing.connection}\r\n`;
+  return (
+    statusLine(reply.status) +
+    `Date: ${framing.date}\r\nServer: ${SERVER_NAME}\r\n` +
+    serializeFields(reply.fields) +
+    length +
+    connection +
+    '\r\n'
+  );
 }
 
-/** The field lines, "Name: value\r\n" each, checked once: a reply sent many times keeps them (see Reply.fieldLines). */
-export function serializeFields(fields: FieldList): string {
+/** An interim response (RFC 9110 §15.2): its status line and the blank line, nothing else. */
+export function interimHead(status: 100): string {
+  return `${statusLine(status)}\r\n`;
+}
+
+/** The length of the content, which is what Content-Length says, for HEAD too (RFC 9110 §8.6). */
+export function contentLength(body: Body): number {
+  if (body.kind === 'bytes') return body.bytes.length;
+  let length = 0;
+  for (const piece of body.file.pieces)
+    length += piece.kind === 'bytes' ? piece.bytes.length : piece.end - piece.start;
+  return length;
+}
+
+/** status-line = HTTP-version SP status-code SP reason-phrase CRLF (RFC 9112 §4). */
+function statusLine(status: StatusCode): string {
+  return `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+}
+
+/** The field lines, "Name: value\r\n" each, every one checked. */
+function serializeFields(fields: FieldList): string {
   let lines = '';
   for (const [name, value] of fields) {
     // Our own values never hold CR or LF; if one ever did, it would split the response (CWE-113).
     if (!isToken(name) || !allOf(value, FIELD_VALUE_CHAR) || value !== trimOws(value))
       throw new Error(`unsafe response field ${JSON.stringify(name)}`);
+    // Framing fields are written above, from the reply itself: a second one would be a smuggling risk.
+    if (FRAMING.has(name.toLowerCase())) throw new Error(`framing field ${name} in a reply's own fields`);
     lines += `${name}: ${value}\r\n`;
   }
   return lines;
 }
 
-/** The head around field lines already serialized: the status line, Date and Server first, Connection last. */
-export function headWithLines(status: StatusCode, fieldLines: string, framing: Framing): string {
-  const connection = framing.connection === undefined ? '' : `Connection: ${framing.connection}\r\n`;
-  return `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nDate: ${framing.date}\r\nServer: ${SERVER_NAME}\r\n${fieldLines}${connection}\r\n`;
-}
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'server']);

@@ -20,17 +20,10 @@ ${body}
 `;
 }
 
-const errorPages = new Map<StatusCode, Buffer>();
-
 /** A small page that names the status and explains it in a sentence: nothing from the request, no paths, no internals. */
 export function errorPage(status: StatusCode): Buffer {
-  let bytes = errorPages.get(status);
-  if (bytes === undefined) {
-    const { reason, page: sentence } = STATUS[status];
-    bytes = Buffer.from(page(`${status} ${reason}`, `<h1>${status} ${reason}</h1>\n<p>${sentence}</p>`));
-    errorPages.set(status, bytes);
-  }
-  return bytes;
+  const { reason, page: sentence } = STATUS[status];
+  return Buffer.from(page(`${status} ${reason}`, `<h1>${status} ${reason}</h1>\n<p>${sentence}</p>`));
 }
 
 /** Directories first, then files, each by name; every name HTML-escaped for display and percent-encoded for its link. */

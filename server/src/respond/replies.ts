@@ -1,40 +1,32 @@
 /**
- * Reply builders: each turns a decision into the status, fields and body to send. Pure: the
- * file's bytes, stat and validators come in as values.
+ * Reply builders: each turns a decision into the status, fields and content to send. Pure:
+ * the file's type, validators, size and bytes come in as values. The framing (Content-Length,
+ * Connection, Date, Server) is not theirs to write: respond/head.ts adds it when the reply is
+ * sent, from the content itself.
  */
-import type { BodyPiece, Reply, ReplyBody } from '../http/message';
+import type { Body, BodyPiece, FieldList, Reply } from '../http/message';
 import { formatHttpDate } from '../http/dates';
 import type { StatusCode } from '../http/status';
+import type { FileVerdict } from '../decide/file-verdict';
 import type { ByteRange } from '../decide/ranges';
 import type { Validators } from '../decide/validators';
-import type { FileBody, ListingEntry } from '../resolve/site';
+import type { ListingEntry } from '../resolve/site';
+import type { Representation } from './representation';
 import { errorPage, listingPage } from './pages';
 
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const HTML = 'text/html; charset=utf-8';
 
-type Fields = Array<readonly [string, string]>;
+type ErrorStatus = Exclude<StatusCode, 100 | 200 | 204 | 206 | 304>;
 
-export function errorReply(status: StatusCode, extra: Fields = [], close = false): Reply {
-  const bytes = errorPage(status);
-  const fields: Fields = [
-    ['Content-Type', HTML],
-    ['Content-Length', String(bytes.length)],
-    ['X-Content-Type-Options', 'nosniff'],
-    ...extra,
-  ];
-  return { status, fields, contentLength: bytes.length, body: { kind: 'bytes', bytes }, close };
+export function errorReply(status: ErrorStatus, extra: FieldList = [], close = false): Reply {
+  const fields: FieldList = [['Content-Type', HTML], ['X-Content-Type-Options', 'nosniff'], ...extra];
+  return { status, fields, body: { kind: 'bytes', bytes: errorPage(status) }, close };
 }
 
-/** OPTIONS: what methods the resource supports (RFC 9110 §9.3.7); no content, so no Content-Length (§8.6). */
+/** OPTIONS: what methods the resource supports (RFC 9110 §9.3.7); no content (§15.3.5). */
 export function optionsReply(): Reply {
-  return {
-    status: 204,
-    fields: [['Allow', ALLOWED_METHODS]],
-    contentLength: undefined,
-    body: { kind: 'none' },
-    close: false,
-  };
+  return { status: 204, fields: [['Allow', ALLOWED_METHODS]], close: false };
 }
 
 export function methodNotAllowedReply(): Reply {
@@ -46,8 +38,37 @@ export function redirectReply(location: string): Reply {
   return errorReply(301, [['Location', location]]);
 }
 
+export function listingReply(urlPath: string, entries: readonly ListingEntry[]): Reply {
+  const fields: FieldList = [
+    ['Content-Type', HTML],
+    ['Cache-Control', 'no-cache'],
+    ['X-Content-Type-Options', 'nosniff'],
+  ];
+  return { status: 200, fields, body: { kind: 'bytes', bytes: listingPage(urlPath, entries) }, close: false };
+}
+
+/** The one reply a file's verdict chose (decide/file-verdict.ts). */
+export function fileReply(verdict: FileVerdict, file: Representation, boundary: () => string): Reply {
+  switch (verdict.status) {
+    case 412:
+      return errorReply(412);
+    case 304:
+      return notModifiedReply(file.validators);
+    case 416:
+      return unsatisfiableReply(file.size);
+    case 200:
+      return wholeFileReply(file);
+    case 206: {
+      const [only, ...more] = verdict.range.ranges;
+      return only !== undefined && more.length === 0
+        ? singleRangeReply(file, only)
+        : multiRangeReply(file, verdict.range.ranges, boundary());
+    }
+  }
+}
+
 /** The validators and cache policy every representation of a file carries. no-cache: reuse only after revalidating. */
-function fileMeta(v: Validators): Fields {
+function fileMeta(v: Validators): FieldList {
   return [
     ['Last-Modified', formatHttpDate(v.lastModified)],
     ['ETag', v.etag],
@@ -57,40 +78,26 @@ function fileMeta(v: Validators): Fields {
 
 /** RFC 9110 §15.4.5: a 304 carries the fields a 200 would have for caching, and no content. */
 export function notModifiedReply(v: Validators): Reply {
-  return { status: 304, fields: fileMeta(v), contentLength: undefined, body: { kind: 'none' }, close: false };
+  return { status: 304, fields: fileMeta(v), close: false };
 }
 
 export function unsatisfiableReply(size: number): Reply {
   return errorReply(416, [['Content-Range', `bytes */${size}`]]);
 }
 
-/** What a file reply carries: its type, validators, size and where its bytes come from. */
-export interface FileContent {
-  readonly contentType: string;
-  readonly validators: Validators;
-  readonly size: number;
-  readonly source: FileBody;
-}
-
-export function wholeFileReply(file: FileContent): Reply {
-  return fileReply(200, file, file.size, [], bodyOf(file, [{ kind: 'slice', start: 0, end: file.size }]));
+export function wholeFileReply(file: Representation): Reply {
+  return fileReply200or206(200, file, [], bodyOf(file, [{ kind: 'slice', start: 0, end: file.size }]));
 }
 
 /** 206 with one range: Content-Range says which bytes of how many (RFC 9110 §14.4). */
-export function singleRangeReply(file: FileContent, range: ByteRange): Reply {
-  const length = range.last - range.first + 1;
-  const contentRange: Fields = [['Content-Range', `bytes ${range.first}-${range.last}/${file.size}`]];
-  return fileReply(
-    206,
-    file,
-    length,
-    contentRange,
-    bodyOf(file, [{ kind: 'slice', start: range.first, end: range.last + 1 }]),
-  );
+export function singleRangeReply(file: Representation, range: ByteRange): Reply {
+  const contentRange: FieldList = [['Content-Range', `bytes ${range.first}-${range.last}/${file.size}`]];
+  const body = bodyOf(file, [{ kind: 'slice', start: range.first, end: range.last + 1 }]);
+  return fileReply200or206(206, file, contentRange, body);
 }
 
 /** 206 with several ranges: a multipart/byteranges body, each part with its own Content-Range (RFC 9110 §14.6). */
-export function multiRangeReply(file: FileContent, ranges: readonly ByteRange[], boundary: string): Reply {
+export function multiRangeReply(file: Representation, ranges: readonly ByteRange[], boundary: string): Reply {
   const pieces: BodyPiece[] = [];
   ranges.forEach((range, i) => {
     const partHead = `${i === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${file.contentType}\r\nContent-Range: bytes ${range.first}-${range.last}/${file.size}\r\n\r\n`;
@@ -100,17 +107,16 @@ export function multiRangeReply(file: FileContent, ranges: readonly ByteRange[],
     );
   });
   pieces.push({ kind: 'bytes', bytes: Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1') });
-  const length = pieces.reduce((sum, p) => sum + (p.kind === 'bytes' ? p.bytes.length : p.end - p.start), 0);
   const multipart = { ...file, contentType: `multipart/byteranges; boundary=${boundary}` };
-  return fileReply(206, multipart, length, [], bodyOf(file, pieces));
+  return fileReply200or206(206, multipart, [], bodyOf(file, pieces));
 }
 
 /**
- * Pieces of an in-memory file become one buffer; pieces of an open file stream from its
- * descriptor. One slice alone (the whole file, a single range) is a view of the file's bytes,
- * not a copy.
+ * Pieces of an open file stream from its descriptor; pieces of an in-memory file (the fast
+ * path's cache) become one buffer. One slice alone (the whole file, a single range) is a view
+ * of the file's bytes, not a copy.
  */
-function bodyOf(file: FileContent, pieces: BodyPiece[]): ReplyBody {
+function bodyOf(file: Representation, pieces: BodyPiece[]): Body {
   if (file.source.kind === 'fd') return { kind: 'file', file: { fd: file.source.fd, pieces } };
   const bytes = file.source.bytes;
   const [only] = pieces;
@@ -122,31 +128,13 @@ function bodyOf(file: FileContent, pieces: BodyPiece[]): ReplyBody {
   };
 }
 
-function fileReply(
-  status: 200 | 206,
-  file: FileContent,
-  length: number,
-  extra: Fields,
-  body: ReplyBody,
-): Reply {
-  const fields: Fields = [
+function fileReply200or206(status: 200 | 206, file: Representation, extra: FieldList, body: Body): Reply {
+  const fields: FieldList = [
     ['Content-Type', file.contentType],
-    ['Content-Length', String(length)],
     ...extra,
     ['Accept-Ranges', 'bytes'],
     ...fileMeta(file.validators),
     ['X-Content-Type-Options', 'nosniff'],
   ];
-  return { status, fields, contentLength: length, body, close: false };
-}
-
-export function listingReply(urlPath: string, entries: readonly ListingEntry[]): Reply {
-  const bytes = listingPage(urlPath, entries);
-  const fields: Fields = [
-    ['Content-Type', HTML],
-    ['Content-Length', String(bytes.length)],
-    ['Cache-Control', 'no-cache'],
-    ['X-Content-Type-Options', 'nosniff'],
-  ];
-  return { status: 200, fields, contentLength: bytes.length, body: { kind: 'bytes', bytes }, close: false };
+  return { status, fields, body, close: false };
 }

@@ -1,53 +1,26 @@
 /**
- * A file's representation: its Content-Type, its validators, and the two replies a plain
- * request gets, the 200 that sends it whole and the 304 that says it has not changed (with
- * Cache-Control: no-cache, every browser reload asks). For a file served from the cache, all
- * of it depends only on that cached copy, so it is worked out once per copy (remembered by the
- * copy's bytes, and forgotten with them) instead of on every request; its replies even keep
- * their field lines serialized. A large file, streamed from its descriptor, is opened anew for
- * each request, so its representation is too, and nothing is prepared for reuse.
+ * A file's representation: what a file reply is built from. Its Content-Type (from its name),
+ * its validators (from its stat), its size, and where its bytes come from. Pure: the plain
+ * path works it out on every request; the fast path keeps it per cached copy
+ * (fast/prepared-replies.ts).
  */
-import type { Found } from '../resolve/site';
+import type { FileBody, FoundFile } from '../resolve/site';
 import { contentTypeFor } from '../resolve/media-type';
-import { validatorsOf } from '../decide/validators';
-import { serializeFields } from './head';
-import { type FileContent, notModifiedReply, wholeFileReply } from './replies';
-import type { Reply } from '../http/message';
+import { type Validators, validatorsOf } from '../decide/validators';
 
 export interface Representation {
-  readonly file: FileContent;
-  /** The reply for a plain GET or HEAD of the whole file. */
-  readonly whole: Reply;
-  /** The reply when a condition says the client's copy is current (RFC 9110 §15.4.5). */
-  readonly notModified: Reply;
+  readonly contentType: string;
+  readonly validators: Validators;
+  readonly size: number;
+  readonly source: FileBody;
 }
 
-type FoundFile = Extract<Found, { kind: 'file' }>;
-
-const remembered = new WeakMap<Buffer, Representation>();
-
-export function representationOf(found: FoundFile): Representation {
-  if (found.body.kind === 'fd') return represent(found);
-  let representation = remembered.get(found.body.bytes);
-  if (representation === undefined) {
-    const { file, whole, notModified } = represent(found);
-    representation = { file, whole: prepared(whole), notModified: prepared(notModified) };
-    remembered.set(found.body.bytes, representation);
-  }
-  return representation;
-}
-
-function represent(found: FoundFile): Representation {
-  const file: FileContent = {
+export function represent(found: FoundFile): Representation {
+  return {
     contentType: contentTypeFor(found.name),
     validators: validatorsOf(found.stat),
+    // A small file read whole may have shrunk since its stat: its bytes are what will be sent.
     size: found.body.kind === 'bytes' ? found.body.bytes.length : found.stat.size,
     source: found.body,
   };
-  return { file, whole: wholeFileReply(file), notModified: notModifiedReply(file.validators) };
-}
-
-/** A reply to be sent many times keeps its field lines serialized, and wire.ts keeps its last bytes. */
-function prepared(reply: Reply): Reply {
-  return { ...reply, fieldLines: serializeFields(reply.fields) };
 }

@@ -1,43 +1,27 @@
 /**
- * The bytes of a response, head and small body together, as they go on the wire. A prepared
- * reply (a cached file's, see representation.ts) gives the same bytes to every request in the
- * same second with the same Connection value, so it keeps the last ones it made: a busy file
- * is then written from one buffer, with no head to build and no body to copy.
+ * What goes on the wire for a reply: its head (respond/head.ts) and, when given, a small body
+ * to send with it, as the buffers to write in order. The connection's writer asks a `Wire` for
+ * them; this plain one formats the head anew every time. The fast path keeps the bytes of a
+ * reply it sends again and again (fast/wire-memo.ts).
  */
 import type { Reply } from '../http/message';
-import { type Framing, headWithLines, serializeHead } from './head';
+import { formatHttpDate } from '../http/dates';
+import { type Framing, serializeHead } from './head';
 
-interface Made {
-  readonly date: string;
+export interface WireFraming {
+  /** The clock, ms: the Date field says it (RFC 9110 §6.6.1). */
+  readonly now: number;
   readonly connection: Framing['connection'];
-  readonly body: Buffer | undefined;
-  readonly bytes: Buffer;
 }
 
-const lastMade = new WeakMap<Reply, Made>();
-
-/** The head, followed by `body` if given (the reply's own small body; none for HEAD or a body sent apart). */
-export function wireBytes(reply: Reply, framing: Framing, body: Buffer | undefined): Buffer {
-  const prepared = reply.fieldLines !== undefined;
-  const made = prepared ? lastMade.get(reply) : undefined;
-  if (
-    made !== undefined &&
-    made.date === framing.date &&
-    made.connection === framing.connection &&
-    made.body === body
-  )
-    return made.bytes;
-  const head = prepared
-    ? headWithLines(reply.status, reply.fieldLines, framing)
-    : serializeHead(reply.status, reply.fields, framing);
-  const bytes = joinHeadAndBody(head, body);
-  if (prepared) lastMade.set(reply, { date: framing.date, connection: framing.connection, body, bytes });
-  return bytes;
+export interface Wire {
+  /** The head, then `body` when given (a reply's own bytes; none for HEAD or a file streamed after). */
+  encode(reply: Reply, framing: WireFraming, body: Buffer | undefined): readonly Buffer[];
 }
 
-function joinHeadAndBody(head: string, body: Buffer | undefined): Buffer {
-  const bytes = Buffer.allocUnsafe(head.length + (body?.length ?? 0));
-  bytes.write(head, 0, 'latin1');
-  body?.copy(bytes, head.length);
-  return bytes;
-}
+export const plainWire: Wire = {
+  encode: (reply, { now, connection }, body) => {
+    const head = Buffer.from(serializeHead(reply, { date: formatHttpDate(now), connection }), 'latin1');
+    return body === undefined ? [head] : [head, body];
+  },
+};

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
-import { FIXTURE_SITE } from '../support/test-server';
+import { FIXTURE_SITE, STRATEGY } from '../support/test-server';
 import { type Spawned, runMain, spawnServer } from '../support/spawn-server';
 import { KeptAliveClient } from '../support/hostile';
 
@@ -53,6 +53,7 @@ describe('a running server', () => {
       '--host',
       '--trace',
       '--listing',
+      '--no-cache',
       '--log-format',
       '--log-level',
       '--max-connections',
@@ -72,7 +73,10 @@ describe('a running server', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]?.msg).toBe(`HTTP Server running at http://127.0.0.1:${server.port}`);
-    expect(lines[1]?.msg).toBe(`Serving ${FIXTURE_SITE}`);
+    // NO_CACHE=1 (the plain-path project) is inherited, and the banner says so.
+    expect(lines[1]?.msg).toBe(
+      `Serving ${FIXTURE_SITE}${STRATEGY === 'plain' ? ' (no cache: the plain path)' : ''}`,
+    );
     expect(
       lines.some((l) => typeof l.msg === 'string' && /^Connection from \('127\.0\.0\.1', \d+\)$/.test(l.msg)),
     ).toBe(true);

@@ -1,7 +1,7 @@
 /** `start`, the whole of main, run in-process: every invocation's outcome, the banner, the log lines. */
 import { EXIT_CANNOT_LISTEN, EXIT_USAGE, displayHost, start } from '../../src/main';
 import { get, onlyResponse, rawExchange } from '../support/raw-client';
-import { FIXTURE_SITE } from '../support/test-server';
+import { FIXTURE_SITE, STRATEGY, STRATEGY_ENV } from '../support/test-server';
 import { capturedIo } from '../support/captured-io';
 
 const site = ['--root', FIXTURE_SITE, '--host', '127.0.0.1'];
@@ -59,7 +59,7 @@ describe('a started server', () => {
     ],
   ])('prints the seed banner with the real port, with %s', async (_name, args, firstLine) => {
     const io = capturedIo();
-    const started = await start([...site, '--port', '0', ...args], {}, io);
+    const started = await start([...site, '--port', '0', ...args], STRATEGY_ENV, io);
     if (started.kind !== 'running') throw new Error(io.stderr());
     await started.stop('test');
     expect(firstLine(io.stdout())).toContain(`HTTP Server running at http://127.0.0.1:${started.port}`);
@@ -69,7 +69,7 @@ describe('a started server', () => {
 
   it('prints nothing at all with --log-level silent', async () => {
     const io = capturedIo();
-    const started = await start([...site, '--port', '0', '--log-level', 'silent'], {}, io);
+    const started = await start([...site, '--port', '0', '--log-level', 'silent'], STRATEGY_ENV, io);
     if (started.kind !== 'running') throw new Error(io.stderr());
     await rawExchange(started.port, get('/nums.txt'));
     await started.stop('test');
@@ -79,7 +79,7 @@ describe('a started server', () => {
 
   it('logs the seed connection line and an access line per response', async () => {
     const io = capturedIo();
-    const started = await start([...site, '--port', '0'], {}, io);
+    const started = await start([...site, '--port', '0'], STRATEGY_ENV, io);
     if (started.kind !== 'running') throw new Error(io.stderr());
     expect(onlyResponse(await rawExchange(started.port, get('/nums.txt'))).status).toBe(200);
     await started.stop('test');
@@ -102,13 +102,32 @@ describe('a started server', () => {
 
   it('traces with --trace, and says so in the second banner line', async () => {
     const io = capturedIo();
-    const started = await start([...site, '--port', '0', '--trace', '--listing'], {}, io);
+    const started = await start([...site, '--port', '0', '--trace', '--listing'], STRATEGY_ENV, io);
     if (started.kind !== 'running') throw new Error(io.stderr());
     await rawExchange(started.port, get('/nums.txt'));
     await started.stop('test');
-    expect(io.stdout()).toContain('(directory listings on, trace on)');
+    const plain = STRATEGY === 'plain' ? ', no cache: the plain path' : '';
+    expect(io.stdout()).toContain(`(directory listings on, trace on${plain})`);
     expect(io.stdout()).toMatch(/◀ received \d+ bytes/);
   });
+
+  it.each([
+    ['--no-cache', ['--no-cache'], {}, ['read from disk', 'read from disk']],
+    ['NO_CACHE=1', [], { NO_CACHE: '1' }, ['read from disk', 'read from disk']],
+    ['the default, the fast path', [], {}, ['read from disk', 'from the cache (revalidated by stat)']],
+  ])(
+    '%s: the trace says where each of two requests for a file was read from',
+    async (_name, args, env, expected) => {
+      const io = capturedIo();
+      const started = await start([...site, '--port', '0', '--trace', ...args], env, io);
+      if (started.kind !== 'running') throw new Error(io.stderr());
+      for (let i = 0; i < 2; i++) await rawExchange(started.port, get('/nums.txt'));
+      await started.stop('test');
+      expect(io.stdout().match(/file "nums\.txt", 10 bytes, [^\n]+/g)).toEqual(
+        expected.map((from) => `file "nums.txt", 10 bytes, ${from}`),
+      );
+    },
+  );
 });
 
 describe('displayHost', () => {

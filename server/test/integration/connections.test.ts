@@ -298,4 +298,33 @@ describe('graceful shutdown', () => {
     });
     expect(body?.equals(site.bytes)).toBe(true);
   });
+
+  // The grace period at its edge: a reply still in flight is left alone until the grace period
+  // ends, and cut when it does; stop() returns then, not before and not long after.
+  it('cuts a reply still in flight when the grace period ends, and not before', async () => {
+    const GRACE_MS = 600;
+    const endings: Ending[] = [];
+    const server = await startTestServer({
+      root: site.root,
+      limits: { shutdownGraceMs: GRACE_MS },
+      observer: { closed: (_p, e) => endings.push(e) },
+    });
+    const download = new Download(server.port, '/big.bin'); // reads the first bytes, then nothing
+    await download.started;
+    const stopping = Date.now();
+    let stoppedAfter: number | undefined;
+    const stopped = server.stop().then(() => {
+      stoppedAfter = Date.now() - stopping;
+    });
+    await sleep(GRACE_MS - 200);
+    expect([stoppedAfter, endings, server.connectionCount]).toEqual([undefined, [], 1]); // still in its grace
+    await stopped;
+    expect(stoppedAfter).toBeGreaterThanOrEqual(GRACE_MS - 5); // timers may fire a millisecond early
+    expect(stoppedAfter).toBeLessThan(GRACE_MS + 1000);
+    expect(await eventually(() => endings.length > 0)).toBe(true);
+    expect(endings).toEqual(['shutdown']);
+    download.resume();
+    const { bodyBytes, contentLength } = await download.finished;
+    expect(bodyBytes).toBeLessThan(contentLength); // cut: the client can tell
+  });
 });

@@ -77,7 +77,7 @@ describe('files from the fixture site', () => {
     ['a dotfile in a directory', '/noindex/.hidden', 404],
     ['a file asked for as a directory', '/nums.txt/', 404],
     ['a path through a file', '/nums.txt/x', 404],
-  ])('%s → %i', async (_name, target, status) => {
+  ])('%s: %s → %i', async (_name, target, status) => {
     expect((await fetch(target)).status).toBe(status);
   });
 });
@@ -172,7 +172,7 @@ describe('a site with symlinks, odd names and unreadable files', () => {
     ['a file through a symlinked directory outside the root', '/dir-out/secret.txt', 404],
     ['a symlink to a dotfile', '/env-link', 404],
     ['a file the server may not read', '/locked.txt', 403],
-  ])('%s → %i', async (_name, target, status) => {
+  ])('%s: %s → %i', async (_name, target, status) => {
     const res = await fetchRaw(server.port, target);
     expect(res.status).toBe(status);
     expect(res.body.toString()).not.toContain('outside secret');

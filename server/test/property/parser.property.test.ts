@@ -319,3 +319,63 @@ describe('skipBody', () => {
     );
   });
 });
+
+describe('the Host check', () => {
+  // RFC 9110 §7.2, RFC 3986 §3.2.2: uri-host [ ":" port ], as one pattern; the parser checks the usual
+  // hosts byte by byte and only the rest against a pattern, and must agree with this one everywhere.
+  const GRAMMAR = /^(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?$/;
+  const HOST_PIECES = [
+    'a',
+    'Z',
+    '0',
+    '9',
+    '.',
+    '-',
+    '_',
+    '~',
+    '!',
+    '$',
+    "'",
+    ';',
+    '=',
+    ':',
+    ':80',
+    '%',
+    '%2F',
+    '%zz',
+    '[',
+    ']',
+    '[::1]',
+    '@',
+    '/',
+    ' ',
+    '\t',
+    '\x80',
+    'é',
+    '"',
+    '<',
+    '{',
+  ];
+  const host = fc.oneof(
+    fc.array(fc.constantFrom(...HOST_PIECES), { maxLength: 8 }).map((pieces) => pieces.join('')),
+    fc.string({ unit: fc.nat(127).map((c) => String.fromCharCode(c)), maxLength: 12 }),
+    // any bytes (latin1, one char per byte, as the wire carries them)
+    fc.string({ unit: fc.nat(255).map((c) => String.fromCharCode(c)), maxLength: 6 }).map((s) => `a${s}`),
+  );
+
+  it('accepts exactly the hosts the grammar accepts', () => {
+    fc.assert(
+      // CR and LF end the field line itself: what follows them is no longer the Host's value.
+      fc.property(
+        host.filter((value) => !/[\r\n]/.test(value)),
+        (value) => {
+          const result = parse(`GET / HTTP/1.1${CRLF}Host: ${value}${CRLF}${CRLF}`);
+          // A value the field-line rules refuse first (control bytes, surrounding whitespace) says nothing of Host.
+          if (result.kind === 'error' && !result.reason.startsWith('invalid Host')) return;
+          expect(result.kind === 'request').toBe(GRAMMAR.test(value.replace(/^[ \t]+|[ \t]+$/g, ''))); // OWS trimmed
+        },
+      ),
+      RUNS,
+    );
+  });
+});

@@ -67,6 +67,8 @@ export interface CountingFileSystem {
   openFiles(): number;
   /** Bytes the server has read from files so far. */
   bytesRead(): number;
+  /** Files the server has opened so far, closed or not. */
+  opened(): number;
 }
 
 /**
@@ -77,12 +79,16 @@ export interface CountingFileSystem {
 export function countingFileSystem(base: FileSystem = nodeFileSystem): CountingFileSystem {
   const open = new Set<number>();
   let read = 0;
+  let opened = 0;
   const fs: FileSystem = {
     ...base,
     open: async (file) => {
-      const opened = await base.open(file);
-      if (!isFailure(opened)) open.add(opened.fd);
-      return opened;
+      const result = await base.open(file);
+      if (!isFailure(result)) {
+        open.add(result.fd);
+        opened++;
+      }
+      return result;
     },
     readInto: async (fd, buffer, position) => {
       const n = await base.readInto(fd, buffer, position);
@@ -94,7 +100,7 @@ export function countingFileSystem(base: FileSystem = nodeFileSystem): CountingF
       base.close(fd);
     },
   };
-  return { fs, openFiles: () => open.size, bytesRead: () => read };
+  return { fs, openFiles: () => open.size, bytesRead: () => read, opened: () => opened };
 }
 
 /**

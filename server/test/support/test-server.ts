@@ -1,4 +1,8 @@
-/** Starts the real server in-process on 127.0.0.1, port 0, with test-sized limits when asked. */
+/**
+ * Starts the real server in-process on 127.0.0.1, port 0, with test-sized limits when asked.
+ * Which path it takes is the environment's, as for the real server: NO_CACHE=1 (the
+ * "plain path" jest project, jest.config.js) runs every integration suite on the plain path.
+ */
 import path from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/limits';
 import { type Observer, quietObserver } from '../../src/log/observer';
@@ -8,12 +12,19 @@ import fs from 'node:fs';
 
 export const FIXTURE_SITE = fs.realpathSync(path.join(__dirname, '..', 'fixtures', 'site'));
 
+/** The strategy this test run exercises: the fast path, or the plain one when NO_CACHE=1. */
+export const STRATEGY: 'fast' | 'plain' = process.env.NO_CACHE === '1' ? 'plain' : 'fast';
+/** The environment that selects it, for a server started with an environment of its own. */
+export const STRATEGY_ENV: Readonly<Record<string, string>> = STRATEGY === 'plain' ? { NO_CACHE: '1' } : {};
+
 export interface TestServerOptions {
   root?: string;
   listing?: boolean;
   limits?: Partial<Limits>;
   observer?: Partial<Observer>;
   fs?: FileSystem;
+  /** Overrides STRATEGY, for a test about one path only. */
+  cache?: boolean;
 }
 
 export interface TestServer extends RunningServer {
@@ -29,6 +40,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     observer: { ...quietObserver, ...options.observer },
     fs: options.fs ?? nodeFileSystem,
+    cache: options.cache ?? STRATEGY === 'fast',
   });
   return Object.assign(server, { port: server.address.port });
 }

@@ -96,17 +96,22 @@ describe('parseDigits: 1*DIGIT, nothing else', () => {
     ['0', 0],
     ['0042', 42],
     ['123456789012345', 123456789012345], // 15 digits: the default bound
-    ['1234567890123456', undefined], // 16
-    ['', undefined],
-    ['-1', undefined],
-    ['+1', undefined],
-    [' 1', undefined],
-    ['1e3', undefined],
-    ['1.0', undefined],
-    ['0x10', undefined],
-    ['١', undefined], // an Arabic-Indic digit is no DIGIT
-  ])('%j → %s', (text, value) => {
+  ])('%j → %d', (text, value) => {
     expect(parseDigits(text)).toBe(value);
+  });
+
+  it.each([
+    ['1234567890123456', '16 digits'],
+    ['', 'empty'],
+    ['-1', 'a sign'],
+    ['+1', 'a plus sign'],
+    [' 1', 'a space'],
+    ['1e3', 'an exponent'],
+    ['1.0', 'a decimal point'],
+    ['0x10', 'hexadecimal'],
+    ['١', 'an Arabic-Indic digit, no DIGIT'],
+  ])('%j is no number (%s)', (text) => {
+    expect(parseDigits(text)).toBeUndefined();
   });
 
   it('takes a larger bound when asked', () => {

@@ -95,6 +95,17 @@ describe('traceObserver', () => {
     ]);
   });
 
+  it('colours only when asked (on a terminal)', () => {
+    const plain = traced(false);
+    const coloured = traced(true);
+    plain.observer.closed(peer, 'server closed');
+    coloured.observer.closed(peer, 'server closed');
+    expect(plain.lines[0]).not.toContain('\x1b[');
+    expect(coloured.lines[0]).toContain('\x1b[');
+  });
+});
+
+describe('traceObserver: how each request was understood', () => {
   const stat = { dev: 1, ino: 2, size: 10, mtimeMs: 0, ctimeMs: 0, isFile: true, isDirectory: false };
   it.each<[string, Steps, string[]]>([
     ['no file', {}, ['no file involved']],
@@ -128,13 +139,17 @@ describe('traceObserver', () => {
         found: {
           kind: 'file',
           name: 'nums.txt',
+          realPath: '/srv/site/nums.txt',
           stat,
           body: { kind: 'bytes', bytes: Buffer.from('0123456789') },
           cached: 'revalidated',
         },
         contentType: 'text/plain; charset=utf-8',
-        preconditions: { kind: 'proceed', honourRange: true },
-        range: { kind: 'partial', ranges: [{ first: 2, last: 5 }] },
+        verdict: {
+          status: 206,
+          preconditions: { kind: 'proceed', honourRange: true },
+          range: { kind: 'partial', ranges: [{ first: 2, last: 5 }] },
+        },
       },
       [
         'target → path "nums.txt"',
@@ -145,12 +160,20 @@ describe('traceObserver', () => {
       ],
     ],
     [
-      'a 304 and an unsatisfiable range',
+      'a 304: no range is looked at',
+      { verdict: { status: 304, preconditions: { kind: 'not-modified', because: 'If-None-Match matched' } } },
+      ['conditional: If-None-Match matched → not-modified'],
+    ],
+    [
+      'an unsatisfiable range',
       {
-        preconditions: { kind: 'not-modified', because: 'If-None-Match matched' },
-        range: { kind: 'unsatisfiable' },
+        verdict: {
+          status: 416,
+          preconditions: { kind: 'proceed', honourRange: true },
+          range: { kind: 'unsatisfiable' },
+        },
       },
-      ['conditional: If-None-Match matched → not-modified', 'range: nothing satisfiable → 416'],
+      ['conditional: no condition stops it → proceed', 'range: nothing satisfiable → 416'],
     ],
     // A trusted hit costs no stat, so the trace must not claim one (file-cache.ts).
     [
@@ -159,6 +182,7 @@ describe('traceObserver', () => {
         found: {
           kind: 'file',
           name: 'a',
+          realPath: '/srv/site/a',
           stat,
           body: { kind: 'bytes', bytes: Buffer.from('0123456789') },
           cached: 'trusted',
@@ -168,29 +192,41 @@ describe('traceObserver', () => {
     ],
     [
       'a Range ignored because If-Range did not match',
-      { range: { kind: 'whole', because: 'If-Range did not match' } },
-      ['range: whole file (If-Range did not match)'],
+      {
+        verdict: {
+          status: 200,
+          preconditions: { kind: 'proceed', honourRange: false },
+          range: { kind: 'whole', because: 'If-Range did not match' },
+        },
+      },
+      ['conditional: no condition stops it → proceed', 'range: whole file (If-Range did not match)'],
     ],
     [
       'a whole file read from disk',
       {
-        found: { kind: 'file', name: 'a', stat, body: { kind: 'fd', fd: 3 }, cached: false },
-        range: { kind: 'whole', because: 'no Range' },
+        found: {
+          kind: 'file',
+          name: 'a',
+          realPath: '/srv/site/a',
+          stat,
+          body: { kind: 'fd', fd: 3 },
+          cached: false,
+        },
+        verdict: {
+          status: 200,
+          preconditions: { kind: 'proceed', honourRange: true },
+          range: { kind: 'whole', because: 'no Range' },
+        },
       },
-      ['file "a", 10 bytes, read from disk', 'range: whole file (no Range)'],
+      [
+        'file "a", 10 bytes, read from disk',
+        'conditional: no condition stops it → proceed',
+        'range: whole file (no Range)',
+      ],
     ],
   ])('explains the decisions for %s', (_name, steps, expected) => {
     const t = traced();
     t.observer.decided(peer, request, steps);
     expect(t.lines).toEqual(['#7 → decided', ...expected.map((line) => `#7    ${line}`)]);
-  });
-
-  it('colours only when asked (on a terminal)', () => {
-    const plain = traced(false);
-    const coloured = traced(true);
-    plain.observer.closed(peer, 'server closed');
-    coloured.observer.closed(peer, 'server closed');
-    expect(plain.lines[0]).not.toContain('\x1b[');
-    expect(coloured.lines[0]).toContain('\x1b[');
   });
 });

@@ -8,8 +8,11 @@ import type { Socket } from 'node:net';
 import { DEFAULT_LIMITS } from '../../../src/http/limits';
 import type { Reply } from '../../../src/http/message';
 import { type Ending, type Observer, quietObserver } from '../../../src/log/observer';
-import { type FileSystem, nodeFileSystem } from '../../../src/resolve/file-system';
-import { Connection } from '../../../src/net/connection';
+import { type FileSystem, isFailure, nodeFileSystem } from '../../../src/resolve/file-system';
+import type { OpenFiles } from '../../../src/resolve/open-files';
+import { plainWire } from '../../../src/respond/wire';
+import { freshChunks } from '../../../src/net/send-body';
+import { Connection, type ConnectionContext } from '../../../src/net/connection';
 
 /** A socket whose client reads nothing: every write stays queued, so 'finish' never comes. */
 class StalledClient extends Duplex {
@@ -20,8 +23,7 @@ class StalledClient extends Duplex {
 const SEND_TIMEOUT_MS = 1000;
 const smallReply = (close = false): Reply => ({
   status: 200,
-  fields: [['Content-Length', '5']],
-  contentLength: 5,
+  fields: [],
   body: { kind: 'bytes', bytes: Buffer.from('hello') },
   close,
 });
@@ -35,7 +37,11 @@ interface Setup {
   clock: number;
 }
 
-function connect(reply: () => Reply, options: { fs?: FileSystem; observer?: Partial<Observer> } = {}): Setup {
+/** A connection over a stalled client, answering every request with `reply` (which may open files through the exchange's OpenFiles). */
+function connect(
+  reply: (files: OpenFiles) => Reply | Promise<Reply>,
+  options: { fs?: FileSystem; observer?: Partial<Observer> } = {},
+): Setup {
   const socket = new StalledClient();
   const endings: Ending[] = [];
   const headsSent: string[] = [];
@@ -52,12 +58,20 @@ function connect(reply: () => Reply, options: { fs?: FileSystem; observer?: Part
     clock: 1_000_000,
     connection: undefined as unknown as Connection,
   };
-  const ctx = {
+  const ctx: ConnectionContext = {
     limits: { ...DEFAULT_LIMITS, sendTimeoutMs: SEND_TIMEOUT_MS },
-    handle: () => ({ reply: reply(), steps: {} }),
+    // At once when the reply is (as the fast path answers a cached file), later when it is a promise.
+    answer: (_request, files) => {
+      const made = reply(files);
+      return made instanceof Promise
+        ? made.then((r) => ({ reply: r, steps: {} }))
+        : { reply: made, steps: {} };
+    },
     fs: options.fs ?? nodeFileSystem,
     observer,
     now: () => setup.clock,
+    wire: plainWire,
+    chunks: freshChunks,
   };
   return Object.assign(setup, {
     connection: new Connection(socket as unknown as Socket, { id: 1, address: '127.0.0.1', port: 1 }, ctx),
@@ -93,23 +107,31 @@ describe('a closing connection whose last bytes never leave', () => {
 });
 
 describe('a reply that fails while being written', () => {
-  it('closes the file it was given when its head cannot be made, and logs a server error', async () => {
+  it('closes the file the exchange opened when its head cannot be made, and logs a server error', async () => {
     const closed: number[] = [];
     const fs: FileSystem = {
       ...nodeFileSystem,
+      open: () =>
+        Promise.resolve({
+          fd: 987_654,
+          stat: { dev: 1, ino: 1, size: 5, mtimeMs: 0, ctimeMs: 0, isFile: true, isDirectory: false },
+        }),
       close: (fd) => {
         closed.push(fd);
       },
     };
     const failures: unknown[] = [];
     // A field value with a line break: serializing the head throws (an unsafe response field).
-    const reply = (): Reply => ({
-      status: 200,
-      fields: [['X-Bad', 'a\r\nb']],
-      contentLength: 5,
-      body: { kind: 'file', file: { fd: 987_654, pieces: [{ kind: 'slice', start: 0, end: 5 }] } },
-      close: false,
-    });
+    const reply = async (files: OpenFiles): Promise<Reply> => {
+      const opened = await files.open('/srv/site/f');
+      if (isFailure(opened)) throw new Error('the fake open failed');
+      return {
+        status: 200,
+        fields: [['X-Bad', 'a\r\nb']],
+        body: { kind: 'file', file: { fd: opened.fd, pieces: [{ kind: 'slice', start: 0, end: 5 }] } },
+        close: false,
+      };
+    };
     const { socket, endings } = connect(reply, { fs, observer: { failed: (_p, e) => failures.push(e) } });
     socket.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await tick();
@@ -120,6 +142,23 @@ describe('a reply that fails while being written', () => {
     await tick();
     expect(endings).toEqual(['server error']);
   });
+
+  it('answers a 500 and closes when the answer itself throws, logging the error', async () => {
+    const failures: unknown[] = [];
+    const { socket, headsSent, endings } = connect(
+      () => {
+        throw new Error('a bug in the handler');
+      },
+      { observer: { failed: (_p, e) => failures.push(e) } },
+    );
+    socket.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await tick();
+    expect(headsSent[0]).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[^]*Connection: close\r\n/);
+    expect(failures).toEqual([new Error('a bug in the handler')]);
+    socket.destroy();
+    await tick();
+    expect(endings).toHaveLength(1);
+  });
 });
 
 describe('100 Continue', () => {
@@ -128,5 +167,8 @@ describe('100 Continue', () => {
     socket.push('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n');
     await tick();
     expect(headsSent).toEqual(['HTTP/1.1 100 Continue\r\n\r\n']);
+    socket.push('abc'); // the body: then the request is answered
+    await tick();
+    expect(headsSent[1]).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 });

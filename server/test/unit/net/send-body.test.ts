@@ -1,8 +1,9 @@
-/** Streaming a file: every byte in order, one reused chunk, and a pool that bounds memory however many stream. */
+/** Streaming a file: every byte in order, one reused chunk, and the file left to its owner to close. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ChunkPool, FILE_CHUNK_BYTES, SMALL_CHUNK_BYTES, streamFile } from '../../../src/net/send-body';
+import { type ChunkSource, FILE_CHUNK_BYTES, freshChunks, streamFile } from '../../../src/net/send-body';
+import { ChunkPool } from '../../../src/fast/chunk-pool';
 import { nodeFileSystem } from '../../../src/resolve/file-system';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'send-body-'));
@@ -58,25 +59,45 @@ describe('streamFile', () => {
       ]),
     ],
   ])('sends %s, in order', async (_name, pieces, expected) => {
-    const { sent, outlet } = recorder();
-    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe(
-      'sent',
-    );
-    expect(Buffer.concat(sent).equals(expected)).toBe(true);
+    for (const chunks of [freshChunks, new ChunkPool()]) {
+      const { sent, outlet } = recorder();
+      const fd = await open();
+      expect(await streamFile(outlet, nodeFileSystem, { fd, pieces }, chunks)).toBe('sent');
+      expect(Buffer.concat(sent).equals(expected)).toBe(true);
+      nodeFileSystem.close(fd);
+    }
   });
 
-  it('reads every chunk of one stream into the same buffer', async () => {
+  it('reads every chunk of one stream into the same buffer, taken once and given back at the end', async () => {
     const { buffersSeen, outlet } = recorder();
+    const taken: number[] = [];
+    const given: Buffer[] = [];
+    const chunks: ChunkSource = {
+      take: (wanted) => {
+        taken.push(wanted);
+        return freshChunks.take(wanted);
+      },
+      give: (chunk) => given.push(chunk),
+    };
+    const fd = await open();
     await streamFile(
       outlet,
       nodeFileSystem,
-      { fd: await open(), pieces: [{ kind: 'slice', start: 0, end: bytes.length }] },
-      new ChunkPool(),
+      { fd, pieces: [{ kind: 'slice', start: 0, end: bytes.length }] },
+      chunks,
     );
-    expect(buffersSeen.size).toBe(1);
+    nodeFileSystem.close(fd);
+    expect([buffersSeen.size, taken, given.length]).toEqual([1, [bytes.length], 1]);
   });
 
-  it('stops at once when the connection closes, and closes the file', async () => {
+  it.each([
+    ['a small file gets a chunk its size', 10, 10],
+    ['a large one a chunk of FILE_CHUNK_BYTES', 10 * FILE_CHUNK_BYTES, FILE_CHUNK_BYTES],
+  ])('the plain source: %s', (_name, wanted, size) => {
+    expect(freshChunks.take(wanted).length).toBe(size);
+  });
+
+  it('stops at once when the connection closes, and leaves the file to its owner (OpenFiles)', async () => {
     const { sent, outlet } = recorder(1);
     const closed: number[] = [];
     const fsSpy = {
@@ -95,35 +116,15 @@ describe('streamFile', () => {
         new ChunkPool(),
       ),
     ).toBe('aborted');
-    expect([sent.length, closed]).toEqual([1, [fd]]);
+    expect([sent.length, closed]).toEqual([1, []]);
+    nodeFileSystem.close(fd);
   });
 
   it('reports a file shorter than promised as truncated', async () => {
     const { outlet } = recorder();
     const pieces = [{ kind: 'slice' as const, start: 0, end: bytes.length + 100 }];
-    expect(await streamFile(outlet, nodeFileSystem, { fd: await open(), pieces }, new ChunkPool())).toBe(
-      'truncated',
-    );
-  });
-});
-
-describe('ChunkPool', () => {
-  it('hands back a returned chunk instead of making a new one', () => {
-    const pool = new ChunkPool(1024, 2);
-    const first = pool.take();
-    pool.give(first);
-    expect(pool.take()).toBe(first);
-  });
-
-  it('past its limit, gives small chunks of their own, which it does not keep', () => {
-    const pool = new ChunkPool(1024, 2);
-    const taken = [pool.take(), pool.take(), pool.take()];
-    expect(taken.map((c) => c.length)).toEqual([1024, 1024, SMALL_CHUNK_BYTES]);
-    taken.forEach((c) => pool.give(c));
-    expect([pool.take(), pool.take(), pool.take()].map((c) => c.length)).toEqual([
-      1024,
-      1024,
-      SMALL_CHUNK_BYTES,
-    ]);
+    const fd = await open();
+    expect(await streamFile(outlet, nodeFileSystem, { fd, pieces }, freshChunks)).toBe('truncated');
+    nodeFileSystem.close(fd);
   });
 });

@@ -132,15 +132,3 @@ describe('directoryLocation: the Location of a 301 to a directory', () => {
     },
   );
 });
-
-describe('the verdict memo', () => {
-  it('gives the same verdict object for the same short target', () => {
-    expect(resolveTarget('/memo/a.txt?x')).toBe(resolveTarget('/memo/a.txt?x'));
-  });
-
-  it('works out a long target (over 256 characters) each time, with the same verdict', () => {
-    const long = `/${'a'.repeat(300)}`;
-    expect(resolveTarget(long)).not.toBe(resolveTarget(long));
-    expect(resolveTarget(long)).toEqual(resolveTarget(long));
-  });
-});

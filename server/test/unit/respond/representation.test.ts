@@ -1,9 +1,8 @@
-/** A cached file's representation is worked out once per cached copy, and anew for a new copy. */
-import { representationOf } from '../../../src/respond/representation';
-import { serializeFields } from '../../../src/respond/head';
-import type { FileStat } from '../../../src/resolve/file-system';
+/** A file's representation: its type from its name, its validators from its stat, its size from what will be sent. */
+import { represent } from '../../../src/respond/representation';
+import type { FoundFile } from '../../../src/resolve/site';
 
-const stat: FileStat = {
+const stat = {
   dev: 1,
   ino: 2,
   size: 10,
@@ -12,59 +11,35 @@ const stat: FileStat = {
   isFile: true,
   isDirectory: false,
 };
-const cachedCopy = (text: string) => ({
-  kind: 'file' as const,
+const onDisk: FoundFile = {
+  kind: 'file',
   name: 'nums.txt',
+  realPath: '/srv/site/nums.txt',
   stat,
-  body: { kind: 'bytes' as const, bytes: Buffer.from(text) },
-  cached: 'trusted' as const,
-});
+  body: { kind: 'fd', fd: 3 },
+  cached: false,
+};
 
-describe('representationOf', () => {
-  it('gives the same representation for the same cached copy', () => {
-    const found = cachedCopy('0123456789');
-    expect(representationOf(found)).toBe(representationOf({ ...found }));
-  });
-
-  it('works out a new one for a new copy (the file changed)', () => {
-    expect(representationOf(cachedCopy('0123456789'))).not.toBe(representationOf(cachedCopy('0123456789')));
-  });
-
-  const streamed = {
-    kind: 'file' as const,
-    name: 'big.bin',
-    stat,
-    body: { kind: 'fd' as const, fd: 99 },
-    cached: false as const,
-  };
-
-  it('never remembers a file streamed from a descriptor', () => {
-    expect(representationOf(streamed)).not.toBe(representationOf(streamed));
-    expect(representationOf(streamed).file.contentType).toBe('application/octet-stream');
-  });
-
-  it('prepares nothing for reuse for a streamed file: it is opened, and represented, anew each time', () => {
-    const { whole, notModified } = representationOf(streamed);
-    expect([whole.fieldLines, notModified.fieldLines]).toEqual([undefined, undefined]);
-  });
-
-  it('keeps the 304 reply with its field lines serialized too: every browser reload asks for it', () => {
-    const { notModified } = representationOf(cachedCopy('0123456789'));
-    expect(notModified.status).toBe(304);
-    expect(notModified.fieldLines).toBe(serializeFields(notModified.fields));
-    expect(notModified.fieldLines).toContain('ETag: "a-b690b434e8"\r\n');
-    expect(notModified.body).toEqual({ kind: 'none' });
-  });
-
-  it('keeps the whole-file reply with its field lines serialized, the same as serializing them', () => {
-    const { file, whole } = representationOf(cachedCopy('0123456789'));
-    expect(file).toMatchObject({
+describe('represent', () => {
+  it('a file on disk: its type, validators and size, its bytes from its descriptor', () => {
+    expect(represent(onDisk)).toEqual({
       contentType: 'text/plain; charset=utf-8',
+      validators: { etag: '"a-b690b434e8"', lastModified: 784111777000 },
       size: 10,
-      validators: { etag: '"a-b690b434e8"' },
+      source: { kind: 'fd', fd: 3 },
     });
-    expect(whole.status).toBe(200);
-    expect(whole.fieldLines).toBe(serializeFields(whole.fields));
-    expect(whole.fieldLines).toContain('Content-Length: 10\r\n');
+  });
+
+  it('a copy in memory that is shorter than its stat (the file shrank while read): the bytes it has', () => {
+    const shrunk: FoundFile = {
+      ...onDisk,
+      body: { kind: 'bytes', bytes: Buffer.from('0123') },
+      cached: false,
+    };
+    expect(represent(shrunk).size).toBe(4);
+  });
+
+  it('is worked out anew each time on the plain path: nothing is kept', () => {
+    expect(represent(onDisk)).not.toBe(represent(onDisk));
   });
 });

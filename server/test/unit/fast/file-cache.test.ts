@@ -6,18 +6,22 @@ import {
   TRUST_MS,
   isTrusted,
   sameFile,
-} from '../../../src/resolve/file-cache';
+} from '../../../src/fast/file-cache';
 import { type FileStat, failure } from '../../../src/resolve/file-system';
 
 const STAT: FileStat = { dev: 1, ino: 2, size: 3, mtimeMs: 4, ctimeMs: 5, isFile: true, isDirectory: false };
-const fileOf = (bytes: number, realPath = '/x'): CachedFile => ({
-  realPath,
-  name: 'x',
-  stat: STAT,
-  bytes: Buffer.alloc(bytes),
-  watched: [],
-  checkedAt: 0,
-});
+const fileOf = (size: number, realPath = '/x'): CachedFile => {
+  const bytes = Buffer.alloc(size);
+  const trusted = {
+    kind: 'file' as const,
+    name: 'x',
+    realPath,
+    stat: STAT,
+    body: { kind: 'bytes' as const, bytes },
+    cached: 'trusted' as const,
+  };
+  return { realPath, name: 'x', stat: STAT, bytes, watched: [], checkedAt: 0, trusted };
+};
 
 describe('sameFile: a cache hit needs the very same file, unchanged', () => {
   it.each([

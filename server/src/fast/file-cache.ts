@@ -8,7 +8,8 @@
  *     report changes (some network file systems, Docker Desktop's shared folders).
  * Otherwise a fresh stat must show the very same file (device, inode, size, mtime, ctime).
  */
-import type { FileStat } from './file-system';
+import type { FileStat } from '../resolve/file-system';
+import type { CachedCopy } from './cached-site';
 
 export interface CachedFile {
   readonly realPath: string;
@@ -20,6 +21,8 @@ export interface CachedFile {
   readonly watched: readonly string[];
   /** When a stat last confirmed the entry, ms. */
   checkedAt: number;
+  /** What a lookup the entry vouches for at once gets: made once, the same object every time. */
+  readonly trusted: CachedCopy;
 }
 
 /** Files up to this size are kept in memory: scripts, styles, icons, small pages. */

@@ -4,8 +4,8 @@
  * deleted, re-permissioned, or a sub-directory swapped) is reported at once, so the cache can
  * drop what it held for that name before the next request is read.
  */
-import type { FileSystem } from './file-system';
-import { isFailure } from './file-system';
+import type { FileSystem } from '../resolve/file-system';
+import { isFailure } from '../resolve/file-system';
 
 export type ChangeListener = (directory: string, name: string | undefined) => void;
 

@@ -1,5 +1,5 @@
 /** Shared, counted directory watches: one fs watch per directory however many cached files lie below it. */
-import { DirectoryWatches } from '../../../src/resolve/directory-watches';
+import { DirectoryWatches } from '../../../src/fast/directory-watches';
 import { type FileSystem, failure, nodeFileSystem } from '../../../src/resolve/file-system';
 import { eventually } from '../../support/big-file';
 

@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// An A/B of builds of our server, run alternately, pinned as bench/run pins them (server on
+// CPU 0, wrk on CPU 1), so a drift of the machine touches every build alike. For each round,
+// scenario and build: a fresh server, 1 s of warm-up, then `wrk -t1` for --duration seconds;
+// req/s and MB/s from wrk, the server's CPU from /proc/PID/stat. Prints the medians, the
+// spread, each build's ratio to the first, and how busy the rest of the machine was.
+//
+//   node bench/ab.mjs --build old=/path/to/old/server/dist/main.js --build new=server/dist/main.js \
+//                     [--build plain=server/dist/main.js:--no-cache] [--rounds 3] [--duration 5]
+//
+// A build is NAME=MAIN_JS, optionally followed by :FLAG:FLAG... (extra server flags). Loopback
+// only; every process is stopped by its PID; every wrk run is bounded by `timeout`.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    build: { type: 'string', multiple: true },
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    scenarios: { type: 'string', default: 's1,s2,s3' },
+  },
+});
+const builds = (values.build ?? []).map((spec) => {
+  const [name, rest = ''] = spec.split('=');
+  const [main, ...flags] = rest.split(':');
+  return { name, main: path.resolve(main), flags };
+});
+if (builds.length < 2) {
+  process.stderr.write('usage: node bench/ab.mjs --build NAME=MAIN_JS[:FLAG...] --build ... [--rounds N]\n');
+  process.exit(2);
+}
+const ROUNDS = Number(values.rounds);
+const DURATION_S = Number(values.duration);
+const SCENARIOS = {
+  s1: { what: '1 KiB, keep-alive, 50 conns', file: '1k.bin', conns: 50, close: false },
+  s2: { what: '1 KiB, Connection: close, 50 conns', file: '1k.bin', conns: 50, close: true },
+  s3: { what: '64 KiB, keep-alive, 20 conns', file: '64k.bin', conns: 20, close: false },
+};
+const chosen = values.scenarios.split(',').filter((s) => s in SCENARIOS);
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+const site = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-site-'));
+fs.writeFileSync(path.join(site, '1k.bin'), randomBytes(1024));
+fs.writeFileSync(path.join(site, '64k.bin'), randomBytes(64 * 1024));
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK;
+}
+
+/** Busy and total jiffies of the whole machine (all CPUs). */
+function machine() {
+  const [, ...n] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = n;
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+  };
+}
+
+function startServer(build) {
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      '0',
+      process.execPath,
+      build.main,
+      '--root',
+      site,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+      ...build.flags,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no banner from ${build.name}: ${out}`)), 10_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const port = /running at http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(port) });
+      }
+    });
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+function wrk(port, scenario, seconds) {
+  const args = [
+    '-c',
+    '1',
+    'timeout',
+    String(seconds + 10),
+    'wrk',
+    '-t1',
+    `-c${scenario.conns}`,
+    `-d${seconds}s`,
+  ];
+  if (scenario.close) args.push('-H', 'Connection: close');
+  args.push(`http://127.0.0.1:${port}/${scenario.file}`);
+  const out = execFileSync('taskset', args).toString();
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const transfer = /Transfer\/sec:\s+([\d.]+)([KMG]B)/.exec(out);
+  const mb = transfer
+    ? (Number(transfer[1]) * { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[transfer[2]]) / 1e6
+    : NaN;
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out)?.[0];
+  return { rate, requests, mb, errors };
+}
+
+async function measure(build, scenario) {
+  const { child, port } = await startServer(build);
+  try {
+    wrk(port, scenario, 1); // warm-up: JIT, the cache
+    const cpuBefore = cpuSeconds(child.pid);
+    const machineBefore = machine();
+    const run = wrk(port, scenario, DURATION_S);
+    const cpu = cpuSeconds(child.pid) - cpuBefore;
+    const machineAfter = machine();
+    const busyCpus = (machineAfter.busy - machineBefore.busy) / TICK / DURATION_S; // in CPUs
+    return {
+      ...run,
+      cpuUsPerRequest: (cpu / run.requests) * 1e6,
+      serverCpus: cpu / DURATION_S,
+      otherCpus: busyCpus - cpu / DURATION_S,
+    };
+  } finally {
+    await stopServer(child);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const results = {}; // scenario → build → runs
+process.stderr.write(`load before: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const id of chosen) {
+    // The order rotates each round, so neither build always runs first.
+    const order = builds.map((_, i) => builds[(i + round) % builds.length]);
+    for (const build of order) {
+      const run = await measure(build, SCENARIOS[id]);
+      ((results[id] ??= {})[build.name] ??= []).push(run);
+      process.stderr.write(
+        `round ${round + 1} ${id} ${build.name}: ${Math.round(run.rate)} req/s, ${run.cpuUsPerRequest.toFixed(1)} µs/req, other ${(run.otherCpus * 100).toFixed(0)} % of a CPU${run.errors ? `, ${run.errors}` : ''}\n`,
+      );
+    }
+  }
+}
+process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
+fs.rmSync(site, { recursive: true, force: true });
+
+const lines = [
+  `A/B, ${ROUNDS} alternating rounds × ${DURATION_S} s, medians (min–max); node ${process.version}; server on CPU 0, wrk on CPU 1`,
+  '',
+  '| scenario | build | req/s | MB/s | CPU µs/req | ÷ first (req/s) | other CPU % |',
+  '| --- | --- | --: | --: | --: | --: | --: |',
+];
+for (const id of chosen) {
+  const first = median(results[id][builds[0].name].map((r) => r.rate));
+  for (const { name } of builds) {
+    const runs = results[id][name];
+    const rates = runs.map((r) => r.rate);
+    const fmt = (xs, digits = 0) =>
+      `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+    lines.push(
+      `| ${id}: ${SCENARIOS[id].what} | ${name} | ${fmt(rates)} | ${fmt(runs.map((r) => r.mb))} | ${fmt(
+        runs.map((r) => r.cpuUsPerRequest),
+        1,
+      )} | ${(median(rates) / first).toFixed(3)} | ${median(runs.map((r) => r.otherCpus * 100)).toFixed(0)} |`,
+    );
+  }
+}
+process.stdout.write(`${lines.join('\n')}\n`);

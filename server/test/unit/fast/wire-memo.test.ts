@@ -1,0 +1,68 @@
+/** The fast path's Wire: a prepared reply's bytes kept for the second, always exactly head then body. */
+import { JOIN_LIMIT_BYTES, WireMemo } from '../../../src/fast/wire-memo';
+import { serializeHead } from '../../../src/respond/head';
+import type { Reply } from '../../../src/http/message';
+import type { WireFraming } from '../../../src/respond/wire';
+
+const BODY = Buffer.from('0123456789');
+const prepared: Reply = { status: 200, fields: [], body: { kind: 'bytes', bytes: BODY }, close: false };
+const plain: Reply = { ...prepared };
+const MONDAY = Date.UTC(2026, 10, 23, 22, 47, 20);
+const AT: WireFraming = { now: MONDAY, connection: undefined };
+const memo = () => new WireMemo((reply) => reply === prepared);
+const text = (buffers: readonly Buffer[]) => Buffer.concat(buffers).toString('latin1');
+
+describe('WireMemo', () => {
+  it.each([
+    ['with the body', BODY],
+    ['without it (HEAD, or a body sent apart)', undefined],
+  ])('is the serialized head, %s', (_name, body) => {
+    const expected = serializeHead(prepared, {
+      date: 'Mon, 23 Nov 2026 22:47:20 GMT',
+      connection: undefined,
+    });
+    const wire = memo();
+    expect(text(wire.encode(prepared, AT, body))).toBe(expected + (body?.toString('latin1') ?? ''));
+    expect(text(wire.encode(plain, AT, body))).toBe(expected + (body?.toString('latin1') ?? ''));
+  });
+
+  it.each<[string, Reply, WireFraming, Buffer | undefined, boolean]>([
+    [
+      'a prepared reply, the same second, the same Connection: the very same bytes',
+      prepared,
+      { ...AT, now: MONDAY + 999 },
+      BODY,
+      true,
+    ],
+    ['a second later: made anew (the Date changed)', prepared, { ...AT, now: MONDAY + 1000 }, BODY, false],
+    ['Connection: close instead: made anew', prepared, { ...AT, connection: 'close' }, BODY, false],
+    ['the head alone: made anew', prepared, AT, undefined, false],
+    ['a reply that is not prepared: never kept', plain, AT, BODY, false],
+  ])('%s', (_name, reply, framing, body, same) => {
+    const wire = memo();
+    const [first] = wire.encode(reply, AT, BODY);
+    const [again] = wire.encode(reply, framing, body);
+    expect(again === first).toBe(same);
+  });
+
+  it('formats the Date once a second, going back in time too', () => {
+    const wire = memo();
+    const dateOf = (now: number) =>
+      /Date: ([^\r]+)/.exec(text(wire.encode(plain, { ...AT, now }, undefined)))?.[1];
+    expect([dateOf(MONDAY + 10), dateOf(MONDAY + 1000), dateOf(MONDAY - 1)]).toEqual([
+      'Mon, 23 Nov 2026 22:47:20 GMT',
+      'Mon, 23 Nov 2026 22:47:21 GMT',
+      'Mon, 23 Nov 2026 22:47:19 GMT',
+    ]);
+  });
+
+  it(`joins a body of up to ${JOIN_LIMIT_BYTES} bytes to its head; a larger one leaves as a buffer of its own`, () => {
+    const big = Buffer.alloc(JOIN_LIMIT_BYTES + 1, 'x');
+    const wire = memo();
+    expect(wire.encode(prepared, AT, Buffer.alloc(JOIN_LIMIT_BYTES, 'x'))).toHaveLength(1);
+    const buffers = wire.encode(prepared, AT, big);
+    expect(buffers).toHaveLength(2);
+    expect(buffers[1]).toBe(big);
+    expect(wire.encode(prepared, AT, big)[0]).toBe(buffers[0]); // the head alone is kept
+  });
+});
