@@ -104,7 +104,7 @@ const CHUNK_SIZE_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:${EXTENSION})*$`);
 
 function chunkSize(state: ChunkedSoFar, bytes: Buffer, offset: number, limits: Limits): Advance {
   const line = lineAt(bytes, offset);
-  const overhead = sizeLineOverhead(bytes, offset, line.end, state.overhead, limits);
+  const overhead = sizeLineOverhead(bytes.subarray(offset, line.end), state.overhead, limits);
   if (typeof overhead !== 'number') return overhead;
   if (!line.complete) return NEED_MORE;
   const text = strictText(bytes, offset, line);
@@ -123,27 +123,21 @@ const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46
 const ZERO = 0x30;
 
 /**
- * The body's overhead once this chunk-size line is counted: every byte of it but the size's
+ * The body's overhead once this chunk-size line (as far as it has arrived) is counted: every byte of it but the size's
  * significant digits (leading zeros, whitespace, extensions). The bytes are walked in order and
  * the first one that takes the line past a limit decides the answer, so a line refused before
  * its end has arrived gets the same answer as the whole line.
  */
-function sizeLineOverhead(
-  bytes: Buffer,
-  offset: number,
-  end: number,
-  overheadBefore: number,
-  limits: Limits,
-): number | ParseError {
+function sizeLineOverhead(sizeLine: Buffer, overheadBefore: number, limits: Limits): number | ParseError {
   let overhead = overheadBefore;
   let extension = 0; // bytes after the size digits
   let significant = false; // past the size's leading zeros
-  for (let i = offset; i < end; i++) {
-    const byte = bytes[i] ?? 0;
+  for (let i = 0; i < sizeLine.length; i++) {
+    const byte = sizeLine[i] ?? 0;
     if (extension === 0 && isHexDigit(byte)) significant ||= byte !== ZERO;
     else extension++;
     if (!significant || extension > 0) overhead++;
-    if (i - offset >= limits.maxChunkLineBytes)
+    if (i >= limits.maxChunkLineBytes)
       return parseError(400, `chunk-size line over ${limits.maxChunkLineBytes} bytes`);
     if (extension > limits.maxChunkExtensionBytes)
       return parseError(413, `chunk extensions over ${limits.maxChunkExtensionBytes} bytes in one chunk`);
