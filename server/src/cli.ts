@@ -2,8 +2,9 @@
  * The command line, as a pure function from arguments and environment to a configuration, a
  * help request, or one clear error line. Flags win over environment variables.
  *
- *   node server/dist/main.js [--root DIR] [--port N] [--host ADDR] [--trace] [--listing] [--no-cache]
- *                            [--log-format json|pretty] [--log-level LEVEL] [--max-connections N] [--help]
+ * Every option is one row of OPTIONS: its flag, its variable, what it takes, its help line, and
+ * how its text becomes a setting. The usage text, the parsing and the checks all come from that
+ * one table, so an option cannot be half added.
  */
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 import { DEFAULT_LIMITS } from './http/limits';
@@ -26,133 +27,204 @@ export type CliResult =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'error'; readonly message: string };
 
+/** What an option's text became: its setting, or why it is not one. */
+type Reading<T> = { readonly ok: T } | { readonly problem: string };
+
+/** What an option reads besides its own text. */
+interface Context {
+  readonly stdoutIsTty: boolean;
+}
+
+/**
+ * One option. `takes` names its value in the usage ('switch' for an on/off flag, which takes
+ * 1 or 0 after an "="; 'list' for a flag that may be given again, whose variable holds one
+ * value a line). `read` gets every value given, in order (the flag's, or else the variable's).
+ */
+interface Option<K extends keyof Config> {
+  readonly flag: string;
+  readonly env: string;
+  readonly takes: string;
+  readonly help: string;
+  readonly key: K;
+  readonly read: (given: readonly string[], context: Context) => Reading<Config[K]>;
+}
+type AnyOption = { [K in keyof Config]: Option<K> }[keyof Config];
+
+const ok = <T>(value: T): Reading<T> => ({ ok: value });
+const problem = (text: string): Reading<never> => ({ problem: text });
+
+/** The last value given, or the default: a later flag overrides an earlier one. */
+function text(given: readonly string[], fallback: string): string {
+  return given[given.length - 1] ?? fallback;
+}
+
+function nonEmpty(name: string, fallback: string) {
+  return (given: readonly string[]): Reading<string> => {
+    const value = text(given, fallback);
+    return value === '' ? problem(`${name} must not be empty`) : ok(value);
+  };
+}
+
+/** A whole number in [min, max]; `wanted` says so in the error. */
+function integer(name: string, range: { min: number; max: number; wanted: string }, fallback: number) {
+  return (given: readonly string[]): Reading<number> => {
+    const value = text(given, String(fallback));
+    const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+    return n >= range.min && n <= range.max
+      ? ok(n)
+      : problem(`${name} must be ${range.wanted}, got "${value}"`);
+  };
+}
+
+/** An on/off setting: 1 or 0 (or true/false, yes/no); `negated` for a --no-... flag. */
+function onOff(env: string, negated = false) {
+  return (given: readonly string[]): Reading<boolean> => {
+    const value = text(given, '0');
+    if (['0', 'false', 'no'].includes(value)) return ok(negated);
+    if (['1', 'true', 'yes'].includes(value)) return ok(!negated);
+    return problem(`${env} must be 1 or 0, got "${value}"`);
+  };
+}
+
+function oneOf<T extends string>(name: string, choices: readonly T[], fallback: (c: Context) => T) {
+  return (given: readonly string[], context: Context): Reading<T> => {
+    const value = text(given, fallback(context));
+    return (choices as readonly string[]).includes(value)
+      ? ok(value as T)
+      : problem(
+          `${name} must be ${choices.length === 2 ? choices.join(' or ') : `one of ${choices.join(', ')}`}, got "${value}"`,
+        );
+  };
+}
+
+export const OPTIONS: readonly AnyOption[] = [
+  {
+    flag: 'root',
+    env: 'SITE_ROOT',
+    takes: 'DIR',
+    key: 'root',
+    help: 'folder to serve (default ./site)',
+    read: nonEmpty('root', './site'),
+  },
+  {
+    flag: 'port',
+    env: 'PORT',
+    takes: 'N',
+    key: 'port',
+    help: 'TCP port, 0 picks a free one (default 8080)',
+    read: integer('port', { min: 0, max: 65535, wanted: 'an integer from 0 to 65535' }, 8080),
+  },
+  {
+    flag: 'host',
+    env: 'HOST',
+    takes: 'ADDR',
+    key: 'host',
+    help: 'address to listen on (default 0.0.0.0)',
+    read: nonEmpty('host', '0.0.0.0'),
+  },
+  {
+    flag: 'trace',
+    env: 'TRACE',
+    takes: 'switch',
+    key: 'trace',
+    help: 'print every byte and decision',
+    read: onOff('TRACE'),
+  },
+  {
+    flag: 'listing',
+    env: 'LISTING',
+    takes: 'switch',
+    key: 'listing',
+    help: 'list directories without index.html',
+    read: onOff('LISTING'),
+  },
+  {
+    flag: 'no-cache',
+    env: 'NO_CACHE',
+    takes: 'switch',
+    key: 'cache',
+    help: 'the plain path: every request read from disk, nothing kept',
+    read: onOff('NO_CACHE', true),
+  },
+  {
+    flag: 'log-format',
+    env: 'LOG_FORMAT',
+    takes: 'FORMAT',
+    key: 'logFormat',
+    help: 'json or pretty (default pretty on a terminal, else json)',
+    read: oneOf<LogFormat>('log format', ['json', 'pretty'], (c) => (c.stdoutIsTty ? 'pretty' : 'json')),
+  },
+  {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    takes: 'LEVEL',
+    key: 'logLevel',
+    help: `${LOG_LEVELS.join(', ')} (default info)`,
+    read: oneOf<LogLevel>('log level', LOG_LEVELS, () => 'info'),
+  },
+  {
+    flag: 'max-connections',
+    env: 'MAX_CONNECTIONS',
+    takes: 'N',
+    key: 'maxConnections',
+    help: `concurrent connections before 503 (default ${DEFAULT_LIMITS.maxConnections})`,
+    read: integer(
+      'max-connections',
+      { min: 1, max: 1_000_000, wanted: 'a positive integer' },
+      DEFAULT_LIMITS.maxConnections,
+    ),
+  },
+];
+
 export const USAGE = `Usage: node server/dist/main.js [options]
 
 Serves the files of a folder over HTTP/1.1, written from raw TCP sockets.
 
 Options (environment variable in brackets; a flag wins over its variable):
-  --root DIR              folder to serve [SITE_ROOT]            default ./site
-  --port N                TCP port, 0 picks a free one [PORT]    default 8080
-  --host ADDR             address to listen on [HOST]            default 0.0.0.0
-  --trace                 print every byte and decision [TRACE=1]
-  --listing               list directories without index.html [LISTING=1]
-  --no-cache              the plain path: every request read from disk, nothing kept [NO_CACHE=1]
-  --log-format FORMAT     json or pretty [LOG_FORMAT]            default pretty on a terminal, else json
-  --log-level LEVEL       ${LOG_LEVELS.join(', ')} [LOG_LEVEL]   default info
-  --max-connections N     concurrent connections before 503 [MAX_CONNECTIONS]   default ${DEFAULT_LIMITS.maxConnections}
-  --help                  show this text
+${OPTIONS.map(usageLine).join('')}  --help                  show this text
 `;
 
-type Env = Readonly<Record<string, string | undefined>>;
-type Raw = Partial<
-  Record<
-    | 'root'
-    | 'port'
-    | 'host'
-    | 'trace'
-    | 'listing'
-    | 'no-cache'
-    | 'log-format'
-    | 'log-level'
-    | 'max-connections',
-    string
-  >
->;
+function usageLine(option: AnyOption): string {
+  const value = option.takes === 'switch' ? '' : option.takes === 'list' ? ' VALUE' : ` ${option.takes}`;
+  const variable = option.takes === 'switch' ? `${option.env}=1` : option.env;
+  return `  ${`--${option.flag}${value}`.padEnd(24)}${option.help} [${variable}]${option.takes === 'list' ? ', repeatable' : ''}\n`;
+}
 
-const VALUE_FLAGS = new Set(['root', 'port', 'host', 'log-format', 'log-level', 'max-connections']);
-const SWITCHES = new Set(['trace', 'listing', 'no-cache']);
-const ENV_NAMES: Record<keyof Raw, string> = {
-  root: 'SITE_ROOT',
-  port: 'PORT',
-  host: 'HOST',
-  trace: 'TRACE',
-  listing: 'LISTING',
-  'no-cache': 'NO_CACHE',
-  'log-format': 'LOG_FORMAT',
-  'log-level': 'LOG_LEVEL',
-  'max-connections': 'MAX_CONNECTIONS',
-};
+type Env = Readonly<Record<string, string | undefined>>;
 
 export function parseCommandLine(argv: readonly string[], env: Env, stdoutIsTty: boolean): CliResult {
   const flags = readFlags(argv);
-  if (typeof flags === 'string')
-    return flags === 'help' ? { kind: 'help', text: USAGE } : { kind: 'error', message: flags };
-  const raw: Raw = {};
-  for (const key of Object.keys(ENV_NAMES) as Array<keyof Raw>) {
-    const fromEnv = env[ENV_NAMES[key]];
-    // An empty variable (PORT= in a compose file) means "not set", as it does to most tools.
-    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
-    if (value !== undefined) raw[key] = value;
+  if (flags === 'help') return { kind: 'help', text: USAGE };
+  if (typeof flags === 'string') return { kind: 'error', message: flags };
+  const config: Partial<Record<keyof Config, unknown>> = {};
+  for (const option of OPTIONS) {
+    const reading = option.read(flags.get(option.flag) ?? fromEnv(option, env), { stdoutIsTty });
+    if ('problem' in reading) return { kind: 'error', message: reading.problem };
+    config[option.key] = reading.ok;
   }
-  return interpret(raw, stdoutIsTty);
+  return { kind: 'run', config: config as Config }; // every key is set: OPTIONS has a row per key (a test checks)
+}
+
+/** The variable's values: none if unset or empty (PORT= in a compose file means "not set"); a list's one a line. */
+function fromEnv(option: AnyOption, env: Env): readonly string[] {
+  const value = env[option.env];
+  if (value === undefined || value === '') return [];
+  return option.takes === 'list' ? value.split('\n').filter((line) => line.trim() !== '') : [value];
 }
 
 /** The flags as given: --name VALUE, --name=VALUE, or a switch; a string is "help" or an error. */
-function readFlags(argv: readonly string[]): Raw | string {
-  const raw: Raw = {};
+function readFlags(argv: readonly string[]): Map<string, string[]> | string {
+  const given = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    const name = match?.[1] ?? '';
-    if (SWITCHES.has(name))
-      raw[name as keyof Raw] = match?.[2] ?? '1'; // --trace, or --trace=0 / --trace=1
-    else if (VALUE_FLAGS.has(name)) {
-      const value = match?.[2] ?? argv[++i];
-      if (value === undefined) return `${arg} needs a value (see --help)`;
-      raw[name as keyof Raw] = value;
-    } else return `unknown option "${arg}" (see --help)`;
+    const option = OPTIONS.find((o) => o.flag === match?.[1]);
+    if (option === undefined) return `unknown option "${arg}" (see --help)`;
+    // A switch alone means on; --trace=0 / --trace=1 say which.
+    const value = option.takes === 'switch' ? (match?.[2] ?? '1') : (match?.[2] ?? argv[++i]);
+    if (value === undefined) return `${arg} needs a value (see --help)`;
+    given.set(option.flag, [...(given.get(option.flag) ?? []), value]);
   }
-  return raw;
-}
-
-function interpret(raw: Raw, stdoutIsTty: boolean): CliResult {
-  const error = (message: string): CliResult => ({ kind: 'error', message });
-  const port = integer(raw.port ?? '8080', 0, 65535);
-  if (port === undefined) return error(`port must be an integer from 0 to 65535, got "${raw.port}"`);
-  const maxConnections = integer(
-    raw['max-connections'] ?? String(DEFAULT_LIMITS.maxConnections),
-    1,
-    1_000_000,
-  );
-  if (maxConnections === undefined)
-    return error(`max-connections must be a positive integer, got "${raw['max-connections']}"`);
-  const switches = readSwitches(raw);
-  if (typeof switches === 'string') return error(switches);
-  const logFormat = raw['log-format'] ?? (stdoutIsTty ? 'pretty' : 'json');
-  if (logFormat !== 'json' && logFormat !== 'pretty')
-    return error(`log format must be json or pretty, got "${logFormat}"`);
-  const logLevel = raw['log-level'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
-    return error(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  const host = raw.host ?? '0.0.0.0';
-  const root = raw.root ?? './site';
-  if (host === '' || root === '')
-    return error(host === '' ? 'host must not be empty' : 'root must not be empty');
-  return {
-    kind: 'run',
-    config: { root, port, host, ...switches, logFormat, logLevel: logLevel as LogLevel, maxConnections },
-  };
-}
-
-/** The on/off settings, each 1 or 0 (or true/false, yes/no); a string says which one is neither. */
-function readSwitches(raw: Raw): Pick<Config, 'trace' | 'listing' | 'cache'> | string {
-  const trace = yesNo(raw.trace);
-  const listing = yesNo(raw.listing);
-  const noCache = yesNo(raw['no-cache']);
-  if (trace === undefined) return `TRACE must be 1 or 0, got "${raw.trace}"`;
-  if (listing === undefined) return `LISTING must be 1 or 0, got "${raw.listing}"`;
-  if (noCache === undefined) return `NO_CACHE must be 1 or 0, got "${raw['no-cache']}"`;
-  return { trace, listing, cache: !noCache };
-}
-
-function integer(text: string, min: number, max: number): number | undefined {
-  if (!/^\d{1,7}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= min && n <= max ? n : undefined;
-}
-
-function yesNo(text: string | undefined): boolean | undefined {
-  if (text === undefined || ['0', 'false', 'no'].includes(text)) return false;
-  return ['1', 'true', 'yes'].includes(text) ? true : undefined;
+  return given;
 }

@@ -2,7 +2,7 @@
  * parseCommandLine: arguments and environment to a configuration, the help text, or one
  * error line (issue 2: "Bad flag, bad port ...: one clear line on stderr, exit code 2").
  */
-import { type Config, USAGE, parseCommandLine } from '../../src/cli';
+import { type Config, OPTIONS, USAGE, parseCommandLine } from '../../src/cli';
 
 const DEFAULTS: Config = {
   root: './site',
@@ -85,6 +85,11 @@ describe('a configuration', () => {
 describe('--help', () => {
   it.each([['--help'], ['-h']])('%s gives the usage, whatever follows', (flag) => {
     expect(parseCommandLine([flag, '--bogus'], {}, false)).toEqual({ kind: 'help', text: USAGE });
+  });
+
+  it('every setting has its option, once, and every option its line in the usage', () => {
+    expect(OPTIONS.map((o) => o.key).sort()).toEqual(Object.keys(DEFAULTS).sort());
+    for (const option of OPTIONS) expect(USAGE).toMatch(new RegExp(`--${option.flag}\\b.*\\[${option.env}`));
   });
 
   it('the usage names every flag', () => {
