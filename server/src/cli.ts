@@ -8,6 +8,8 @@
  */
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 import { DEFAULT_LIMITS } from './http/limits';
+import type { FieldList } from './http/message';
+import { type FieldLine, readHeaderOption } from './features/headers';
 
 export interface Config {
   readonly root: string;
@@ -20,6 +22,13 @@ export interface Config {
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly maxConnections: number;
+  // Features (issue 14: features/layers.ts wraps them around the answer at start-up).
+  /** --spa: a missing extension-less path that accepts HTML gets /index.html (features/spa.ts). */
+  readonly spa: boolean;
+  /** --header: fields added to every reply, checked here (features/headers.ts). */
+  readonly headers: FieldList;
+  /** --cors: Access-Control-Allow-Origin: * and preflights (features/cors.ts). */
+  readonly cors: boolean;
 }
 
 export type CliResult =
@@ -119,7 +128,7 @@ export const OPTIONS: readonly AnyOption[] = [
     env: 'HOST',
     takes: 'ADDR',
     key: 'host',
-    help: 'address to listen on (default 0.0.0.0)',
+    help: 'address to listen on, :: for IPv6 and IPv4 (default 0.0.0.0)',
     read: nonEmpty('host', '0.0.0.0'),
   },
   {
@@ -174,7 +183,43 @@ export const OPTIONS: readonly AnyOption[] = [
       DEFAULT_LIMITS.maxConnections,
     ),
   },
+  // Features (issue 14).
+  {
+    flag: 'spa',
+    env: 'SPA',
+    takes: 'switch',
+    key: 'spa',
+    help: 'a missing path without extension that accepts HTML gets /index.html',
+    read: onOff('SPA'),
+  },
+  {
+    flag: 'header',
+    env: 'HEADERS',
+    takes: 'list',
+    key: 'headers',
+    help: "'Name: value' added to every reply",
+    read: headerFields,
+  },
+  {
+    flag: 'cors',
+    env: 'CORS',
+    takes: 'switch',
+    key: 'cors',
+    help: 'Access-Control-Allow-Origin: * and preflight answers',
+    read: onOff('CORS'),
+  },
 ];
+
+/** Every --header given (or line of HEADERS), each checked: the first that cannot be sent is the error. */
+function headerFields(given: readonly string[]): Reading<FieldList> {
+  const fields: FieldLine[] = [];
+  for (const text of given) {
+    const reading = readHeaderOption(text);
+    if ('problem' in reading) return problem(reading.problem);
+    fields.push(reading.field);
+  }
+  return ok(fields);
+}
 
 export const USAGE = `Usage: node server/dist/main.js [options]
 
@@ -209,7 +254,7 @@ export function parseCommandLine(argv: readonly string[], env: Env, stdoutIsTty:
 function fromEnv(option: AnyOption, env: Env): readonly string[] {
   const value = env[option.env];
   if (value === undefined || value === '') return [];
-  return option.takes === 'list' ? value.split('\n').filter((line) => line.trim() !== '') : [value];
+  return option.takes === 'list' ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [value];
 }
 
 /** The flags as given: --name VALUE, --name=VALUE, or a switch; a string is "help" or an error. */

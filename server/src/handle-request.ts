@@ -39,6 +39,10 @@ export interface Steps {
   found?: Found;
   contentType?: string;
   verdict?: FileVerdict;
+  /** What the feature layers around the answer did (strategy.ts), one line each, for the trace. */
+  notes?: readonly string[];
+  /** The server's own probe (a health check): written to the log at debug level, not to the access log. */
+  quiet?: boolean;
 }
 
 export interface Exchange {

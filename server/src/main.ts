@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS } from './http/limits';
 import { type LogDestination, createLogger, logObserver } from './log/logger';
 import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
+import { describeFeatures, featureLayers } from './features/layers';
 import { type RunningServer, startServer } from './net/server';
 
 export const EXIT_USAGE = 2;
@@ -65,10 +66,12 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
       limits,
       observer,
       fs: nodeFileSystem,
+      layers: featureLayers(config),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return exit(io, EXIT_CANNOT_LISTEN, `cannot listen on ${host}:${asked}: ${code}`);
+    const shown = host.includes(':') ? `[${host}]` : host; // an IPv6 address, as in a URL
+    return exit(io, EXIT_CANNOT_LISTEN, `cannot listen on ${shown}:${asked}: ${code}`);
   }
   // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
   const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
@@ -108,10 +111,14 @@ async function checkRoot(root: string): Promise<Root> {
   }
 }
 
-/** Like the seed, show an address a browser on this machine can open, even when listening on all interfaces. */
+/**
+ * Like the seed, show an address a browser on this machine can open, even when listening on all
+ * interfaces (`::` is dual stack: net/server.ts). An IPv6 address goes in brackets in a URL, its
+ * zone's "%" escaped (RFC 3986 §3.2.2, RFC 6874).
+ */
 export function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+  return host.includes(':') ? `[${host.replace('%', '%25')}]` : host;
 }
 
 function describeModes(config: Config): string {
@@ -119,6 +126,7 @@ function describeModes(config: Config): string {
     config.listing ? 'directory listings on' : '',
     config.trace ? 'trace on' : '',
     config.cache ? '' : 'no cache: the plain path',
+    ...describeFeatures(config),
   ].filter(Boolean);
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }

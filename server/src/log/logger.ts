@@ -1,8 +1,8 @@
 /**
  * pino logging: JSON lines for machines (the default when stdout is not a terminal), or
  * pino-pretty's coloured lines for people. The observer writes the seed's per-connection
- * line, one access line per response, and errors; hooks whose level is off are replaced by
- * no-ops up front, so they cost nothing per request.
+ * line, one access line per response, and errors; below info, the hooks are no-ops chosen up
+ * front, so they cost nothing per request.
  */
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
@@ -39,26 +39,54 @@ export function createLogger(
 }
 
 export function logObserver(logger: Logger): Observer {
-  const info = logger.isLevelEnabled('info');
+  const failed: Observer['failed'] = (peer, error) =>
+    logger.error({ err: error, conn: peer?.id }, 'unexpected error');
+  if (!logger.isLevelEnabled('info')) return { ...quietObserver, failed };
+  return { ...accessLog(logger), failed };
+}
+
+/**
+ * The seed's connection line, one access line per response, and why a request was refused.
+ *
+ * The connection line is written when the connection first shows what it is for: its first
+ * request decided, refused or answered, or its close. A health probe (an exchange marked
+ * `quiet`: features/lab-endpoints.ts) every few seconds would otherwise fill the log with
+ * connection lines; its connection line and access line go to debug level instead.
+ */
+function accessLog(logger: Logger): Omit<Observer, 'failed'> {
+  // Accepted, connection line not written yet: who it was, read at accept, while the socket is
+  // there to ask (net/server.ts asks the kernel only when something prints it).
+  const unannounced = new Map<Peer, Peer>();
+  const probing = new Set<Peer>(); // the exchange in flight is a probe
+  const announce = (peer: Peer, level: 'info' | 'debug'): void => {
+    // The seed's line, kept word for word: Connection from ('127.0.0.1', 52640)
+    const seen = unannounced.get(peer);
+    if (seen === undefined) return;
+    unannounced.delete(peer);
+    logger[level](who(seen), `Connection from ('${seen.address}', ${seen.port})`);
+  };
   const debug = logger.isLevelEnabled('debug');
   return {
     ...quietObserver,
-    // The seed's line, kept word for word: Connection from ('127.0.0.1', 52640)
-    accepted: info
-      ? (peer) => logger.info(who(peer), `Connection from ('${peer.address}', ${peer.port})`)
-      : quietObserver.accepted,
-    responded: info
-      ? (peer, r) =>
-          logger.info({ ...r, ...who(peer) }, `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`)
-      : quietObserver.responded,
-    rejected: info
-      ? (peer, status, reason) =>
-          logger.info({ status, reason, ...who(peer) }, `${status} ${reasonPhrase(status)}: ${reason}`)
-      : quietObserver.rejected,
-    closed: debug
-      ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`)
-      : quietObserver.closed,
-    failed: (peer, error) => logger.error({ err: error, conn: peer?.id }, 'unexpected error'),
+    accepted: (peer) => unannounced.set(peer, { id: peer.id, address: peer.address, port: peer.port }),
+    decided: (peer, _request, { quiet }) => {
+      if (quiet === true) probing.add(peer);
+      if (unannounced.size !== 0) announce(peer, quiet === true ? 'debug' : 'info');
+    },
+    responded: (peer, r) => {
+      announce(peer, 'info'); // a reply that was never decided: a 500
+      const level = probing.size !== 0 && probing.delete(peer) ? 'debug' : 'info';
+      logger[level]({ ...r, ...who(peer) }, `${r.method} ${r.target} ${r.status} ${r.bytes}B ${r.ms}ms`);
+    },
+    rejected: (peer, status, reason) => {
+      announce(peer, 'info');
+      logger.info({ status, reason, ...who(peer) }, `${status} ${reasonPhrase(status)}: ${reason}`);
+    },
+    closed: (peer, ending) => {
+      announce(peer, 'info');
+      probing.delete(peer);
+      if (debug) logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`);
+    },
   };
 }
 

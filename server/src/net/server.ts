@@ -9,7 +9,7 @@ import type { Observer, Peer } from '../log/observer';
 import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
-import { type Strategy, createStrategy } from '../strategy';
+import { type Layer, type Strategy, createStrategy } from '../strategy';
 import { Connection, type ConnectionContext } from './connection';
 
 export interface ServerOptions {
@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly fs: FileSystem;
   /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
   readonly cache: boolean;
+  /** The features wrapped around the answer, outermost first (features/layers.ts); none by default. */
+  readonly layers?: readonly Layer[];
 }
 
 export interface RunningServer {
@@ -77,16 +79,30 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 }
 
 /** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
-function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
+function chooseStrategy({ cache, root, listing, fs, limits, layers }: ServerOptions): Strategy {
   const boundary = (): string => randomBytes(12).toString('hex');
-  return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
+  const options = { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary };
+  return createStrategy(cache, options, layers);
+}
+
+/**
+ * The client's address as the logs show it. On a dual-stack socket (--host ::) an IPv4 client
+ * arrives as an IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2, ::ffff:127.0.0.1): shown as the
+ * IPv4 address it is, as a server listening on 0.0.0.0 would show it. IPv6 addresses as they are.
+ */
+export function peerAddress(remote: string | undefined): string {
+  if (remote === undefined) return '?'; // the socket is already gone
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(remote);
+  return mapped?.[1] ?? remote;
 }
 
 /** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
 function listen(server: net.Server, { port, host, observer }: ServerOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // ipv6Only false: on "::" the socket takes IPv4 clients too (dual stack), whatever the
+    // system's default (net.ipv6.bindv6only).
+    server.listen({ port, host, ipv6Only: false }, () => {
       server.off('error', reject);
       server.on('error', (error) => observer.failed(undefined, error));
       resolve((server.address() as net.AddressInfo).port);
@@ -107,7 +123,7 @@ class SocketPeer implements Peer {
   ) {}
 
   get address(): string {
-    return this.socket.remoteAddress ?? '?';
+    return peerAddress(this.socket.remoteAddress);
   }
 
   get port(): number {

@@ -44,7 +44,13 @@ export type NotAFile =
   | { readonly kind: 'listing'; readonly entries: readonly ListingEntry[] }
   | Refused;
 
-export type Refused = { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
+export interface Refused {
+  readonly kind: 'refused';
+  readonly status: 403 | 404 | 500;
+  readonly reason: string;
+  /** Nothing by that name (the disk said ENOENT or ENOTDIR), as opposed to something there that is refused. */
+  readonly missing?: true;
+}
 
 /** One line of a directory listing. */
 export interface ListingEntry {
@@ -156,7 +162,7 @@ function isRefusal(value: Located | Found): value is Refused {
 
 /** What the client is told when the disk says no: 404 missing, 403 forbidden, 500 anything else. */
 export function fromFailure(f: FsFailure): Refused {
-  if (f.outcome === 'missing') return refused(404, `no such file (${f.code})`);
+  if (f.outcome === 'missing') return { ...refused(404, `no such file (${f.code})`), missing: true };
   if (f.outcome === 'forbidden') return refused(403, `permission denied (${f.code})`);
   return refused(500, `file-system error (${f.code})`);
 }

@@ -22,6 +22,8 @@ export interface RawOptions {
   /** Write the request in these pieces, this many ms apart. */
   pieces?: readonly (string | Buffer)[];
   pauseMs?: number;
+  /** The server's address: 127.0.0.1 unless a test is about another one (::1). */
+  host?: string;
 }
 
 /** Sends `request` and collects the reply until the server closes, resets, or `waitMs` passes. */
@@ -31,7 +33,7 @@ export function rawExchange(
   options: RawOptions = {},
 ): Promise<RawResult> {
   const started = Date.now();
-  const socket = net.connect(port, '127.0.0.1');
+  const socket = net.connect(port, options.host ?? '127.0.0.1');
   const chunks: Buffer[] = [];
   return new Promise((resolve) => {
     let settled = false;

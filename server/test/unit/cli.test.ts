@@ -14,6 +14,9 @@ const DEFAULTS: Config = {
   logFormat: 'json',
   logLevel: 'info',
   maxConnections: 2048,
+  spa: false,
+  headers: [],
+  cors: false,
 };
 
 /** The configuration, or a failure that shows what came back instead. */
@@ -70,6 +73,53 @@ describe('a configuration', () => {
       { LOG_FORMAT: 'pretty' },
       { logFormat: 'json' },
     ],
+    // Features (issue 14).
+    ['--spa and --cors', ['--spa', '--cors'], {}, { spa: true, cors: true }],
+    ['SPA=1 and CORS=1', [], { SPA: '1', CORS: '1' }, { spa: true, cors: true }],
+    ['--spa=0 over SPA=1: the flag wins', ['--spa=0'], { SPA: '1' }, {}],
+    ['one --header', ['--header', 'X-Frame-Options: DENY'], {}, { headers: [['X-Frame-Options', 'DENY']] }],
+    [
+      '--header again adds one more, in order, a name given twice kept twice',
+      [
+        '--header',
+        'Link: </a.css>; rel=preload',
+        '--header=Cache-Control:max-age=60',
+        '--header',
+        'Link: </b.js>',
+      ],
+      {},
+      {
+        headers: [
+          ['Link', '</a.css>; rel=preload'],
+          ['Cache-Control', 'max-age=60'],
+          ['Link', '</b.js>'],
+        ],
+      },
+    ],
+    [
+      'spaces and tabs around the value dropped',
+      ['--header', '  X-A: \t a  b \t'],
+      {},
+      { headers: [['X-A', 'a  b']] },
+    ],
+    ['an empty value', ['--header', 'X-Empty:'], {}, { headers: [['X-Empty', '']] }],
+    [
+      'HEADERS, one a line, blank lines and CRLF endings allowed',
+      [],
+      { HEADERS: 'X-A: 1\r\n\nX-B: 2\n' },
+      {
+        headers: [
+          ['X-A', '1'],
+          ['X-B', '2'],
+        ],
+      },
+    ],
+    [
+      '--header over HEADERS: the flags win, all of them',
+      ['--header', 'X-F: f'],
+      { HEADERS: 'X-E: e' },
+      { headers: [['X-F', 'f']] },
+    ],
   ])('%s', (_name, argv, env, expected) => {
     expect(configOf(argv, env)).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -103,6 +153,9 @@ describe('--help', () => {
       '--log-format',
       '--log-level',
       '--max-connections',
+      '--spa',
+      '--header',
+      '--cors',
       '--help',
     ])
       expect(USAGE).toContain(flag);
@@ -132,6 +185,31 @@ describe('one clear error line', () => {
     ['NO_CACHE that is neither 1 nor 0', [], { NO_CACHE: 'always' }, /NO_CACHE must be 1 or 0/],
     ['an empty root', ['--root='], {}, /root must not be empty/],
     ['an empty host', ['--host='], {}, /host must not be empty/],
+    ['SPA that is neither 1 nor 0', [], { SPA: 'on' }, /SPA must be 1 or 0/],
+    [
+      'a header without a colon',
+      ['--header', 'X-Frame-Options DENY'],
+      {},
+      /header "X-Frame-Options DENY" must be "Name: value"/,
+    ],
+    [
+      'a bad header among good ones, from HEADERS',
+      [],
+      { HEADERS: 'X-A: 1\nBad Name: 2' },
+      /header "Bad Name: 2": the name must be a token/,
+    ],
+    [
+      'a CR in a value, shown escaped',
+      ['--header', 'X-A: a\rb'],
+      {},
+      /header "X-A: a\\rb": the value holds a CR, LF or NUL/,
+    ],
+    [
+      'Content-Length',
+      ['--header', 'Content-Length: 5'],
+      {},
+      /header "Content-Length: 5" cannot be set: the server writes it/,
+    ],
   ])('%s', (_name, argv, env, message) => {
     const result = parseCommandLine(argv, env, false);
     expect(result).toEqual({ kind: 'error', message: expect.stringMatching(message) });

@@ -230,3 +230,21 @@ describe('traceObserver: how each request was understood', () => {
     expect(t.lines).toEqual(['#7 → decided', ...expected.map((line) => `#7    ${line}`)]);
   });
 });
+
+describe('traceObserver: what the features did (features/layers.ts)', () => {
+  it.each<[string, Steps, string[]]>([
+    [
+      'their notes, after the path, innermost first',
+      {
+        target: { kind: 'path', segments: ['x'], path: 'x', directory: false, query: '' },
+        notes: ['spa: a', 'cors: b'],
+      },
+      ['target → path "x"', 'spa: a', 'cors: b'],
+    ],
+    ['a feature that answered alone', { notes: ['lab: health'] }, ['no file involved', 'lab: health']],
+  ])('explains %s', (_name, steps, expected) => {
+    const t = traced();
+    t.observer.decided(peer, request, steps);
+    expect(t.lines).toEqual(['#7 → decided', ...expected.map((line) => `#7    ${line}`)]);
+  });
+});

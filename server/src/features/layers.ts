@@ -1,0 +1,49 @@
+/**
+ * THE one ordered list of feature layers, chosen once at start-up from the configuration
+ * (strategy.ts wraps them around the chosen answer: the first listed is the outermost, the one
+ * that sees the request first and the reply last). Every optional feature of the server is a
+ * slot here; nothing else on the path of a request knows whether a feature is on.
+ *
+ *   1. headers       --header   the user's fields replace whatever the server set, CORS fields
+ *                               included, on every reply, a preflight's too
+ *   2. cors          --cors     answers a preflight before anything else looks at it; adds
+ *                               Access-Control-Allow-Origin to every other reply
+ *   3. compression   (default)  encodes what comes back (branch `compress`: features/compression/)
+ *   4. live reload   --live-reload   answers GET /__lab/live-reload, injects its script into
+ *                               HTML replies (branch `reload`: features/live-reload/)
+ *   5. lab           always     /__lab/health, and the rest of /__lab/ reserved (404), before
+ *                               the fallback could turn a /__lab/ path into the app's page
+ *   6. spa           --spa      innermost: it reads the lookup's own verdict, and asks again
+ *
+ * A feature that is off is not in the list, so it costs nothing on the path of a request.
+ */
+import type { Config } from '../cli';
+import type { Layer } from '../strategy';
+import { corsLayer } from './cors';
+import { headersLayer } from './headers';
+import { labLayer } from './lab-endpoints';
+import { spaLayer } from './spa';
+
+export type FeatureSettings = Pick<Config, 'headers' | 'cors' | 'spa'>;
+
+export function featureLayers(settings: FeatureSettings): Layer[] {
+  const slots: (Layer | false)[] = [
+    /* 1 */ settings.headers.length > 0 && headersLayer(settings.headers),
+    /* 2 */ settings.cors && corsLayer(),
+    /* 3: compression goes here (features/compression/) */
+    /* 4: live reload goes here (features/live-reload/) */
+    /* 5 */ labLayer(),
+    /* 6 */ settings.spa && spaLayer(),
+  ];
+  return slots.filter((layer): layer is Layer => layer !== false);
+}
+
+/** The features that are on, in the banner's words, in the order of the layers. */
+export function describeFeatures(settings: FeatureSettings): string[] {
+  const count = settings.headers.length;
+  return [
+    count > 0 ? `${count} extra header${count === 1 ? '' : 's'}` : '',
+    settings.cors ? 'CORS' : '',
+    settings.spa ? 'single-page app fallback' : '',
+  ].filter(Boolean);
+}

@@ -1,0 +1,56 @@
+/** The features chosen at start-up: which layers, in which order, and how the banner names them. */
+import { type FeatureSettings, describeFeatures, featureLayers } from '../../../src/features/layers';
+import type { Answer, Exchange } from '../../../src/handle-request';
+import { OpenFiles } from '../../../src/resolve/open-files';
+import { nodeFileSystem } from '../../../src/resolve/file-system';
+import { errorReply } from '../../../src/respond/replies';
+import { requestOf, head } from '../support/wire';
+
+const NONE: FeatureSettings = { spa: false, cors: false, headers: [] };
+const ALL: FeatureSettings = { spa: true, cors: true, headers: [['X-A', '1']] };
+
+describe('featureLayers', () => {
+  it.each([
+    ['nothing asked: the /__lab/ endpoints alone', NONE, 1],
+    ['everything: headers, cors, lab, spa', ALL, 4],
+    ['--spa', { ...NONE, spa: true }, 2],
+  ])('%s → %s layer(s)', (_name, settings, count) => {
+    expect(featureLayers(settings)).toHaveLength(count);
+  });
+
+  it('wraps in order: headers outermost (replacing even CORS fields), then cors, lab, spa', async () => {
+    const settings: FeatureSettings = {
+      ...ALL,
+      headers: [['Access-Control-Allow-Origin', 'https://mine.example']],
+    };
+    const missing: Exchange = { reply: errorReply(404), steps: {} };
+    const bottom: Answer = () => missing;
+    const answer = featureLayers(settings).reduceRight((inner, layer) => layer(inner), bottom);
+    const files = new OpenFiles(nodeFileSystem);
+    const { reply, steps } = await answer(requestOf(head('GET /__lab/x HTTP/1.1', 'Host: a')), files);
+    expect(reply.fields.filter(([name]) => name.startsWith('Access-Control'))).toEqual([
+      ['Access-Control-Expose-Headers', '*'],
+      ['Access-Control-Allow-Origin', 'https://mine.example'],
+    ]);
+    expect(steps.notes?.map((note) => note.split(':')[0])).toEqual(['lab', 'cors', 'headers']);
+  });
+});
+
+describe('describeFeatures', () => {
+  it.each([
+    [NONE, []],
+    [ALL, ['1 extra header', 'CORS', 'single-page app fallback']],
+    [
+      {
+        ...NONE,
+        headers: [
+          ['X-A', '1'],
+          ['X-B', '2'],
+        ] as const,
+      },
+      ['2 extra headers'],
+    ],
+  ])('%j → %j', (settings, words) => {
+    expect(describeFeatures(settings)).toEqual(words);
+  });
+});
