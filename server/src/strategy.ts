@@ -18,6 +18,8 @@ import { DiskSite } from './resolve/site';
 import { type Wire, plainWire } from './respond/wire';
 import { type ChunkSource, freshChunks } from './net/send-body';
 import { fastStrategy } from './fast/fast-path';
+import { type FeatureSwitches, chooseFeatures } from './features/features';
+import { type Representations, plainRepresentations } from './features/representations';
 
 export interface Strategy {
   readonly name: 'plain' | 'fast';
@@ -27,6 +29,8 @@ export interface Strategy {
   readonly wire: Wire;
   /** The buffers file streams read into. */
   readonly chunks: ChunkSource;
+  /** How features that make representations answer with them: anew, or kept (features/representations.ts). */
+  readonly representations: Representations;
   /** Stops what the strategy keeps running (the fast path's directory watches), at shutdown. */
   close(): void;
 }
@@ -40,6 +44,10 @@ export interface StrategyOptions {
   readonly now: () => number;
   /** A fresh multipart boundary. */
   readonly boundary: () => string;
+  /** Compression (features/features.ts): off when absent. */
+  readonly features?: FeatureSwitches;
+  /** The request fields those features negotiate on (Vary), set by createStrategy from them. */
+  readonly vary?: readonly string[];
 }
 
 /**
@@ -54,18 +62,27 @@ export function createStrategy(
   options: StrategyOptions,
   layers: readonly Layer[] = [],
 ): Strategy {
-  const chosen = cache ? fastStrategy(options) : plainStrategy(options);
-  return { ...chosen, answer: layers.reduceRight((inner, layer) => layer(inner), chosen.answer) };
+  // Compression wraps the strategy's answer first, inside the other layers (features/features.ts).
+  const features = chooseFeatures(options);
+  const chosen = (cache ? fastStrategy : plainStrategy)({ ...options, vary: features.vary });
+  const answer = features.wrap(chosen.answer, chosen.representations);
+  return { ...chosen, answer: layers.reduceRight((inner, layer) => layer(inner), answer) };
 }
 
 export function plainStrategy(options: StrategyOptions): Strategy {
   const site = new DiskSite(options);
-  const handler: HandlerOptions = { site, maxRanges: options.maxRanges, boundary: options.boundary };
+  const handler: HandlerOptions = {
+    site,
+    maxRanges: options.maxRanges,
+    boundary: options.boundary,
+    vary: options.vary ?? [],
+  };
   return {
     name: 'plain',
     answer: (request, files) => handleRequest(request, handler, files),
     wire: plainWire,
     chunks: freshChunks,
+    representations: plainRepresentations(handler),
     close: () => site.close(),
   };
 }

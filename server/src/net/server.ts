@@ -10,6 +10,7 @@ import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import { type Strategy, createStrategy } from '../strategy';
+import type { FeatureSwitches } from '../features/features';
 import { Connection, type ConnectionContext } from './connection';
 
 export interface ServerOptions {
@@ -22,6 +23,8 @@ export interface ServerOptions {
   readonly fs: FileSystem;
   /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
   readonly cache: boolean;
+  /** Compression (features/features.ts); off when absent. */
+  readonly features?: FeatureSwitches;
 }
 
 export interface RunningServer {
@@ -77,9 +80,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 }
 
 /** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
-function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
+function chooseStrategy({ cache, root, listing, fs, limits, features }: ServerOptions): Strategy {
   const boundary = (): string => randomBytes(12).toString('hex');
-  return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
+  const options = { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary };
+  return createStrategy(cache, features === undefined ? options : { ...options, features });
 }
 
 /** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
