@@ -20,6 +20,8 @@ export interface Config {
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly maxConnections: number;
+  /** Content codings for files, precompressed or on the fly (on unless --no-compress): features/compression/. */
+  readonly compress: boolean;
 }
 
 export type CliResult =
@@ -173,6 +175,15 @@ export const OPTIONS: readonly AnyOption[] = [
       { min: 1, max: 1_000_000, wanted: 'a positive integer' },
       DEFAULT_LIMITS.maxConnections,
     ),
+  },
+  // Issue 14: compression.
+  {
+    flag: 'no-compress',
+    env: 'NO_COMPRESS',
+    takes: 'switch',
+    key: 'compress',
+    help: 'send files as they are: no gzip or brotli, no precompressed .br/.zst/.gz',
+    read: onOff('NO_COMPRESS', true),
   },
 ];
 

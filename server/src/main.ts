@@ -65,6 +65,7 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
       limits,
       observer,
       fs: nodeFileSystem,
+      features: { compress: config.compress },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -119,6 +120,7 @@ function describeModes(config: Config): string {
     config.listing ? 'directory listings on' : '',
     config.trace ? 'trace on' : '',
     config.cache ? '' : 'no cache: the plain path',
+    config.compress ? '' : 'compression off',
   ].filter(Boolean);
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }

@@ -25,6 +25,8 @@ export interface TestServerOptions {
   fs?: FileSystem;
   /** Overrides STRATEGY, for a test about one path only. */
   cache?: boolean;
+  /** Compression: on, as the real server's default. */
+  compress?: boolean;
 }
 
 export interface TestServer extends RunningServer {
@@ -41,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     observer: { ...quietObserver, ...options.observer },
     fs: options.fs ?? nodeFileSystem,
     cache: options.cache ?? STRATEGY === 'fast',
+    features: { compress: options.compress ?? true },
   });
   return Object.assign(server, { port: server.address.port });
 }
