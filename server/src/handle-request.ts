@@ -27,11 +27,11 @@ import { type Representation, represent } from './respond/representation';
 import {
   errorReply,
   fileReply,
-  listingReply,
   methodNotAllowedReply,
   optionsReply,
   redirectReply,
 } from './respond/replies';
+import { listingPath, listingReply } from './respond/listing';
 
 /** What happened at each step, kept for the trace (log/trace.ts). */
 export interface Steps {
@@ -77,7 +77,7 @@ export async function handleRequest(
   const target = (steps.target = resolveTarget(request.pathAndQuery));
   if (target.kind === 'refused') return { reply: errorReply(target.status), steps };
   const found = (steps.found = await options.site.find(target, files));
-  if (found.kind !== 'file') return { reply: notAFileReply(target, found), steps };
+  if (found.kind !== 'file') return { reply: notAFileReply(request, target, found), steps };
 
   // 3. Decide: the conditional request first, then the range (RFC 9110 §13.2.2), over the file's validators.
   const file = represent(found, options.vary);
@@ -92,15 +92,15 @@ export function readsAFile(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
-/** A target that is not a file: the lookup's refusal, a redirect to the directory's slash, or a listing. */
-function notAFileReply(target: ResolvedTarget, found: NotAFile): Reply {
+/** A target that is not a file: the lookup's refusal, a redirect to the directory's slash, or a listing (HTML; its validators decide 304). */
+function notAFileReply(request: Request, target: ResolvedTarget, found: NotAFile): Reply {
   switch (found.kind) {
     case 'refused':
       return errorReply(found.status);
     case 'redirect':
       return redirectReply(found.location);
     case 'listing':
-      return listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries);
+      return listingReply(request, { urlPath: listingPath(target), listing: found, format: 'html' });
   }
 }
 

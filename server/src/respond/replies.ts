@@ -9,9 +9,8 @@ import { formatHttpDate } from '../http/dates';
 import type { StatusCode } from '../http/status';
 import type { FileVerdict } from '../decide/file-verdict';
 import type { ByteRange } from '../decide/ranges';
-import type { ListingEntry } from '../resolve/site';
 import type { Representation } from './representation';
-import { errorPage, listingPage } from './pages';
+import { errorPage } from './pages';
 
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const HTML = 'text/html; charset=utf-8';
@@ -35,15 +34,6 @@ export function methodNotAllowedReply(): Reply {
 /** 301 to the directory with its slash; the Location is built from clean segments, never from raw input. */
 export function redirectReply(location: string): Reply {
   return errorReply(301, [['Location', location]]);
-}
-
-export function listingReply(urlPath: string, entries: readonly ListingEntry[]): Reply {
-  const fields: FieldList = [
-    ['Content-Type', HTML],
-    ['Cache-Control', 'no-cache'],
-    ['X-Content-Type-Options', 'nosniff'],
-  ];
-  return { status: 200, fields, body: { kind: 'bytes', bytes: listingPage(urlPath, entries) }, close: false };
 }
 
 /** The one reply a file's verdict chose (decide/file-verdict.ts). */

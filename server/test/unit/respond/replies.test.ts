@@ -11,7 +11,6 @@ import {
   ALLOWED_METHODS,
   errorReply,
   fileReply,
-  listingReply,
   methodNotAllowedReply,
   multiRangeReply,
   notModifiedReply,
@@ -109,12 +108,6 @@ describe('one range, the whole file, and the replies with no file body', () => {
       301,
       expect.stringContaining('<h1>301 Moved Permanently</h1>'),
     ],
-    [
-      '200, a listing',
-      listingReply('/', [{ name: 'a.txt', isDirectory: false, size: 1 }]),
-      200,
-      expect.stringContaining('href="a.txt"'),
-    ],
   ])('%s', (_name, reply, status, body) => {
     expect(reply.status).toBe(status);
     expect(bodyText(reply)).toEqual(body);
@@ -130,7 +123,6 @@ describe('one range, the whole file, and the replies with no file body', () => {
   it.each([
     ['whole file', wholeFileReply(inMemory)],
     ['416', unsatisfiableReply(inMemory)],
-    ['listing', listingReply('/', [])],
   ])("%s: Content-Length is respond/head.ts's to write, never the builder's", (_name, reply) => {
     expect(field(reply, 'Content-Length')).toBeUndefined();
   });
@@ -181,7 +173,6 @@ describe('the fields of each reply, in order', () => {
     ['405 says what is allowed (RFC 9110 §15.5.6)', methodNotAllowedReply(), 'Allow', 'GET, HEAD, OPTIONS'],
     ['301 says where', redirectReply('/dir/?a=1'), 'Location', '/dir/?a=1'],
     ['an error page is never sniffed', errorReply(404), 'X-Content-Type-Options', 'nosniff'],
-    ['a listing is revalidated', listingReply('/', []), 'Cache-Control', 'no-cache'],
   ])('%s', (_name, reply, name, value) => {
     expect(field(reply, name)).toBe(value);
   });
