@@ -24,13 +24,7 @@ import type { Found, NotAFile, ResolvedTarget, Site } from './resolve/site';
 import type { OpenFiles } from './resolve/open-files';
 import { type FileVerdict, decideFile } from './decide/file-verdict';
 import { type Representation, represent } from './respond/representation';
-import {
-  errorReply,
-  fileReply,
-  methodNotAllowedReply,
-  optionsReply,
-  redirectReply,
-} from './respond/replies';
+import { errorReply, fileReply, methodNotAllowedReply, optionsReply, redirectReply } from './respond/replies';
 import { listingPath, listingReply } from './respond/listing';
 
 /** What happened at each step, kept for the trace (log/trace.ts). */

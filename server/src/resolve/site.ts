@@ -39,10 +39,7 @@ export interface FoundFile {
   readonly cached: CacheUse;
 }
 
-export type NotAFile =
-  | { readonly kind: 'redirect'; readonly location: string }
-  | Listing
-  | Refused;
+export type NotAFile = { readonly kind: 'redirect'; readonly location: string } | Listing | Refused;
 
 export type Refused = { readonly kind: 'refused'; readonly status: 403 | 404 | 500; readonly reason: string };
 
