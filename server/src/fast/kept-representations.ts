@@ -1,11 +1,12 @@
 /**
  * The fast path's `Representations` (features/representations.ts): what a feature makes of a
- * cached file (its bytes compressed, the page with live reload's script) is kept as long as the
+ * cached file (its bytes compressed) is kept as long as the
  * cached copy is, with its 200 and 304 prepared once (prepared-replies.ts), so a hot file is not
  * compressed again for every request, and its reply's bytes are kept by wire-memo.ts.
  *
- * Measured (bench/README.md, "Compression"): a client asking for gzip, 64 KiB of HTML, on the
- * fast path with the compressed bytes kept against compressing them for every request.
+ * Measured (bench/compression-cost.mjs, bench/README.md "Issue 14"): a client asking for gzip,
+ * 64 KiB of HTML, on the fast path with the compressed bytes kept against the plain path,
+ * which compresses them for every request.
  *
  * What is kept, and for how long:
  *   - made representations, per cached copy's bytes (a WeakMap: they go when the copy goes);

@@ -20,15 +20,13 @@ export interface Coding {
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
-/**
- * zlib's default level: a 64 KiB page shrinks to about 30 % in about 1 ms (bench/README.md,
- * "Compression"); level 9 costs twice as much for 0.1 % less.
- */
+/** zlib's default level: about 1–4 ms for a 64 KiB page on this VM (bench/compression-cost.mjs, bench/README.md "Issue 14"). */
 export const GZIP_LEVEL = 6;
 /**
- * Brotli's default quality, 11, takes about 60 times gzip's time: made for files compressed
- * once, in advance (app.js.br). On the fly, quality 5 gives about 5 % less than gzip for about
- * twice its time, and the fast path compresses a cached file once (bench/README.md).
+ * Brotli's default quality, 11, takes some 40–60 times gzip's time: made for files compressed
+ * once, in advance (app.js.br). On the fly, quality 5 costs about what gzip does and gives
+ * smaller output (4.1 KB against 4.9 KB of a 64 KiB page), and the fast path compresses a
+ * cached file once (bench/compression-cost.mjs, bench/README.md "Issue 14").
  */
 export const BROTLI_QUALITY = 5;
 
