@@ -14,7 +14,7 @@ import { type ParsedResponse, get, onlyResponse, rawExchange, request } from '..
 import { type TestServer, startTestServer } from '../support/test-server';
 
 const run = promisify(execFile);
-const PAGE = Buffer.from('<p>0123456789 compressible text</p>\n'.repeat(200)); // 7.4 KB
+const PAGE = Buffer.from('<p>0123456789 compressible text</p>\n'.repeat(200)); // 7,200 bytes
 const CSS = Buffer.from('body { margin: 0 }\n'.repeat(100));
 const CSS_GZ = zlib.gzipSync(CSS);
 const CSS_BR = zlib.brotliCompressSync(CSS);
@@ -153,6 +153,37 @@ describe.each([
       getReply.headers['content-length'],
       getReply.headers.etag,
     ]);
+  });
+});
+
+describe('trace mode says which coding was chosen, and why', () => {
+  let server: TestServer;
+  const notes: string[] = [];
+  beforeAll(async () => {
+    const decided = (_peer: unknown, _request: unknown, steps: { notes?: readonly string[] }): void => {
+      notes.push(...(steps.notes ?? []));
+    };
+    server = await startTestServer({ root: ROOT, observer: { decided } });
+  });
+  afterAll(() => server.stop());
+
+  it.each([
+    ['/page.html', [], 'compression: no Accept-Encoding → identity'],
+    [
+      '/pre.css',
+      ['Accept-Encoding: gzip'],
+      'compression: Accept-Encoding "gzip" → gzip, precompressed (pre.css.gz',
+    ],
+    [
+      '/page.html',
+      ['Accept-Encoding: br'],
+      `compression: Accept-Encoding "br" → br, compressed now (${PAGE.length} → `,
+    ],
+    ['/photo.png', ['Accept-Encoding: gzip'], 'compression: Accept-Encoding "gzip" → identity; passed over:'],
+  ])('%s with %j: "%s"', async (target, fields, note) => {
+    notes.length = 0;
+    await rawExchange(server.port, get(target, ...fields));
+    expect(notes.find((n) => n.startsWith(note)) ?? notes).toEqual(expect.stringContaining(note));
   });
 });
 
