@@ -132,6 +132,16 @@ describe.each([
     expect(decode(response).equals(PAGE)).toBe(true);
   });
 
+  it('a 304 without Accept-Encoding says Vary too (RFC 9110 §15.4.5)', async () => {
+    const etag = (await ask('/page.html')).headers.etag ?? '';
+    const again = await ask('/page.html', `If-None-Match: ${etag}`);
+    expect([again.status, again.headers.vary, again.headers['content-encoding']]).toEqual([
+      304,
+      'Accept-Encoding',
+      undefined,
+    ]);
+  });
+
   it('a Range without Accept-Encoding: 206 of the file, with Vary', async () => {
     const response = await ask('/page.html', 'Range: bytes=0-9');
     expect([response.status, response.headers.vary]).toEqual([206, 'Accept-Encoding']);
