@@ -54,6 +54,8 @@ function contextOf(dist) {
       maxRanges: 16,
       now: CLOCK,
       boundary: () => 'b',
+      // Compression as the real server has it by default (issue 14); a build without it ignores this.
+      features: { compress: true },
     };
     const { answer, wire, chunks } = createStrategy(true, options);
     return { ...base, answer, wire, chunks };

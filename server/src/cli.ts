@@ -29,6 +29,8 @@ export interface Config {
   readonly headers: FieldList;
   /** --cors: Access-Control-Allow-Origin: * and preflights (features/cors.ts). */
   readonly cors: boolean;
+  /** Content codings for files, precompressed or on the fly (on unless --no-compress): features/compression/. */
+  readonly compress: boolean;
 }
 
 export type CliResult =
@@ -207,6 +209,14 @@ export const OPTIONS: readonly AnyOption[] = [
     key: 'cors',
     help: 'Access-Control-Allow-Origin: * and preflight answers',
     read: onOff('CORS'),
+  },
+  {
+    flag: 'no-compress',
+    env: 'NO_COMPRESS',
+    takes: 'switch',
+    key: 'compress',
+    help: 'send files as they are: no gzip or brotli, no precompressed .br/.zst/.gz',
+    read: onOff('NO_COMPRESS', true),
   },
 ];
 

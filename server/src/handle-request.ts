@@ -23,15 +23,9 @@ import { type TargetVerdict, resolveTarget } from './resolve/target';
 import type { Found, NotAFile, ResolvedTarget, Site } from './resolve/site';
 import type { OpenFiles } from './resolve/open-files';
 import { type FileVerdict, decideFile } from './decide/file-verdict';
-import { represent } from './respond/representation';
-import {
-  errorReply,
-  fileReply,
-  listingReply,
-  methodNotAllowedReply,
-  optionsReply,
-  redirectReply,
-} from './respond/replies';
+import { type Representation, represent } from './respond/representation';
+import { errorReply, fileReply, methodNotAllowedReply, optionsReply, redirectReply } from './respond/replies';
+import { listingPath, listingReply } from './respond/listing';
 
 /** What happened at each step, kept for the trace (log/trace.ts). */
 export interface Steps {
@@ -48,6 +42,8 @@ export interface Steps {
 export interface Exchange {
   readonly reply: Reply;
   readonly steps: Steps;
+  /** The representation the reply was built from, when it was a file's: what a feature may make another of (features/). */
+  readonly file?: Representation;
 }
 
 /** What answers a request: `handleRequest` on the plain path, always later (it waits for the disk); the fast path's answer may come at once. */
@@ -58,6 +54,8 @@ export interface HandlerOptions {
   readonly maxRanges: number;
   /** A fresh multipart boundary; the caller owns the randomness. */
   readonly boundary: () => string;
+  /** The request fields the features chosen at start-up negotiate on (Vary): none, or Accept-Encoding. */
+  readonly vary?: readonly string[];
 }
 
 export async function handleRequest(
@@ -75,30 +73,30 @@ export async function handleRequest(
   const target = (steps.target = resolveTarget(request.pathAndQuery));
   if (target.kind === 'refused') return { reply: errorReply(target.status), steps };
   const found = (steps.found = await options.site.find(target, files));
-  if (found.kind !== 'file') return { reply: notAFileReply(target, found), steps };
+  if (found.kind !== 'file') return { reply: notAFileReply(request, target, found), steps };
 
   // 3. Decide: the conditional request first, then the range (RFC 9110 §13.2.2), over the file's validators.
-  const file = represent(found);
+  const file = represent(found, options.vary);
   steps.contentType = file.contentType;
   const verdict = (steps.verdict = decideFile(request, file, options.maxRanges));
 
   // 4. Build only the reply the verdict chose.
-  return { reply: fileReply(verdict, file, options.boundary), steps };
+  return { reply: fileReply(verdict, file, options.boundary), steps, file };
 }
 
 export function readsAFile(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
-/** A target that is not a file: the lookup's refusal, a redirect to the directory's slash, or a listing. */
-function notAFileReply(target: ResolvedTarget, found: NotAFile): Reply {
+/** A target that is not a file: the lookup's refusal, a redirect to the directory's slash, or a listing (HTML; its validators decide 304). */
+function notAFileReply(request: Request, target: ResolvedTarget, found: NotAFile): Reply {
   switch (found.kind) {
     case 'refused':
       return errorReply(found.status);
     case 'redirect':
       return redirectReply(found.location);
     case 'listing':
-      return listingReply(target.path === '' ? '/' : `/${target.path}/`, found.entries);
+      return listingReply(request, { urlPath: listingPath(target), listing: found, format: 'html' });
   }
 }
 

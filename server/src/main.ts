@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from './http/limits';
 import { type LogDestination, createLogger, logObserver } from './log/logger';
 import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
-import { describeFeatures, featureLayers } from './features/layers';
+import { chooseFeatures, describeFeatures } from './features/layers';
 import { type RunningServer, startServer } from './net/server';
 
 export const EXIT_USAGE = 2;
@@ -66,7 +66,7 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
       limits,
       observer,
       fs: nodeFileSystem,
-      layers: featureLayers(config),
+      features: chooseFeatures(config, { root, fs: nodeFileSystem }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);

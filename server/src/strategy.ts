@@ -18,6 +18,7 @@ import { DiskSite } from './resolve/site';
 import { type Wire, plainWire } from './respond/wire';
 import { type ChunkSource, freshChunks } from './net/send-body';
 import { fastStrategy } from './fast/fast-path';
+import { type Representations, plainRepresentations } from './features/representations';
 
 export interface Strategy {
   readonly name: 'plain' | 'fast';
@@ -27,6 +28,8 @@ export interface Strategy {
   readonly wire: Wire;
   /** The buffers file streams read into. */
   readonly chunks: ChunkSource;
+  /** How features that make representations answer with them: anew, or kept (features/representations.ts). */
+  readonly representations: Representations;
   /** Stops what the strategy keeps running (the fast path's directory watches), at shutdown. */
   close(): void;
 }
@@ -40,6 +43,8 @@ export interface StrategyOptions {
   readonly now: () => number;
   /** A fresh multipart boundary. */
   readonly boundary: () => string;
+  /** The request fields the features negotiate on (Vary), set by createStrategy from them. */
+  readonly vary?: readonly string[];
 }
 
 /**
@@ -49,23 +54,43 @@ export interface StrategyOptions {
  */
 export type Layer = (inner: Answer) => Answer;
 
+/**
+ * The features chosen at start-up (features/layers.ts): the request fields they negotiate on,
+ * which every file reply names in Vary, and their layers, outermost first, made once the
+ * strategy is chosen, since some make representations the way it does (compression keeps its
+ * compressed bytes with the fast path's cached file: features/representations.ts).
+ */
+export interface Features {
+  readonly vary: readonly string[];
+  layers(representations: Representations): readonly Layer[];
+}
+
+export const NO_FEATURES: Features = { vary: [], layers: () => [] };
+
 export function createStrategy(
   cache: boolean,
   options: StrategyOptions,
-  layers: readonly Layer[] = [],
+  features: Features = NO_FEATURES,
 ): Strategy {
-  const chosen = cache ? fastStrategy(options) : plainStrategy(options);
+  const chosen = (cache ? fastStrategy : plainStrategy)({ ...options, vary: features.vary });
+  const layers = features.layers(chosen.representations);
   return { ...chosen, answer: layers.reduceRight((inner, layer) => layer(inner), chosen.answer) };
 }
 
 export function plainStrategy(options: StrategyOptions): Strategy {
   const site = new DiskSite(options);
-  const handler: HandlerOptions = { site, maxRanges: options.maxRanges, boundary: options.boundary };
+  const handler: HandlerOptions = {
+    site,
+    maxRanges: options.maxRanges,
+    boundary: options.boundary,
+    vary: options.vary ?? [],
+  };
   return {
     name: 'plain',
     answer: (request, files) => handleRequest(request, handler, files),
     wire: plainWire,
     chunks: freshChunks,
+    representations: plainRepresentations(handler),
     close: () => site.close(),
   };
 }

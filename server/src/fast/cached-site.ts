@@ -14,7 +14,7 @@
  * sees every change that could alter what a request for it gets.
  */
 import path from 'node:path';
-import { type FileSystem, type FsFailure, isFailure } from '../resolve/file-system';
+import { type FileSystem, isFailure, readWhole } from '../resolve/file-system';
 import type { OpenFiles } from '../resolve/open-files';
 import { type Found, type FoundFile, type ResolvedTarget, type Site, fromFailure } from '../resolve/site';
 import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
@@ -60,7 +60,7 @@ export class CachedSite implements Site {
     const found = await this.disk.find(target, files);
     if (found.kind !== 'file' || found.body.kind !== 'fd' || found.stat.size > MAX_CACHED_FILE_BYTES)
       return found;
-    const bytes = await this.readAll(found.body.fd, found.stat.size);
+    const bytes = await readWhole(this.options.fs, found.body.fd, found.stat.size);
     if (isFailure(bytes)) return fromFailure(bytes);
     this.remember(key, found, bytes);
     return { ...found, body: { kind: 'bytes', bytes } };
@@ -112,19 +112,6 @@ export class CachedSite implements Site {
     const trusted: CachedCopy = { ...found, body: { kind: 'bytes', bytes }, cached: 'trusted' };
     const entry = { realPath, name: found.name, stat, bytes, watched, checkedAt: -Infinity, trusted };
     if (!this.cache.set(key, entry)) this.watches.release(watched);
-  }
-
-  /** Reads a small file whole; a file that shrank meanwhile gives fewer bytes, never garbage. */
-  private async readAll(fd: number, size: number): Promise<Buffer | FsFailure> {
-    const buffer = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = await this.options.fs.readInto(fd, buffer.subarray(filled), filled);
-      if (isFailure(n)) return n;
-      if (n === 0) break;
-      filled += n;
-    }
-    return buffer.subarray(0, filled);
   }
 }
 

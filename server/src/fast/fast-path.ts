@@ -7,6 +7,8 @@
  *                                        with its replies prepared once per copy (prepared-replies.ts)
  *   Wire    plainWire → WireMemo         a prepared reply's bytes kept for the second (wire-memo.ts)
  *   Chunks  freshChunks → ChunkPool      file streams share a few buffers (chunk-pool.ts)
+ *   Representations (features/) plainRepresentations → KeptRepresentations
+ *                                        what a feature makes of a cached file, kept with it (kept-representations.ts)
  */
 import { DiskSite } from '../resolve/site';
 import type { Strategy, StrategyOptions } from '../strategy';
@@ -15,16 +17,19 @@ import { CachedSite } from './cached-site';
 import { ChunkPool } from './chunk-pool';
 import { PreparedReplies } from './prepared-replies';
 import { WireMemo } from './wire-memo';
+import { KeptRepresentations } from './kept-representations';
 
 export function fastStrategy(options: StrategyOptions): Strategy {
   const site = new CachedSite(new DiskSite(options), options);
-  const prepared = new PreparedReplies();
-  const { answer } = new AnswerAtOnce(site, { ...options, site }, prepared);
+  const prepared = new PreparedReplies(options.vary);
+  const handler = { ...options, site, vary: options.vary ?? [] };
+  const { answer } = new AnswerAtOnce(site, handler, prepared);
   return {
     name: 'fast',
     answer,
     wire: new WireMemo((reply) => prepared.has(reply)),
     chunks: new ChunkPool(),
+    representations: new KeptRepresentations(site, prepared, handler),
     close: () => site.close(),
   };
 }

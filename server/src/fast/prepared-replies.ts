@@ -10,10 +10,10 @@
  * (answer-at-once.ts), took a 1 KiB file from 25 k to 34 k req/s at 29-38 µs of CPU a request.
  */
 import type { Reply } from '../http/message';
-import type { Exchange } from '../handle-request';
+import type { Exchange, Steps } from '../handle-request';
 import { PLAIN_GET } from '../decide/file-verdict';
 import type { ResolvedTarget } from '../resolve/site';
-import { type Representation, represent } from '../respond/representation';
+import { NO_VARY, type Representation, represent } from '../respond/representation';
 import { notModifiedReply, wholeFileReply } from '../respond/replies';
 import type { CachedCopy } from './cached-site';
 
@@ -23,22 +23,48 @@ export interface Prepared {
   readonly notModified: Reply;
   /** The whole exchange of a plain GET, per target that reaches this copy (a directory, and its index.html by name). */
   readonly plainGets: Map<ResolvedTarget, Exchange>;
+  /** The same for a representation a feature made, per the steps it was made in (kept-representations.ts). */
+  readonly madeGets: WeakMap<Steps, Exchange>;
 }
 
 export class PreparedReplies {
   private readonly byCopy = new WeakMap<Buffer, Prepared>();
+  private readonly byFile = new WeakMap<Representation, Prepared>();
   private readonly replies = new WeakSet<Reply>();
+  private readonly exchanges = new WeakSet<Exchange>();
+
+  /** `vary`: the request fields the features negotiate on, which every file reply names (respond/representation.ts). */
+  constructor(private readonly vary: readonly string[] = NO_VARY) {}
 
   /** Made on the first request for this copy of the file; the very same objects after. */
   of(copy: CachedCopy): Prepared {
     let prepared = this.byCopy.get(copy.body.bytes);
     if (prepared === undefined) {
-      const file = represent(copy);
-      const whole = wholeFileReply(file);
-      prepared = { file, whole, notModified: notModifiedReply(file.validators), plainGets: new Map() };
+      prepared = this.prepare(represent(copy, this.vary));
       this.byCopy.set(copy.body.bytes, prepared);
-      this.replies.add(prepared.whole).add(prepared.notModified);
     }
+    return prepared;
+  }
+
+  /** The same for a representation a feature made and keeps (a compressed copy, a page with live reload's script). */
+  ofFile(file: Representation): Prepared {
+    let prepared = this.byFile.get(file);
+    if (prepared === undefined) {
+      prepared = this.prepare(file);
+      this.byFile.set(file, prepared);
+    }
+    return prepared;
+  }
+
+  private prepare(file: Representation): Prepared {
+    const prepared = {
+      file,
+      whole: wholeFileReply(file),
+      notModified: notModifiedReply(file),
+      plainGets: new Map(),
+      madeGets: new WeakMap(),
+    };
+    this.replies.add(prepared.whole).add(prepared.notModified);
     return prepared;
   }
 
@@ -52,10 +78,20 @@ export class PreparedReplies {
     let exchange = prepared.plainGets.get(target);
     if (exchange === undefined) {
       const steps = { target, found: copy, contentType: prepared.file.contentType, verdict: PLAIN_GET };
-      exchange = { reply: prepared.whole, steps };
+      exchange = { reply: prepared.whole, steps, file: prepared.file };
       prepared.plainGets.set(target, exchange);
+      this.exchanges.add(exchange);
     }
     return exchange;
+  }
+
+  /** An exchange made once and given again (a plain GET's, or one made from it): a feature may keep what it makes of it. */
+  keepExchange(exchange: Exchange): void {
+    this.exchanges.add(exchange);
+  }
+
+  isKept(exchange: Exchange): boolean {
+    return this.exchanges.has(exchange);
   }
 
   /** Whether a reply is one of these: sent again and again, its bytes are worth keeping. */

@@ -8,32 +8,60 @@
  *                               included, on every reply, a preflight's too
  *   2. cors          --cors     answers a preflight before anything else looks at it; adds
  *                               Access-Control-Allow-Origin to every other reply
- *   3. compression   (default)  encodes what comes back (branch `compress`: features/compression/)
+ *   3. compression   on unless --no-compress: sends what comes back in the coding the
+ *                               client prefers, a precompressed sibling or compressed now
+ *                               (features/compression/); a fallback page too
  *   4. live reload   --live-reload   answers GET /__lab/live-reload, injects its script into
- *                               HTML replies (branch `reload`: features/live-reload/)
+ *                               HTML replies (features/live-reload/)
  *   5. lab           always     /__lab/health, and the rest of /__lab/ reserved (404), before
  *                               the fallback could turn a /__lab/ path into the app's page
- *   6. spa           --spa      innermost: it reads the lookup's own verdict, and asks again
+ *   6. spa           --spa      reads the lookup's own verdict, and asks again
+ *   7. listings      --listing  a listing as HTML or JSON, by Accept (features/listings/)
+ *
+ * Compression makes representations of its own the way the chosen strategy does (anew, or kept
+ * with the fast path's cached file: features/representations.ts), so the layers are made once
+ * the strategy is chosen (strategy.ts `Features`).
  *
  * A feature that is off is not in the list, so it costs nothing on the path of a request.
  */
 import type { Config } from '../cli';
-import type { Layer } from '../strategy';
+import type { FileSystem } from '../resolve/file-system';
+import type { Features, Layer } from '../strategy';
+import type { Representations } from './representations';
+import { compressionLayer } from './compression/compression';
+import { listingsAsDataLayer } from './listings/listings-as-data';
 import { corsLayer } from './cors';
 import { headersLayer } from './headers';
 import { labLayer } from './lab-endpoints';
 import { spaLayer } from './spa';
 
-export type FeatureSettings = Pick<Config, 'headers' | 'cors' | 'spa'>;
+export type FeatureSettings = Pick<Config, 'headers' | 'cors' | 'compress' | 'spa' | 'listing'>;
 
-export function featureLayers(settings: FeatureSettings): Layer[] {
+/** What the layers that read files need: where the site is, and how to read it. */
+export interface FeatureWorld {
+  readonly root: string;
+  readonly fs: FileSystem;
+}
+
+export function chooseFeatures(settings: FeatureSettings, world: FeatureWorld): Features {
+  return {
+    vary: settings.compress ? ['Accept-Encoding'] : [],
+    layers: (representations) => featureLayers(settings, { ...world, representations }),
+  };
+}
+
+export function featureLayers(
+  settings: FeatureSettings,
+  { root, fs, representations }: FeatureWorld & { readonly representations: Representations },
+): Layer[] {
   const slots: (Layer | false)[] = [
     /* 1 */ settings.headers.length > 0 && headersLayer(settings.headers),
     /* 2 */ settings.cors && corsLayer(),
-    /* 3: compression goes here (features/compression/) */
+    /* 3 */ settings.compress && compressionLayer({ root, fs, representations }),
     /* 4: live reload goes here (features/live-reload/) */
     /* 5 */ labLayer(),
     /* 6 */ settings.spa && spaLayer(),
+    /* 7 */ settings.listing && listingsAsDataLayer(),
   ];
   return slots.filter((layer): layer is Layer => layer !== false);
 }
@@ -44,6 +72,7 @@ export function describeFeatures(settings: FeatureSettings): string[] {
   return [
     count > 0 ? `${count} extra header${count === 1 ? '' : 's'}` : '',
     settings.cors ? 'CORS' : '',
+    settings.compress ? '' : 'compression off',
     settings.spa ? 'single-page app fallback' : '',
   ].filter(Boolean);
 }

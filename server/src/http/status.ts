@@ -13,6 +13,10 @@ export const STATUS = {
   403: { reason: 'Forbidden', page: 'The server is not allowed to read this file.' }, //             RFC 9110 §15.5.4  unreadable file
   404: { reason: 'Not Found', page: 'There is nothing at this address.' }, //                         RFC 9110 §15.5.5
   405: { reason: 'Method Not Allowed', page: 'This server only reads files: GET, HEAD and OPTIONS.' }, // RFC 9110 §15.5.6 other methods
+  406: {
+    reason: 'Not Acceptable',
+    page: 'The file cannot be sent in any content coding the request accepts.',
+  }, // RFC 9110 §15.5.7 identity refused (compression)
   408: { reason: 'Request Timeout', page: 'The request did not arrive in time.' }, //                 RFC 9110 §15.5.9  slow request head
   412: { reason: 'Precondition Failed', page: "The file does not match the request's conditions." }, // RFC 9110 §15.5.13 If-Match, If-Unmodified-Since
   413: { reason: 'Content Too Large', page: 'The request body is larger than this server reads.' }, // RFC 9110 §15.5.14 body over the limit

@@ -9,7 +9,7 @@ import type { Observer, Peer } from '../log/observer';
 import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
-import { type Layer, type Strategy, createStrategy } from '../strategy';
+import { type Features, type Strategy, createStrategy } from '../strategy';
 import { Connection, type ConnectionContext } from './connection';
 
 export interface ServerOptions {
@@ -22,8 +22,8 @@ export interface ServerOptions {
   readonly fs: FileSystem;
   /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
   readonly cache: boolean;
-  /** The features wrapped around the answer, outermost first (features/layers.ts); none by default. */
-  readonly layers?: readonly Layer[];
+  /** The features wrapped around the answer (features/layers.ts); none by default. */
+  readonly features?: Features;
 }
 
 export interface RunningServer {
@@ -79,10 +79,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 }
 
 /** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
-function chooseStrategy({ cache, root, listing, fs, limits, layers }: ServerOptions): Strategy {
+function chooseStrategy({ cache, root, listing, fs, limits, features }: ServerOptions): Strategy {
   const boundary = (): string => randomBytes(12).toString('hex');
   const options = { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary };
-  return createStrategy(cache, options, layers);
+  return createStrategy(cache, options, features);
 }
 
 /**

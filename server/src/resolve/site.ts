@@ -39,10 +39,7 @@ export interface FoundFile {
   readonly cached: CacheUse;
 }
 
-export type NotAFile =
-  | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'listing'; readonly entries: readonly ListingEntry[] }
-  | Refused;
+export type NotAFile = { readonly kind: 'redirect'; readonly location: string } | Listing | Refused;
 
 export interface Refused {
   readonly kind: 'refused';
@@ -52,11 +49,21 @@ export interface Refused {
   readonly missing?: true;
 }
 
+/** A directory's entries, and when the newest of them or the directory itself last changed (its Last-Modified). */
+export interface Listing {
+  readonly kind: 'listing';
+  readonly entries: readonly ListingEntry[];
+  /** ms since the epoch: an entry added or removed changes the directory's mtime, an edit the entry's. */
+  readonly modified: number;
+}
+
 /** One line of a directory listing. */
 export interface ListingEntry {
   readonly name: string;
   readonly isDirectory: boolean;
   readonly size: number;
+  /** Its modification time, ms since the epoch. */
+  readonly modified: number;
 }
 
 /** What the request path asks of a site. */
@@ -142,13 +149,16 @@ export class DiskSite implements Site {
     const names = await this.options.fs.list(dir.realPath);
     if (isFailure(names)) return fromFailure(names);
     const entries: ListingEntry[] = [];
+    let modified = dir.stat.mtimeMs;
     for (const name of names) {
       if (name.startsWith('.')) continue;
       const entry = await this.locate([...segments, name]);
       if (isRefusal(entry)) continue;
-      entries.push({ name, isDirectory: entry.stat.isDirectory, size: entry.stat.size });
+      const { isDirectory, size, mtimeMs } = entry.stat;
+      entries.push({ name, isDirectory, size, modified: mtimeMs });
+      modified = Math.max(modified, mtimeMs);
     }
-    return { kind: 'listing', entries };
+    return { kind: 'listing', entries, modified };
   }
 }
 

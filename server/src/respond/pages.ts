@@ -28,11 +28,7 @@ export function errorPage(status: StatusCode): Buffer {
 
 /** Directories first, then files, each by name; every name HTML-escaped for display and percent-encoded for its link. */
 export function listingPage(urlPath: string, entries: readonly ListingEntry[]): Buffer {
-  const sorted = [...entries].sort(
-    (a, b) =>
-      Number(b.isDirectory) - Number(a.isDirectory) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
-  const rows = sorted.map((e) => {
+  const rows = sortedEntries(entries).map((e) => {
     const href = encodeURIComponent(e.name) + (e.isDirectory ? '/' : '');
     const label = escapeHtml(e.name) + (e.isDirectory ? '/' : '');
     const size = e.isDirectory ? '' : formatSize(e.size);
@@ -41,6 +37,14 @@ export function listingPage(urlPath: string, entries: readonly ListingEntry[]): 
   if (urlPath !== '/') rows.unshift('<tr><td><a href="../">../</a></td><td></td></tr>');
   const title = `Index of ${escapeHtml(urlPath)}`;
   return Buffer.from(page(title, `<h1>${title}</h1>\n<table>\n${rows.join('\n')}\n</table>`));
+}
+
+/** Directories first, then files, each by name (code-unit order, as the bytes of the names). */
+export function sortedEntries(entries: readonly ListingEntry[]): ListingEntry[] {
+  return [...entries].sort(
+    (a, b) =>
+      Number(b.isDirectory) - Number(a.isDirectory) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 export function formatSize(bytes: number): string {

@@ -9,10 +9,8 @@ import { formatHttpDate } from '../http/dates';
 import type { StatusCode } from '../http/status';
 import type { FileVerdict } from '../decide/file-verdict';
 import type { ByteRange } from '../decide/ranges';
-import type { Validators } from '../decide/validators';
-import type { ListingEntry } from '../resolve/site';
 import type { Representation } from './representation';
-import { errorPage, listingPage } from './pages';
+import { errorPage } from './pages';
 
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const HTML = 'text/html; charset=utf-8';
@@ -38,24 +36,15 @@ export function redirectReply(location: string): Reply {
   return errorReply(301, [['Location', location]]);
 }
 
-export function listingReply(urlPath: string, entries: readonly ListingEntry[]): Reply {
-  const fields: FieldList = [
-    ['Content-Type', HTML],
-    ['Cache-Control', 'no-cache'],
-    ['X-Content-Type-Options', 'nosniff'],
-  ];
-  return { status: 200, fields, body: { kind: 'bytes', bytes: listingPage(urlPath, entries) }, close: false };
-}
-
 /** The one reply a file's verdict chose (decide/file-verdict.ts). */
 export function fileReply(verdict: FileVerdict, file: Representation, boundary: () => string): Reply {
   switch (verdict.status) {
     case 412:
-      return errorReply(412);
+      return errorReply(412, varyField(file));
     case 304:
-      return notModifiedReply(file.validators);
+      return notModifiedReply(file);
     case 416:
-      return unsatisfiableReply(file.size);
+      return unsatisfiableReply(file);
     case 200:
       return wholeFileReply(file);
     case 206: {
@@ -67,22 +56,32 @@ export function fileReply(verdict: FileVerdict, file: Representation, boundary: 
   }
 }
 
-/** The validators and cache policy every representation of a file carries. no-cache: reuse only after revalidating. */
-function fileMeta(v: Validators): FieldList {
+/**
+ * The validators and cache policy every representation of a file carries (no-cache: reuse only
+ * after revalidating), and Vary when the request chose among several (RFC 9110 §12.5.5).
+ */
+function fileMeta(file: Pick<Representation, 'validators' | 'vary'>): FieldList {
+  const v = file.validators;
   return [
     ['Last-Modified', formatHttpDate(v.lastModified)],
     ['ETag', v.etag],
     ['Cache-Control', 'no-cache'],
+    ...varyField(file),
   ];
 }
 
-/** RFC 9110 §15.4.5: a 304 carries the fields a 200 would have for caching, and no content. */
-export function notModifiedReply(v: Validators): Reply {
-  return { status: 304, fields: fileMeta(v), close: false };
+function varyField(file: Pick<Representation, 'vary'>): FieldList {
+  return file.vary.length === 0 ? [] : [['Vary', file.vary.join(', ')]];
 }
 
-export function unsatisfiableReply(size: number): Reply {
-  return errorReply(416, [['Content-Range', `bytes */${size}`]]);
+/** RFC 9110 §15.4.5: a 304 carries the fields a 200 would have for caching (Vary among them), and no content. */
+export function notModifiedReply(file: Pick<Representation, 'validators' | 'vary'>): Reply {
+  return { status: 304, fields: fileMeta(file), close: false };
+}
+
+/** Content-Range names the size of the representation the ranges were asked of (RFC 9110 §14.4). */
+export function unsatisfiableReply(file: Pick<Representation, 'size' | 'vary'>): Reply {
+  return errorReply(416, [['Content-Range', `bytes */${file.size}`], ...varyField(file)]);
 }
 
 export function wholeFileReply(file: Representation): Reply {
@@ -131,9 +130,10 @@ function bodyOf(file: Representation, pieces: BodyPiece[]): Body {
 function fileReply200or206(status: 200 | 206, file: Representation, extra: FieldList, body: Body): Reply {
   const fields: FieldList = [
     ['Content-Type', file.contentType],
+    ...(file.encoding === undefined ? [] : ([['Content-Encoding', file.encoding]] as const)),
     ...extra,
     ['Accept-Ranges', 'bytes'],
-    ...fileMeta(file.validators),
+    ...fileMeta(file),
     ['X-Content-Type-Options', 'nosniff'],
   ];
   return { status, fields, body, close: false };

@@ -3,6 +3,7 @@
  * Which path it takes is the environment's, as for the real server: NO_CACHE=1 (the
  * "plain path" jest project, jest.config.js) runs every integration suite on the plain path.
  */
+import { chooseFeatures } from '../../src/features/layers';
 import path from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/limits';
 import { type Observer, quietObserver } from '../../src/log/observer';
@@ -25,6 +26,8 @@ export interface TestServerOptions {
   fs?: FileSystem;
   /** Overrides STRATEGY, for a test about one path only. */
   cache?: boolean;
+  /** Compression: on, as the real server's default. */
+  compress?: boolean;
 }
 
 export interface TestServer extends RunningServer {
@@ -41,6 +44,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     observer: { ...quietObserver, ...options.observer },
     fs: options.fs ?? nodeFileSystem,
     cache: options.cache ?? STRATEGY === 'fast',
+    features: chooseFeatures(
+      {
+        compress: options.compress ?? true,
+        listing: options.listing ?? false,
+        headers: [],
+        cors: false,
+        spa: false,
+      },
+      { root: options.root ?? FIXTURE_SITE, fs: options.fs ?? nodeFileSystem },
+    ),
   });
   return Object.assign(server, { port: server.address.port });
 }

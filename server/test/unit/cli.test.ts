@@ -17,6 +17,7 @@ const DEFAULTS: Config = {
   spa: false,
   headers: [],
   cors: false,
+  compress: true,
 };
 
 /** The configuration, or a failure that shows what came back instead. */
@@ -64,6 +65,10 @@ describe('a configuration', () => {
       { logFormat: 'pretty', logLevel: 'warn' },
     ],
     ['MAX_CONNECTIONS', [], { MAX_CONNECTIONS: '5' }, { maxConnections: 5 }],
+    // Issue 14: compression, on by default.
+    ['--no-compress', ['--no-compress'], {}, { compress: false }],
+    ['NO_COMPRESS=1', [], { NO_COMPRESS: '1' }, { compress: false }],
+    ['--no-compress=0 over NO_COMPRESS=1: the flag wins', ['--no-compress=0'], { NO_COMPRESS: '1' }, {}],
     // Flags win over the environment.
     ['--port over PORT', ['--port', '1234'], { PORT: '9000' }, { port: 1234 }],
     ['--root over SITE_ROOT', ['--root=flag'], { SITE_ROOT: 'env' }, { root: 'flag' }],

@@ -1,5 +1,5 @@
 /** The strategies, chosen once at start-up, and the seam for features: layers around the answer. */
-import { type Layer, createStrategy } from '../../src/strategy';
+import { type Features, type Layer, createStrategy } from '../../src/strategy';
 import type { Exchange } from '../../src/handle-request';
 import { nodeFileSystem } from '../../src/resolve/file-system';
 import { OpenFiles } from '../../src/resolve/open-files';
@@ -46,6 +46,9 @@ describe('createStrategy', () => {
   });
 });
 
+/** Features that are these layers alone. */
+const withLayers = (...layers: Layer[]): Features => ({ vary: [], layers: () => layers });
+
 describe('layers: features wrapped around the answer at start-up', () => {
   it('wrap the answer in the order listed, the first outermost, each seeing what the one inside gives', async () => {
     const seen: string[] = [];
@@ -58,7 +61,7 @@ describe('layers: features wrapped around the answer at start-up', () => {
         seen.push(`${name} out: ${exchange.reply.status}`);
         return exchange;
       };
-    const strategy = createStrategy(false, OPTIONS, [named('outer'), named('inner')]);
+    const strategy = createStrategy(false, OPTIONS, withLayers(named('outer'), named('inner')));
     await strategy.answer(GET, new OpenFiles(nodeFileSystem));
     expect(seen).toEqual(['outer in', 'inner in', 'inner out: 200', 'outer out: 200']);
   });
@@ -68,7 +71,7 @@ describe('layers: features wrapped around the answer at start-up', () => {
       request.pathAndQuery === '/__lab/health'
         ? ({ reply: optionsReply(), steps: {} } satisfies Exchange)
         : inner(request, files);
-    const strategy = createStrategy(true, OPTIONS, [health]);
+    const strategy = createStrategy(true, OPTIONS, withLayers(health));
     const files = new OpenFiles(nodeFileSystem);
     const probe = requestOf(head('GET /__lab/health HTTP/1.1', 'Host: a'));
     const answered = await strategy.answer(probe, files);

@@ -5,17 +5,41 @@ import { OpenFiles } from '../../../src/resolve/open-files';
 import { nodeFileSystem } from '../../../src/resolve/file-system';
 import { errorReply } from '../../../src/respond/replies';
 import { requestOf, head } from '../support/wire';
+import { type Layer, createStrategy } from '../../../src/strategy';
+import { FIXTURE_SITE } from '../../support/test-server';
 
-const NONE: FeatureSettings = { spa: false, cors: false, headers: [] };
-const ALL: FeatureSettings = { spa: true, cors: true, headers: [['X-A', '1']] };
+const STRATEGY_OPTIONS = {
+  root: FIXTURE_SITE,
+  listing: true,
+  fs: nodeFileSystem,
+  maxRanges: 8,
+  now: Date.now,
+  boundary: () => 'b',
+};
+
+const NONE: FeatureSettings = { spa: false, cors: false, headers: [], compress: false, listing: false };
+const ALL: FeatureSettings = {
+  spa: true,
+  cors: true,
+  headers: [['X-A', '1']],
+  compress: true,
+  listing: true,
+};
+const WORLD = { root: FIXTURE_SITE, fs: nodeFileSystem };
+const layersOf = (settings: FeatureSettings): Layer[] =>
+  featureLayers(settings, {
+    ...WORLD,
+    representations: createStrategy(false, STRATEGY_OPTIONS).representations,
+  });
 
 describe('featureLayers', () => {
   it.each([
     ['nothing asked: the /__lab/ endpoints alone', NONE, 1],
-    ['everything: headers, cors, lab, spa', ALL, 4],
+    ['everything: headers, cors, compression, lab, spa, listings', ALL, 6],
+    ['the default: compression and the /__lab/ endpoints', { ...NONE, compress: true }, 2],
     ['--spa', { ...NONE, spa: true }, 2],
   ])('%s → %s layer(s)', (_name, settings, count) => {
-    expect(featureLayers(settings)).toHaveLength(count);
+    expect(layersOf(settings)).toHaveLength(count);
   });
 
   it('wraps in order: headers outermost (replacing even CORS fields), then cors, lab, spa', async () => {
@@ -25,7 +49,7 @@ describe('featureLayers', () => {
     };
     const missing: Exchange = { reply: errorReply(404), steps: {} };
     const bottom: Answer = () => missing;
-    const answer = featureLayers(settings).reduceRight((inner, layer) => layer(inner), bottom);
+    const answer = layersOf(settings).reduceRight((inner, layer) => layer(inner), bottom);
     const files = new OpenFiles(nodeFileSystem);
     const { reply, steps } = await answer(requestOf(head('GET /__lab/x HTTP/1.1', 'Host: a')), files);
     expect(reply.fields.filter(([name]) => name.startsWith('Access-Control'))).toEqual([
@@ -38,11 +62,14 @@ describe('featureLayers', () => {
 
 describe('describeFeatures', () => {
   it.each([
-    [NONE, []],
+    [NONE, ['compression off']],
+    [{ ...NONE, compress: true }, []],
     [ALL, ['1 extra header', 'CORS', 'single-page app fallback']],
+    [{ ...ALL, compress: false }, ['1 extra header', 'CORS', 'compression off', 'single-page app fallback']],
     [
       {
         ...NONE,
+        compress: true,
         headers: [
           ['X-A', '1'],
           ['X-B', '2'],

@@ -124,7 +124,7 @@ describe('traceObserver: how each request was understood', () => {
     ],
     [
       'a listing',
-      { found: { kind: 'listing', entries: [] } },
+      { found: { kind: 'listing', entries: [], modified: 0 } },
       ['a directory without index.html → listing of 0 entries'],
     ],
     [

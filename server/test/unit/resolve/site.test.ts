@@ -140,9 +140,9 @@ describe('directory listings (--listing)', () => {
     const entries =
       found.kind === 'listing' ? [...found.entries].sort((a, b) => a.name.localeCompare(b.name)) : [];
     expect(entries).toEqual([
-      { name: 'a.txt', isDirectory: false, size: 1 },
-      { name: 'link-in', isDirectory: false, size: 10 },
-      { name: 'sub', isDirectory: true, size: expect.any(Number) },
+      { name: 'a.txt', isDirectory: false, size: 1, modified: expect.any(Number) },
+      { name: 'link-in', isDirectory: false, size: 10, modified: expect.any(Number) },
+      { name: 'sub', isDirectory: true, size: expect.any(Number), modified: expect.any(Number) },
     ]);
   });
 });

@@ -34,7 +34,7 @@ describe('listingPage', () => {
   const listing = (urlPath: string, names: Array<[string, boolean]>): string =>
     listingPage(
       urlPath,
-      names.map(([name, isDirectory]) => ({ name, isDirectory, size: 2048 })),
+      names.map(([name, isDirectory]) => ({ name, isDirectory, size: 2048, modified: 0 })),
     ).toString();
   const hrefs = (html: string): string[] => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
 

@@ -27,7 +27,12 @@ describe('represent', () => {
       validators: { etag: '"a-b690b434e8"', lastModified: 784111777000 },
       size: 10,
       source: { kind: 'fd', fd: 3 },
+      vary: [],
     });
+  });
+
+  it('names the request fields a feature negotiates on, for Vary (RFC 9110 §12.5.5)', () => {
+    expect(represent(onDisk, ['Accept-Encoding']).vary).toEqual(['Accept-Encoding']);
   });
 
   it('a copy in memory that is shorter than its stat (the file shrank while read): the bytes it has', () => {
