@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Limits } from '../http/limits';
+import { type Limits, advertisedIdleTimeout } from '../http/limits';
 import type { Observer, Peer } from '../log/observer';
 import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
@@ -47,7 +47,15 @@ function watchdogInterval(limits: Limits): number {
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
   const strategy = chooseStrategy(options);
-  const context: ConnectionContext = { limits, observer, fs: options.fs, now: Date.now, ...strategy };
+  const idleTimeout = advertisedIdleTimeout(limits.idleTimeoutMs);
+  const context: ConnectionContext = {
+    limits,
+    observer,
+    fs: options.fs,
+    now: Date.now,
+    idleTimeout,
+    ...strategy,
+  };
   const connections = new Set<Connection>();
   let nextId = 1;
 
