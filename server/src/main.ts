@@ -15,6 +15,9 @@ import { type LogDestination, createLogger, logObserver } from './log/logger';
 import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
 import { type RunningServer, startServer } from './net/server';
+import { where } from './published';
+
+export { displayHost } from './published';
 
 export const EXIT_USAGE = 2;
 export const EXIT_CANNOT_LISTEN = 1;
@@ -38,7 +41,7 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io:
   if (cli.kind === 'error') return exit(io, EXIT_USAGE, cli.message);
   const root = await checkRoot(cli.config.root);
   if (root.kind === 'bad') return exit(io, EXIT_USAGE, root.message);
-  return serve(cli.config, root.path, io);
+  return serve(cli.config, root.path, io, env);
 }
 
 function exit(io: Io, code: number, message?: string): Started {
@@ -47,7 +50,7 @@ function exit(io: Io, code: number, message?: string): Started {
 }
 
 /** Logging (or the trace), the server, the seed's banner; and how to stop it all. */
-async function serve(config: Config, root: string, io: Io): Promise<Started> {
+async function serve(config: Config, root: string, io: Io, env: NodeJS.ProcessEnv): Promise<Started> {
   const logger = createLogger(config.logFormat, config.logLevel, io.isTTY, io.out);
   const observer = config.trace
     ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY)
@@ -73,8 +76,9 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
   // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
   const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
-  announce.info({ host, port, root }, `HTTP Server running at http://${displayHost(host)}:${port}`);
-  announce.info(`Serving ${root}${describeModes(config)}`);
+  const seen = where(env, { host, port, root }); // in a container, what the user sees: published.ts
+  announce.info({ host, port, root }, `HTTP Server running at ${seen.url}`);
+  announce.info(`Serving ${seen.folder}${describeModes(config)}`);
   const running = server;
   const stop = async (why: string): Promise<number> => {
     announce.info(`${why}: finishing replies in flight, then stopping`);
@@ -106,12 +110,6 @@ async function checkRoot(root: string): Promise<Root> {
           : `site root "${root}" cannot be read (${code})`,
     };
   }
-}
-
-/** Like the seed, show an address a browser on this machine can open, even when listening on all interfaces. */
-export function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function describeModes(config: Config): string {
