@@ -6,7 +6,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { type Observer, type Peer, quietObserver } from './observer';
+import { type Observer, type Peer, describeDescriptors, quietObserver } from './observer';
 import { reasonPhrase } from '../http/status';
 
 export type LogFormat = 'json' | 'pretty';
@@ -59,6 +59,11 @@ export function logObserver(logger: Logger): Observer {
       ? (peer, ending) => logger.debug({ conn: peer.id, ending }, `connection ${peer.id} closed: ${ending}`)
       : quietObserver.closed,
     failed: (peer, error) => logger.error({ err: error, conn: peer?.id }, 'unexpected error'),
+    // An error when the descriptors run out (the server turns connections away), info when they are back.
+    descriptors: (event) =>
+      event.kind === 'exhausted'
+        ? logger.error(event, describeDescriptors(event))
+        : logger.info(event, describeDescriptors(event)),
   };
 }
 

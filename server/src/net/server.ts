@@ -1,6 +1,7 @@
 /**
  * The listening socket: accepts connections, refuses those over the cap with a 503, runs the
- * watchdog that enforces every connection's timeouts, and shuts down gracefully.
+ * watchdog that enforces every connection's timeouts and notices when file descriptors run out
+ * (descriptors.ts), and shuts down gracefully.
  */
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import { type Strategy, createStrategy } from '../strategy';
 import { Connection, type ConnectionContext } from './connection';
+import { type DescriptorProbe, DescriptorWatch, isShortage, nullDeviceProbe } from './descriptors';
 
 export interface ServerOptions {
   readonly root: string; // a real path (realpath), checked by the caller
@@ -22,6 +24,8 @@ export interface ServerOptions {
   readonly fs: FileSystem;
   /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
   readonly cache: boolean;
+  /** Whether a file descriptor is to be had, asked at every watchdog tick (descriptors.ts); tests substitute it. */
+  readonly probe?: DescriptorProbe;
 }
 
 export interface RunningServer {
@@ -57,6 +61,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     ...strategy,
   };
   const connections = new Set<Connection>();
+  const descriptors = watchDescriptors(options, connections);
   let nextId = 1;
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
@@ -70,10 +75,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const connection of connections) connection.checkTimers(now);
+    descriptors.tick();
   }, watchdogInterval(limits));
   watchdog.unref();
 
-  return listen(server, options).then((port) => ({
+  return listen(server, options, descriptors).then((port) => ({
     address: { host: options.host, port },
     get connectionCount() {
       return connections.size;
@@ -84,19 +90,38 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }));
 }
 
+/** Asked at every watchdog tick whether a descriptor is left, to say once when none is (descriptors.ts). */
+function watchDescriptors({ probe, observer }: ServerOptions, connections: Set<Connection>): DescriptorWatch {
+  return new DescriptorWatch({
+    probe: probe ?? nullDeviceProbe,
+    observer,
+    now: Date.now,
+    connections: () => connections.size,
+  });
+}
+
 /** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
 function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
   const boundary = (): string => randomBytes(12).toString('hex');
   return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
 }
 
-/** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
-function listen(server: net.Server, { port, host, observer }: ServerOptions): Promise<number> {
+/**
+ * Listens, and resolves with the port (the real one when 0 was asked for). A later error is
+ * logged, but for accept failing for want of a descriptor, a shortage the watch says once.
+ */
+function listen(
+  server: net.Server,
+  { port, host, observer }: ServerOptions,
+  descriptors: DescriptorWatch,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      server.on('error', (error) => observer.failed(undefined, error));
+      server.on('error', (error: NodeJS.ErrnoException) =>
+        isShortage(error.code) ? descriptors.noticed(error.code) : observer.failed(undefined, error),
+      );
       resolve((server.address() as net.AddressInfo).port);
     });
   });
