@@ -120,7 +120,8 @@ lab: ## build both images, run the whole suite against the server in Docker, wri
 up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080 (or PORT=n), in the background
 	$(BUILD) server
 	$(COMPOSE) up --detach --wait server
-	@printf 'serving %s at http://localhost:%s (make logs, make down)\n' "$${SITE_DIR:-./site}" "$${PORT:-8080}"
+	@printf 'serving %s at http://localhost:%s (make logs, make down; compose project %s)\n' \
+	  "$(LAB_HOST_SITE_DIR)" "$${PORT:-8080}" "$(COMPOSE_PROJECT_NAME)"
 
 .PHONY: down
 down: ## stop and remove the containers

@@ -5,7 +5,7 @@
  * /srv/site, while the user opens http://127.0.0.1:9000 and edits /home/ann/mysite. So
  * docker-compose.yml passes what it publishes (LAB_PUBLISHED_ADDRESS, LAB_PUBLISHED_PORT) and
  * the host folder it mounts (LAB_HOST_SITE_DIR), and the banner names those, the container's
- * own address and folder in brackets. Outside a container none is set: the banner says what the
+ * own address and folder beside them. Outside a container none is set: the banner says what the
  * server sees. A published port that is not a port (make lab publishes on any free port, which
  * Docker picks after the container starts) is left out rather than guessed.
  */
@@ -30,10 +30,14 @@ export function where(env: NodeJS.ProcessEnv, { host, port, root }: Listening): 
   const hostFolder = env.LAB_HOST_SITE_DIR ?? '';
   const url =
     PORT.test(published) && Number(published) <= 65535
-      ? `${urlOf(env.LAB_PUBLISHED_ADDRESS || '127.0.0.1', published)} (in the container: ${urlOf(host, port)})`
+      ? `${urlOf(env.LAB_PUBLISHED_ADDRESS || '127.0.0.1', published)} (the container listens on ${hostPort(host, port)})`
       : urlOf(host, port);
-  const folder = hostFolder === '' ? root : `${hostFolder} (in the container: ${root})`;
+  const folder = hostFolder === '' ? root : `${hostFolder}, mounted at ${root}`;
   return { url, folder };
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function urlOf(host: string, port: number | string): string {

@@ -80,9 +80,9 @@ describe('a started server', () => {
     await started.stop('test');
     const [first, second] = io.stdout().split('\n');
     expect(first).toContain(
-      `HTTP Server running at http://127.0.0.1:9000 (in the container: http://127.0.0.1:${started.port})`,
+      `HTTP Server running at http://127.0.0.1:9000 (the container listens on 127.0.0.1:${started.port})`,
     );
-    expect(second).toContain(`Serving /home/ann/site (in the container: ${FIXTURE_SITE})`);
+    expect(second).toContain(`Serving /home/ann/site, mounted at ${FIXTURE_SITE}`);
   });
 
   it('prints nothing at all with --log-level silent', async () => {

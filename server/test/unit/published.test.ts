@@ -9,25 +9,25 @@ describe('where the banner says the server is', () => {
     [
       'published port and address',
       { LAB_PUBLISHED_PORT: '9000', LAB_PUBLISHED_ADDRESS: '127.0.0.1' },
-      'http://127.0.0.1:9000 (in the container: http://127.0.0.1:8080)',
+      'http://127.0.0.1:9000 (the container listens on 0.0.0.0:8080)',
       '/srv/site',
     ],
     [
       'published on every interface',
       { LAB_PUBLISHED_PORT: '8081', LAB_PUBLISHED_ADDRESS: '0.0.0.0' },
-      'http://127.0.0.1:8081 (in the container: http://127.0.0.1:8080)',
+      'http://127.0.0.1:8081 (the container listens on 0.0.0.0:8080)',
       '/srv/site',
     ],
     [
       'published on IPv6 loopback',
       { LAB_PUBLISHED_PORT: '8081', LAB_PUBLISHED_ADDRESS: '::1' },
-      'http://[::1]:8081 (in the container: http://127.0.0.1:8080)',
+      'http://[::1]:8081 (the container listens on 0.0.0.0:8080)',
       '/srv/site',
     ],
     [
       'no address: loopback, as compose publishes by default',
       { LAB_PUBLISHED_PORT: '9000', LAB_PUBLISHED_ADDRESS: '' },
-      'http://127.0.0.1:9000 (in the container: http://127.0.0.1:8080)',
+      'http://127.0.0.1:9000 (the container listens on 0.0.0.0:8080)',
       '/srv/site',
     ],
     [
@@ -42,7 +42,7 @@ describe('where the banner says the server is', () => {
       'the host folder mounted',
       { LAB_HOST_SITE_DIR: '/home/ann/my site' },
       'http://127.0.0.1:8080',
-      '/home/ann/my site (in the container: /srv/site)',
+      '/home/ann/my site, mounted at /srv/site',
     ],
   ])('%s', (_name, env, url, folder) => {
     expect(where(env, inContainer)).toEqual({ url, folder });
