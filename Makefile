@@ -48,7 +48,7 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	npm run lint
 	npm run build
 	npm test
-	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/checks/*.sh \
+	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/compose-build scripts/compose-project scripts/checks/*.sh \
 	  scripts/grade-submission scripts/grade-class scripts/class/*.sh classroom/gradescope/setup.sh \
 	  classroom/gradescope/run_autograder classroom/gradescope/make-zip classroom/test/* \
 	  classroom/fixtures/escape/escape classroom/fixtures/*/run starter/python/run
