@@ -5,7 +5,7 @@ SHELL := bash
 .SHELLFLAGS := -Eeuo pipefail -c
 .DEFAULT_GOAL := help
 
-COMPOSE := docker compose --profile test
+COMPOSE = LAB_HOST_SITE_DIR='$(LAB_HOST_SITE_DIR)' docker compose --profile test
 TARGET ?=
 SITE ?= site
 GROUP ?=
@@ -13,8 +13,9 @@ GROUP ?=
 # checkouts on one Docker host never share containers, networks or images (scripts/compose-project).
 # Override: make up COMPOSE_PROJECT_NAME=name, or export it.
 export COMPOSE_PROJECT_NAME ?= $(shell scripts/compose-project)
-# The banner in the container names the host folder it serves (docker-compose.yml).
-export LAB_HOST_SITE_DIR := $(abspath $(or $(SITE_DIR),site))
+# The banner in the container names the host folder it serves (docker-compose.yml). Passed to
+# compose only: a server run outside Docker (make serve, the tests) must not inherit it.
+LAB_HOST_SITE_DIR := $(abspath $(or $(SITE_DIR),site))
 # Images are built without a word unless the build fails (scripts/compose-build).
 BUILD := scripts/compose-build
 # Reports written by the tester container belong to whoever runs make.
