@@ -5,10 +5,19 @@ SHELL := bash
 .SHELLFLAGS := -Eeuo pipefail -c
 .DEFAULT_GOAL := help
 
-COMPOSE := docker compose --profile test
+COMPOSE = LAB_HOST_SITE_DIR='$(LAB_HOST_SITE_DIR)' docker compose --profile test
 TARGET ?=
 SITE ?= site
 GROUP ?=
+# The Compose project of this checkout: its folder name and a short hash of its path, so two
+# checkouts on one Docker host never share containers, networks or images (scripts/compose-project).
+# Override: make up COMPOSE_PROJECT_NAME=name, or export it.
+export COMPOSE_PROJECT_NAME ?= $(shell scripts/compose-project)
+# The banner in the container names the host folder it serves (docker-compose.yml). Passed to
+# compose only: a server run outside Docker (make serve, the tests) must not inherit it.
+LAB_HOST_SITE_DIR := $(abspath $(or $(SITE_DIR),site))
+# Images are built without a word unless the build fails (scripts/compose-build).
+BUILD := scripts/compose-build
 # Reports written by the tester container belong to whoever runs make.
 export LAB_UID := $(shell id -u)
 export LAB_GID := $(shell id -g)
@@ -40,7 +49,7 @@ test: ## the whole test command: lint, build, unit and integration tests, the su
 	npm run lint
 	npm run build
 	npm test
-	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/checks/*.sh \
+	shellcheck -x scripts/grade scripts/calibrate scripts/site-fixtures scripts/setup-host scripts/lab scripts/compose-build scripts/compose-project scripts/checks/*.sh \
 	  scripts/grade-submission scripts/grade-class scripts/class/*.sh classroom/gradescope/setup.sh \
 	  classroom/gradescope/run_autograder classroom/gradescope/make-zip classroom/test/* \
 	  classroom/fixtures/escape/escape classroom/fixtures/*/run starter/python/run
@@ -109,9 +118,11 @@ lab: ## build both images, run the whole suite against the server in Docker, wri
 	scripts/lab
 
 .PHONY: up
-up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080, in the background
-	$(COMPOSE) up --build --detach --wait server
-	@printf 'serving %s at http://localhost:%s (make logs, make down)\n' "$${SITE_DIR:-./site}" "$${PORT:-8080}"
+up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080 (or PORT=n), in the background
+	$(BUILD) server
+	$(COMPOSE) up --detach --wait server
+	@printf 'serving %s at http://localhost:%s (make logs, make down; compose project %s)\n' \
+	  "$(LAB_HOST_SITE_DIR)" "$${PORT:-8080}" "$(COMPOSE_PROJECT_NAME)"
 
 .PHONY: down
 down: ## stop and remove the containers
@@ -123,21 +134,24 @@ logs: ## follow the server's logs
 
 .PHONY: trace
 trace: ## the server in trace mode, in the foreground: every byte and decision (Ctrl-C stops it)
-	TRACE=1 HEALTHCHECK_INTERVAL=1h $(COMPOSE) up --build server
+	$(BUILD) server
+	TRACE=1 HEALTHCHECK_INTERVAL=1h $(COMPOSE) up server
 
 .PHONY: grade
 grade: ## grade any server from the tester container: make grade TARGET=host:port [SITE=dir] [GROUP=name]
 	@[ -n "$(TARGET)" ] || { echo 'make grade needs TARGET=host:port (server:8080 after make up; host.docker.internal:PORT for a server on this machine)' >&2; exit 2; }
 	mkdir -p reports
-	SITE_DIR=$(abspath $(SITE)) $(COMPOSE) run --rm --build --no-deps tester \
+	$(BUILD) tester
+	SITE_DIR=$(abspath $(SITE)) $(COMPOSE) run --rm --no-deps tester \
 	  --target $(TARGET) --site /srv/site --reports /reports $(foreach g,$(GROUP),--group $(g))
 
 .PHONY: shell
 shell: ## a shell in the tester container, with nc and curl (after make up, the server is server:8080)
-	$(COMPOSE) run --rm --build --no-deps --entrypoint bash tester
+	$(BUILD) tester
+	$(COMPOSE) run --rm --no-deps --entrypoint bash tester
 
 .PHONY: clean
 clean: ## remove the containers, the images built here, reports/ and the build output
 	if command -v docker >/dev/null; then $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
-	if command -v docker >/dev/null; then COMPOSE_PROJECT_NAME=webserver-lab-run $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
+	if command -v docker >/dev/null; then COMPOSE_PROJECT_NAME=$(COMPOSE_PROJECT_NAME)-run $(COMPOSE) down --rmi local --volumes --remove-orphans; fi
 	rm -rf reports server/dist coverage dist

@@ -16,6 +16,9 @@ import { traceObserver } from './log/trace';
 import { nodeFileSystem } from './resolve/file-system';
 import { chooseFeatures, describeFeatures } from './features/layers';
 import { type RunningServer, startServer } from './net/server';
+import { where } from './published';
+
+export { displayHost } from './published';
 
 export const EXIT_USAGE = 2;
 export const EXIT_CANNOT_LISTEN = 1;
@@ -39,7 +42,7 @@ export async function start(argv: readonly string[], env: NodeJS.ProcessEnv, io:
   if (cli.kind === 'error') return exit(io, EXIT_USAGE, cli.message);
   const root = await checkRoot(cli.config.root);
   if (root.kind === 'bad') return exit(io, EXIT_USAGE, root.message);
-  return serve(cli.config, root.path, io);
+  return serve(cli.config, root.path, io, env);
 }
 
 function exit(io: Io, code: number, message?: string): Started {
@@ -48,7 +51,7 @@ function exit(io: Io, code: number, message?: string): Started {
 }
 
 /** Logging (or the trace), the server, the seed's banner; and how to stop it all. */
-async function serve(config: Config, root: string, io: Io): Promise<Started> {
+async function serve(config: Config, root: string, io: Io, env: NodeJS.ProcessEnv): Promise<Started> {
   const logger = createLogger(config.logFormat, config.logLevel, io.isTTY, io.out);
   const observer = config.trace
     ? traceObserver((line) => io.out.write(`${line}\n`), io.isTTY)
@@ -76,8 +79,9 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
   // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
   const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
-  announce.info({ host, port, root }, `HTTP Server running at http://${displayHost(host)}:${port}`);
-  announce.info(`Serving ${root}${describeModes(config)}`);
+  const seen = where(env, { host, port, root }); // in a container, what the user sees: published.ts
+  announce.info({ host, port, root }, `HTTP Server running at ${seen.url}`);
+  announce.info(`Serving ${seen.folder}${describeModes(config)}`);
   const running = server;
   const stop = async (why: string): Promise<number> => {
     announce.info(`${why}: finishing replies in flight, then stopping`);
@@ -109,16 +113,6 @@ async function checkRoot(root: string): Promise<Root> {
           : `site root "${root}" cannot be read (${code})`,
     };
   }
-}
-
-/**
- * Like the seed, show an address a browser on this machine can open, even when listening on all
- * interfaces (`::` is dual stack: net/server.ts). An IPv6 address goes in brackets in a URL, its
- * zone's "%" escaped (RFC 3986 §3.2.2, RFC 6874).
- */
-export function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host.replace('%', '%25')}]` : host;
 }
 
 function describeModes(config: Config): string {

@@ -1,6 +1,6 @@
 /**
  * The fast path's `Wire` (respond/wire.ts): a prepared reply (prepared-replies.ts) gives the
- * same bytes to every request in the same second with the same Connection value, so the last
+ * same bytes to every request in the same second with the same Connection and Keep-Alive, so the last
  * bytes made for it are kept, and a busy file is written from one buffer, with no head to build
  * and no body to copy. The Date is formatted once a second, and a small body leaves joined to
  * its head in one write.
@@ -17,9 +17,7 @@ import type { Wire, WireFraming } from '../respond/wire';
 /** Up to this size a body is copied after its head (one write); past it, copying costs more than a writev. */
 export const JOIN_LIMIT_BYTES = 16 * 1024;
 
-interface Made {
-  readonly date: string;
-  readonly connection: Framing['connection'];
+interface Made extends Framing {
   readonly body: Buffer | undefined;
   readonly buffers: readonly [Buffer];
 }
@@ -32,9 +30,9 @@ export class WireMemo implements Wire {
   /** `worthKeeping`: the replies sent again and again (the prepared ones); the others are made anew each time. */
   constructor(private readonly worthKeeping: (reply: Reply) => boolean) {}
 
-  encode(reply: Reply, { now, connection }: WireFraming, body: Buffer | undefined): readonly Buffer[] {
+  encode(reply: Reply, framing: WireFraming, body: Buffer | undefined): readonly Buffer[] {
     const join = body !== undefined && body.length <= JOIN_LIMIT_BYTES;
-    const made = this.bytes(reply, this.dateOf(now), connection, join ? body : undefined);
+    const made = this.bytes(reply, this.dateOf(framing.now), framing, join ? body : undefined);
     return join || body === undefined ? made : [made[0], body];
   }
 
@@ -42,18 +40,25 @@ export class WireMemo implements Wire {
   private bytes(
     reply: Reply,
     date: string,
-    connection: Framing['connection'],
+    framing: WireFraming,
     joined: Buffer | undefined,
   ): readonly [Buffer] {
     const keep = this.worthKeeping(reply);
     const made = keep ? this.lastMade.get(reply) : undefined;
-    if (made?.date === date && made.connection === connection && made.body === joined) return made.buffers;
-    const head = serializeHead(reply, { date, connection });
+    const { connection, idleTimeout } = framing;
+    if (
+      made?.date === date &&
+      made.connection === connection &&
+      made.idleTimeout === idleTimeout &&
+      made.body === joined
+    )
+      return made.buffers;
+    const head = serializeHead(reply, { date, connection, idleTimeout });
     const bytes = Buffer.allocUnsafe(head.length + (joined?.length ?? 0));
     bytes.write(head, 0, 'latin1');
     joined?.copy(bytes, head.length);
     const buffers = [bytes] as const;
-    if (keep) this.lastMade.set(reply, { date, connection, body: joined, buffers });
+    if (keep) this.lastMade.set(reply, { date, connection, idleTimeout, body: joined, buffers });
     return buffers;
   }
 

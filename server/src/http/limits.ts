@@ -80,3 +80,23 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   // Enough for a normal response to finish; a container stop waits no longer than this.
   shutdownGraceMs: 5_000,
 });
+
+/**
+ * How much sooner than the real idle timeout a client is told to give up on an idle connection
+ * (`Keep-Alive: timeout=N`), ms. RFC 9112 §9.5: a client may start a request just as the server
+ * closes the idle connection, and then sees the connection closed under it. A client that stops
+ * reusing a connection a second before we close it never does. Node's http server waits its
+ * advertised timeout plus 1 s (keepAliveTimeoutBuffer) for the same reason; undici and .NET take
+ * another second off the advertised value on their side.
+ */
+export const KEEP_ALIVE_MARGIN_MS = 1_000;
+
+/**
+ * The idle timeout we advertise in `Keep-Alive: timeout=N`, whole seconds, at least
+ * KEEP_ALIVE_MARGIN_MS under the real one (5 s → 4). Undefined when that leaves less than a
+ * second: no hint beats a hint of 0, which would tell clients not to reuse the connection at all.
+ */
+export function advertisedIdleTimeout(idleTimeoutMs: number): number | undefined {
+  const seconds = Math.floor((idleTimeoutMs - KEEP_ALIVE_MARGIN_MS) / 1000);
+  return seconds >= 1 ? seconds : undefined;
+}

@@ -6,7 +6,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { type Observer, type Peer, quietObserver } from './observer';
+import { type Observer, type Peer, describeDescriptors, quietObserver } from './observer';
 import { reasonPhrase } from '../http/status';
 
 export type LogFormat = 'json' | 'pretty';
@@ -41,8 +41,13 @@ export function createLogger(
 export function logObserver(logger: Logger): Observer {
   const failed: Observer['failed'] = (peer, error) =>
     logger.error({ err: error, conn: peer?.id }, 'unexpected error');
-  if (!logger.isLevelEnabled('info')) return { ...quietObserver, failed };
-  return { ...accessLog(logger), failed };
+  // An error when the descriptors run out (the server turns connections away), info when they are back.
+  const descriptors: Observer['descriptors'] = (event) =>
+    event.kind === 'exhausted'
+      ? logger.error(event, describeDescriptors(event))
+      : logger.info(event, describeDescriptors(event));
+  if (!logger.isLevelEnabled('info')) return { ...quietObserver, failed, descriptors };
+  return { ...accessLog(logger), failed, descriptors };
 }
 
 /**

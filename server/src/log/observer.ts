@@ -37,6 +37,15 @@ export interface AccessRecord {
   readonly ms: number;
 }
 
+/**
+ * The process ran out of file descriptors (EMFILE: its own limit, ulimit -n; ENFILE: the
+ * system's), so new connections are closed without a reply; or it has them again, the shortage
+ * lasted `ms` (net/descriptors.ts). Said once each, however many connections were cut off.
+ */
+export type DescriptorEvent =
+  | { readonly kind: 'exhausted'; readonly code: 'EMFILE' | 'ENFILE'; readonly connections: number }
+  | { readonly kind: 'available'; readonly connections: number; readonly ms: number };
+
 export interface Observer {
   accepted(peer: Peer): void;
   received(peer: Peer, bytes: Buffer): void;
@@ -49,6 +58,7 @@ export interface Observer {
   responded(peer: Peer, record: AccessRecord): void;
   closed(peer: Peer, ending: Ending): void;
   failed(peer: Peer | undefined, error: unknown): void;
+  descriptors(event: DescriptorEvent): void;
 }
 
 /** Hooks that do nothing; observers override what they care about. */
@@ -62,4 +72,16 @@ export const quietObserver: Observer = {
   responded: () => undefined,
   closed: () => undefined,
   failed: () => undefined,
+  descriptors: () => undefined,
 };
+
+/** What a shortage of descriptors means and what to do about it, in words the log and the trace both print. */
+export function describeDescriptors(event: DescriptorEvent): string {
+  if (event.kind === 'available')
+    return `File descriptors free again, after a shortage of ${(event.ms / 1000).toFixed(1)} s (${event.connections} connections open): new connections are served`;
+  const limit = event.code === 'EMFILE' ? "the process's limit, ulimit -n" : "the system's limit";
+  return (
+    `Out of file descriptors (${event.code}, ${limit}) with ${event.connections} connections open: ` +
+    'new connections are closed without a reply until one is free. Raise the limit or lower --max-connections'
+  );
+}

@@ -9,7 +9,7 @@ import type { Steps } from '../handle-request';
 import type { CacheUse } from '../resolve/site';
 import type { FileVerdict } from '../decide/file-verdict';
 import { reasonPhrase } from '../http/status';
-import type { Observer, Peer } from './observer';
+import { type Observer, type Peer, describeDescriptors } from './observer';
 
 const MAX_SHOWN_BYTES = 2048; // of one chunk; a big upload would bury the rest
 
@@ -78,6 +78,8 @@ export function traceObserver(print: (line: string) => void, colour: boolean): O
       print(
         `${peer ? tag(peer) : '--'} ${s.bad(`! unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)}`,
       ),
+    descriptors: (event) =>
+      print(`-- ${(event.kind === 'exhausted' ? s.bad : s.note)(`! ${describeDescriptors(event)}`)}`),
   };
 }
 

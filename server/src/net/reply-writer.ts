@@ -27,6 +27,8 @@ export interface WriterContext {
   readonly fs: FileSystem;
   readonly observer: Observer;
   readonly now: () => number;
+  /** What a reply that keeps the connection says in Keep-Alive: timeout=N, seconds (http/limits.ts). */
+  readonly idleTimeout: number | undefined;
 }
 
 export class ReplyWriter {
@@ -46,7 +48,7 @@ export class ReplyWriter {
    */
   send(reply: Reply, connection: Connection, withBody: boolean): Sent | Promise<Sent> {
     if (this.socket.destroyed) return 'gone';
-    const framing = { now: this.ctx.now(), connection };
+    const framing = { now: this.ctx.now(), connection, idleTimeout: this.ctx.idleTimeout };
     const body = withBody ? reply.body : undefined;
     if (body?.kind === 'file') return this.stream(reply, framing, body.file);
     this.write(this.ctx.wire.encode(reply, framing, body?.bytes));

@@ -1,16 +1,18 @@
 /**
  * The listening socket: accepts connections, refuses those over the cap with a 503, runs the
- * watchdog that enforces every connection's timeouts, and shuts down gracefully.
+ * watchdog that enforces every connection's timeouts and notices when file descriptors run out
+ * (descriptors.ts), and shuts down gracefully.
  */
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Limits } from '../http/limits';
+import { type Limits, advertisedIdleTimeout } from '../http/limits';
 import type { Observer, Peer } from '../log/observer';
 import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import { type Features, type Strategy, createStrategy } from '../strategy';
 import { Connection, type ConnectionContext } from './connection';
+import { type DescriptorProbe, DescriptorWatch, isShortage, nullDeviceProbe } from './descriptors';
 
 export interface ServerOptions {
   readonly root: string; // a real path (realpath), checked by the caller
@@ -24,6 +26,8 @@ export interface ServerOptions {
   readonly cache: boolean;
   /** The features wrapped around the answer (features/layers.ts); none by default. */
   readonly features?: Features;
+  /** Whether a file descriptor is to be had, asked at every watchdog tick (descriptors.ts); tests substitute it. */
+  readonly probe?: DescriptorProbe;
 }
 
 export interface RunningServer {
@@ -49,8 +53,17 @@ function watchdogInterval(limits: Limits): number {
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
   const strategy = chooseStrategy(options);
-  const context: ConnectionContext = { limits, observer, fs: options.fs, now: Date.now, ...strategy };
+  const idleTimeout = advertisedIdleTimeout(limits.idleTimeoutMs);
+  const context: ConnectionContext = {
+    limits,
+    observer,
+    fs: options.fs,
+    now: Date.now,
+    idleTimeout,
+    ...strategy,
+  };
   const connections = new Set<Connection>();
+  const descriptors = watchDescriptors(options, connections);
   let nextId = 1;
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
@@ -64,10 +77,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const connection of connections) connection.checkTimers(now);
+    descriptors.tick();
   }, watchdogInterval(limits));
   watchdog.unref();
 
-  return listen(server, options).then((port) => ({
+  return listen(server, options, descriptors).then((port) => ({
     address: { host: options.host, port },
     get connectionCount() {
       return connections.size;
@@ -76,6 +90,16 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     stop: () =>
       stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => strategy.close()),
   }));
+}
+
+/** Asked at every watchdog tick whether a descriptor is left, to say once when none is (descriptors.ts). */
+function watchDescriptors({ probe, observer }: ServerOptions, connections: Set<Connection>): DescriptorWatch {
+  return new DescriptorWatch({
+    probe: probe ?? nullDeviceProbe,
+    observer,
+    now: Date.now,
+    connections: () => connections.size,
+  });
 }
 
 /** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
@@ -96,15 +120,24 @@ export function peerAddress(remote: string | undefined): string {
   return mapped?.[1] ?? remote;
 }
 
-/** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */
-function listen(server: net.Server, { port, host, observer }: ServerOptions): Promise<number> {
+/**
+ * Listens, and resolves with the port (the real one when 0 was asked for). A later error is
+ * logged, but for accept failing for want of a descriptor, a shortage the watch says once.
+ */
+function listen(
+  server: net.Server,
+  { port, host, observer }: ServerOptions,
+  descriptors: DescriptorWatch,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // ipv6Only false: on "::" the socket takes IPv4 clients too (dual stack), whatever the
     // system's default (net.ipv6.bindv6only).
     server.listen({ port, host, ipv6Only: false }, () => {
       server.off('error', reject);
-      server.on('error', (error) => observer.failed(undefined, error));
+      server.on('error', (error: NodeJS.ErrnoException) =>
+        isShortage(error.code) ? descriptors.noticed(error.code) : observer.failed(undefined, error),
+      );
       resolve((server.address() as net.AddressInfo).port);
     });
   });

@@ -2,8 +2,9 @@
  * The one writer of response heads (RFC 9112 §4, §5): every status line the server sends, and
  * every framing field, is written here. A final reply gets its status line, Date and Server,
  * its own fields, then the framing: Content-Length (unless 204 or 304, which have no content:
- * RFC 9110 §8.6) and Connection when it says something. The interim 100 Continue is a status
- * line alone. Replies, the 503 refused at the door and the 100 all pass through here.
+ * RFC 9110 §8.6), Connection when it says something, and Keep-Alive on a reply that keeps the
+ * connection. The interim 100 Continue is a status line alone. Replies, the 503 refused at the
+ * door and the 100 all pass through here.
  */
 import type { Body, FieldList, Reply } from '../http/message';
 import { FIELD_VALUE_CHAR, allOf, isToken, trimOws } from '../http/syntax';
@@ -16,6 +17,11 @@ export interface Framing {
   readonly date: string;
   /** What to say in Connection: "close" when we will close, "keep-alive" to an HTTP/1.0 client that asked, or nothing. */
   readonly connection: 'close' | 'keep-alive' | undefined;
+  /**
+   * How long, in seconds, the client may leave the connection idle before reusing it: written as
+   * `Keep-Alive: timeout=N` unless the connection closes (http/limits.ts, advertisedIdleTimeout).
+   */
+  readonly idleTimeout?: number | undefined;
 }
 
 /** A whole response head, ending with its blank line. */
@@ -28,8 +34,19 @@ export function serializeHead(reply: Reply, framing: Framing): string {
     serializeFields(reply.fields) +
     length +
     connection +
+    keepAlive(framing) +
     '\r\n'
   );
+}
+
+/**
+ * Keep-Alive: timeout=N on every reply that keeps the connection, HTTP/1.1 or an HTTP/1.0
+ * keep-alive: the idle timeout we advertise, below the real one, so that a client stops reusing
+ * the connection before we close it (RFC 9112 §9.5). The field is defined in RFC 2068 §19.7.1.1,
+ * hop-by-hop: RFC 9110 §7.6.1 names it among those an intermediary removes.
+ */
+function keepAlive({ connection, idleTimeout }: Framing): string {
+  return connection === 'close' || idleTimeout === undefined ? '' : `Keep-Alive: timeout=${idleTimeout}\r\n`;
 }
 
 /** An interim response (RFC 9110 §15.2): its status line and the blank line, nothing else. */
@@ -65,4 +82,11 @@ function serializeFields(fields: FieldList): string {
   return lines;
 }
 
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'server']);
+const FRAMING = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'date',
+  'server',
+]);

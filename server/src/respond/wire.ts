@@ -8,10 +8,10 @@ import type { Reply } from '../http/message';
 import { formatHttpDate } from '../http/dates';
 import { type Framing, serializeHead } from './head';
 
-export interface WireFraming {
+/** A head's framing (respond/head.ts), with the clock in place of the Date it becomes. */
+export interface WireFraming extends Omit<Framing, 'date'> {
   /** The clock, ms: the Date field says it (RFC 9110 §6.6.1). */
   readonly now: number;
-  readonly connection: Framing['connection'];
 }
 
 export interface Wire {
@@ -20,8 +20,9 @@ export interface Wire {
 }
 
 export const plainWire: Wire = {
-  encode: (reply, { now, connection }, body) => {
-    const head = Buffer.from(serializeHead(reply, { date: formatHttpDate(now), connection }), 'latin1');
+  encode: (reply, { now, connection, idleTimeout }, body) => {
+    const framing = { date: formatHttpDate(now), connection, idleTimeout };
+    const head = Buffer.from(serializeHead(reply, framing), 'latin1');
     return body === undefined ? [head] : [head, body];
   },
 };

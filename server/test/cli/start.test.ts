@@ -67,6 +67,24 @@ describe('a started server', () => {
     expect(io.stdout()).toContain('Stopped');
   });
 
+  it('in a container, the banner names the published address and the host folder compose passes', async () => {
+    const io = capturedIo();
+    const env = {
+      ...STRATEGY_ENV,
+      LAB_PUBLISHED_ADDRESS: '127.0.0.1',
+      LAB_PUBLISHED_PORT: '9000',
+      LAB_HOST_SITE_DIR: '/home/ann/site',
+    };
+    const started = await start([...site, '--port', '0', '--log-format', 'pretty'], env, io);
+    if (started.kind !== 'running') throw new Error(io.stderr());
+    await started.stop('test');
+    const [first, second] = io.stdout().split('\n');
+    expect(first).toContain(
+      `HTTP Server running at http://127.0.0.1:9000 (the container listens on 127.0.0.1:${started.port})`,
+    );
+    expect(second).toContain(`Serving /home/ann/site, mounted at ${FIXTURE_SITE}`);
+  });
+
   it('prints nothing at all with --log-level silent', async () => {
     const io = capturedIo();
     const started = await start([...site, '--port', '0', '--log-level', 'silent'], STRATEGY_ENV, io);

@@ -9,7 +9,7 @@ import { type Ending } from '../../src/log/observer';
 import { get, onlyResponse, parseResponses, rawExchange } from '../support/raw-client';
 import { type TestServer, startTestServer } from '../support/test-server';
 import { type BigSite, eventually, makeBigSite, openDescriptors, sleep } from '../support/big-file';
-import { Download, withServer } from '../support/hostile';
+import { Download, KeptAliveClient, withServer } from '../support/hostile';
 
 const keepAliveGet = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`;
 
@@ -81,6 +81,80 @@ describe('persistence and pipelining', () => {
     const result = await rawExchange(server.port, '', { waitMs: 3000 });
     expect(result.ending).toBe('server closed');
     expect(result.bytes.length).toBe(0);
+  });
+});
+
+describe('Keep-Alive: the idle timeout advertised a second below the real one (RFC 9112 §9.5)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The default idle timeout, 5 s: advertised as 4.
+    server = await startTestServer({ limits: { maxRequestsPerConnection: 2 } });
+  });
+  afterAll(() => server.stop());
+
+  it.each([
+    ['an HTTP/1.1 200', 'none', 'timeout=4', keepAliveGet('/nums.txt')],
+    ['an HTTP/1.1 404 (it keeps the connection too)', 'none', 'timeout=4', keepAliveGet('/missing')],
+    [
+      'an HTTP/1.0 keep-alive',
+      'keep-alive',
+      'timeout=4',
+      'GET /nums.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+    ],
+    [
+      'HTTP/1.1 with Connection: close',
+      'close',
+      'none',
+      'GET /nums.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ],
+    ['a plain HTTP/1.0', 'close', 'none', 'GET /nums.txt HTTP/1.0\r\n\r\n'],
+    ['a 400, which closes', 'close', 'none', 'GET /nums.txt HTTP/1.1\r\n\r\n'],
+  ])('%s: Connection %s, Keep-Alive %s', async (_name, connection, keepAlive, bytes) => {
+    const response = onlyResponse(await rawExchange(server.port, bytes, { waitMs: 300 }));
+    expect(response.headers.connection ?? 'none').toBe(connection);
+    expect(response.headers['keep-alive'] ?? 'none').toBe(keepAlive);
+  });
+
+  it('says it until the last response a connection may carry, which says Connection: close instead', async () => {
+    const result = await rawExchange(server.port, keepAliveGet('/nums.txt').repeat(2));
+    const [first, last] = parseResponses(result.bytes);
+    expect([first?.headers['keep-alive'], first?.headers.connection]).toEqual(['timeout=4', undefined]);
+    expect([last?.headers['keep-alive'], last?.headers.connection]).toEqual([undefined, 'close']);
+  });
+
+  it('answers a request sent just after the advertised timeout, before the real one', async () => {
+    const short = await startTestServer({ limits: { idleTimeoutMs: 2_500 } }); // advertises 1 s
+    const client = await KeptAliveClient.open(short.port);
+    try {
+      expect((await client.exchange(keepAliveGet('/nums.txt'))).headers['keep-alive']).toBe('timeout=1');
+      await sleep(1_400);
+      expect((await client.exchange(keepAliveGet('/nums.txt'))).status).toBe(200);
+    } finally {
+      client.close();
+      await short.stop();
+    }
+  });
+
+  it('a request that arrives as the idle connection closes is read and dropped, not answered with a reset', async () => {
+    const short = await startTestServer({ limits: { idleTimeoutMs: 500 } });
+    // allowHalfOpen: the client may still send after the server's FIN, as a client racing the close does.
+    const socket = net.connect({ port: short.port, host: '127.0.0.1', allowHalfOpen: true });
+    const errors: string[] = [];
+    socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? 'error'));
+    socket.on('data', () => undefined);
+    try {
+      socket.write(keepAliveGet('/nums.txt'));
+      await once(socket, 'end'); // the idle timeout: our FIN
+      socket.write(keepAliveGet('/nums.txt')); // too late: the server lingers, reading and discarding it
+      await sleep(300);
+      expect(errors).toEqual([]);
+      socket.end();
+      await once(socket, 'close');
+      expect(errors).toEqual([]);
+    } finally {
+      socket.destroy();
+      await short.stop();
+    }
   });
 });
 

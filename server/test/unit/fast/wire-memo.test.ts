@@ -36,6 +36,7 @@ describe('WireMemo', () => {
     ],
     ['a second later: made anew (the Date changed)', prepared, { ...AT, now: MONDAY + 1000 }, BODY, false],
     ['Connection: close instead: made anew', prepared, { ...AT, connection: 'close' }, BODY, false],
+    ['another Keep-Alive timeout: made anew', prepared, { ...AT, idleTimeout: 9 }, BODY, false],
     ['the head alone: made anew', prepared, AT, undefined, false],
     ['a reply that is not prepared: never kept', plain, AT, BODY, false],
   ])('%s', (_name, reply, framing, body, same) => {

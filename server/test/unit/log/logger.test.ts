@@ -128,6 +128,22 @@ describe('logObserver', () => {
 });
 
 describe('createLogger', () => {
+  it('says a shortage of descriptors as an error (shown at warn level) and its end at info (not shown)', () => {
+    const log = logLines('warn');
+    log.observer.descriptors({ kind: 'exhausted', code: 'EMFILE', connections: 4 });
+    log.observer.descriptors({ kind: 'available', connections: 0, ms: 1200 });
+    expect(log.lines()).toEqual([
+      expect.objectContaining({
+        level: 50,
+        kind: 'exhausted',
+        code: 'EMFILE',
+        msg: expect.stringMatching(
+          /^Out of file descriptors \(EMFILE, the process's limit, ulimit -n\) with 4 connections open/,
+        ),
+      }),
+    ]);
+  });
+
   it('writes readable lines in pretty format', () => {
     let text = '';
     createLogger('pretty', 'info', false, {

@@ -78,6 +78,22 @@ describe('traceObserver', () => {
       (o: ReturnType<typeof traced>['observer']) => o.failed(undefined, 'boom'),
       ['-- ! unexpected error: boom'],
     ],
+    [
+      'descriptors running out',
+      (o: ReturnType<typeof traced>['observer']) =>
+        o.descriptors({ kind: 'exhausted', code: 'ENFILE', connections: 12 }),
+      [
+        "-- ! Out of file descriptors (ENFILE, the system's limit) with 12 connections open: new connections are closed without a reply until one is free. Raise the limit or lower --max-connections",
+      ],
+    ],
+    [
+      'descriptors free again',
+      (o: ReturnType<typeof traced>['observer']) =>
+        o.descriptors({ kind: 'available', connections: 3, ms: 2500 }),
+      [
+        '-- ! File descriptors free again, after a shortage of 2.5 s (3 connections open): new connections are served',
+      ],
+    ],
   ])('prints %s', (_name, act, expected) => {
     const t = traced();
     act(t.observer);

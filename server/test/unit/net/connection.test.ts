@@ -70,6 +70,7 @@ function connect(
     fs: options.fs ?? nodeFileSystem,
     observer,
     now: () => setup.clock,
+    idleTimeout: undefined,
     wire: plainWire,
     chunks: freshChunks,
   };

@@ -60,6 +60,21 @@ describe('the exact bytes of a head', () => {
       `HTTP/1.1 431 Request Header Fields Too Large\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 3\r\nConnection: close\r\n\r\n`,
     ],
     [
+      'a 200 that keeps an HTTP/1.1 connection: the idle timeout advertised (RFC 9112 §9.5)',
+      serializeHead(withFields([]), { date: DATE, connection: undefined, idleTimeout: 4 }),
+      `HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 10\r\nKeep-Alive: timeout=4\r\n\r\n`,
+    ],
+    [
+      'a 200 that keeps an HTTP/1.0 keep-alive connection: Connection, then Keep-Alive',
+      serializeHead(withFields([]), { date: DATE, connection: 'keep-alive', idleTimeout: 4 }),
+      `HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 10\r\nConnection: keep-alive\r\nKeep-Alive: timeout=4\r\n\r\n`,
+    ],
+    [
+      'a 200 that closes the connection: no Keep-Alive, whatever the idle timeout',
+      serializeHead(withFields([]), { date: DATE, connection: 'close', idleTimeout: 4 }),
+      `HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nServer: webserver-lab\r\nContent-Length: 10\r\nConnection: close\r\n\r\n`,
+    ],
+    [
       '100 Continue: the status line alone (RFC 9110 §15.2.1)',
       interimHead(100),
       'HTTP/1.1 100 Continue\r\n\r\n',
@@ -126,6 +141,7 @@ describe('a field that could split the response, or frame it twice, throws (RFC 
     ["a Content-Length among a reply's own fields", 'Content-Length', '5', /framing field/],
     ['a Connection among them', 'connection', 'close', /framing field/],
     ['a Transfer-Encoding among them', 'Transfer-Encoding', 'chunked', /framing field/],
+    ['a Keep-Alive among them', 'Keep-Alive', 'timeout=60', /framing field/],
   ])('%s', (_name, name, value, error) => {
     expect(() => serializeHead(withFields([[name, value]]), { date: DATE, connection: undefined })).toThrow(
       error,
