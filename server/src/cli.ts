@@ -20,6 +20,8 @@ export interface Config {
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly maxConnections: number;
+  /** Pages reload when a file under the root changes (--live-reload): features/live-reload/. */
+  readonly liveReload: boolean;
 }
 
 export type CliResult =
@@ -173,6 +175,15 @@ export const OPTIONS: readonly AnyOption[] = [
       { min: 1, max: 1_000_000, wanted: 'a positive integer' },
       DEFAULT_LIMITS.maxConnections,
     ),
+  },
+  // Issue 14: live reload.
+  {
+    flag: 'live-reload',
+    env: 'LIVE_RELOAD',
+    takes: 'switch',
+    key: 'liveReload',
+    help: 'reload HTML pages in the browser when a file under the root changes',
+    read: onOff('LIVE_RELOAD'),
   },
 ];
 

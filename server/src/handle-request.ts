@@ -23,7 +23,7 @@ import { type TargetVerdict, resolveTarget } from './resolve/target';
 import type { Found, NotAFile, ResolvedTarget, Site } from './resolve/site';
 import type { OpenFiles } from './resolve/open-files';
 import { type FileVerdict, decideFile } from './decide/file-verdict';
-import { represent } from './respond/representation';
+import { type Representation, represent } from './respond/representation';
 import {
   errorReply,
   fileReply,
@@ -39,11 +39,15 @@ export interface Steps {
   found?: Found;
   contentType?: string;
   verdict?: FileVerdict;
+  /** What the feature layers around the answer did (strategy.ts), one line each, for the trace. */
+  notes?: readonly string[];
 }
 
 export interface Exchange {
   readonly reply: Reply;
   readonly steps: Steps;
+  /** The representation the reply was built from, when it was a file's: what a feature may make another of (features/). */
+  readonly file?: Representation;
 }
 
 /** What answers a request: `handleRequest` on the plain path, always later (it waits for the disk); the fast path's answer may come at once. */
@@ -79,7 +83,7 @@ export async function handleRequest(
   const verdict = (steps.verdict = decideFile(request, file, options.maxRanges));
 
   // 4. Build only the reply the verdict chose.
-  return { reply: fileReply(verdict, file, options.boundary), steps };
+  return { reply: fileReply(verdict, file, options.boundary), steps, file };
 }
 
 export function readsAFile(method: string): boolean {

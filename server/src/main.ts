@@ -54,6 +54,9 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
     : logObserver(logger);
   const limits = { ...DEFAULT_LIMITS, maxConnections: config.maxConnections };
   const { host, port: asked, listing, cache } = config;
+  // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
+  const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
+  const liveReload = config.liveReload ? { notice: (line: string) => announce.info(line) } : undefined;
   let server: RunningServer;
   try {
     server = await startServer({
@@ -65,13 +68,12 @@ async function serve(config: Config, root: string, io: Io): Promise<Started> {
       limits,
       observer,
       fs: nodeFileSystem,
+      liveReload,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     return exit(io, EXIT_CANNOT_LISTEN, `cannot listen on ${host}:${asked}: ${code}`);
   }
-  // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
-  const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
   announce.info({ host, port, root }, `HTTP Server running at http://${displayHost(host)}:${port}`);
   announce.info(`Serving ${root}${describeModes(config)}`);
@@ -119,6 +121,7 @@ function describeModes(config: Config): string {
     config.listing ? 'directory listings on' : '',
     config.trace ? 'trace on' : '',
     config.cache ? '' : 'no cache: the plain path',
+    config.liveReload ? 'live reload on' : '',
   ].filter(Boolean);
   return modes.length > 0 ? ` (${modes.join(', ')})` : '';
 }

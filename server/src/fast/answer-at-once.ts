@@ -55,7 +55,7 @@ export class AnswerAtOnce {
         : verdict.status === 304
           ? notModified
           : fileReply(verdict, file, this.options.boundary);
-    return { reply, steps: { target, found: copy, contentType: file.contentType, verdict } };
+    return { reply, steps: { target, found: copy, contentType: file.contentType, verdict }, file };
   }
 
   /** resolveTarget, remembered: a verdict depends on the string alone. */

@@ -52,7 +52,7 @@ export class PreparedReplies {
     let exchange = prepared.plainGets.get(target);
     if (exchange === undefined) {
       const steps = { target, found: copy, contentType: prepared.file.contentType, verdict: PLAIN_GET };
-      exchange = { reply: prepared.whole, steps };
+      exchange = { reply: prepared.whole, steps, file: prepared.file };
       prepared.plainGets.set(target, exchange);
     }
     return exchange;

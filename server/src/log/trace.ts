@@ -129,5 +129,6 @@ function describeSteps(steps: Steps): string[] {
   if (steps.contentType) lines.push(`Content-Type: ${steps.contentType}`);
   if (verdict) lines.push(...describeVerdict(verdict));
   if (lines.length === 0) lines.push('no file involved');
+  if (steps.notes) lines.push(...steps.notes); // what the features did (features/), innermost first
   return lines;
 }

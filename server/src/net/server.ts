@@ -10,6 +10,7 @@ import type { FileSystem } from '../resolve/file-system';
 import type { Wire } from '../respond/wire';
 import { errorReply } from '../respond/replies';
 import { type Strategy, createStrategy } from '../strategy';
+import { LiveReload, type LiveReloadOptions, MAX_STREAMS } from '../features/live-reload/live-reload';
 import { Connection, type ConnectionContext } from './connection';
 
 export interface ServerOptions {
@@ -22,7 +23,13 @@ export interface ServerOptions {
   readonly fs: FileSystem;
   /** The fast path (the default) or the plain one (--no-cache): strategy.ts. */
   readonly cache: boolean;
+  /** Live reload (--live-reload): features/live-reload/; off when absent. */
+  readonly liveReload?: LiveReloadSettings | undefined;
 }
+
+/** What live reload takes from the caller; the rest comes from the server's own options. */
+export type LiveReloadSettings = Pick<LiveReloadOptions, 'notice'> &
+  Partial<Pick<LiveReloadOptions, 'events' | 'pollMs' | 'maxStreams' | 'maxPageBytes'>>;
 
 export interface RunningServer {
   readonly address: { readonly host: string; readonly port: number };
@@ -76,10 +83,22 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }));
 }
 
-/** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache. */
-function chooseStrategy({ cache, root, listing, fs, limits }: ServerOptions): Strategy {
+/** How requests are answered, chosen once (strategy.ts): the fast path, or the plain one with --no-cache; the features around it. */
+function chooseStrategy({ cache, root, listing, fs, limits, liveReload }: ServerOptions): Strategy {
   const boundary = (): string => randomBytes(12).toString('hex');
-  return createStrategy(cache, { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary });
+  const options = { root, listing, fs, maxRanges: limits.maxRanges, now: Date.now, boundary };
+  if (liveReload === undefined) return createStrategy(cache, options);
+  // Event streams never take more than half the connections: the pages' own requests need the rest.
+  const maxStreams = Math.max(1, Math.min(MAX_STREAMS, Math.floor(limits.maxConnections / 2)));
+  const reload = new LiveReload({ ...options, maxStreams, ...liveReload });
+  const strategy = createStrategy(cache, options, [reload.layer]);
+  return {
+    ...strategy,
+    close: () => {
+      reload.close();
+      strategy.close();
+    },
+  };
 }
 
 /** Listens, and resolves with the port (the real one when 0 was asked for); a later error is logged. */

@@ -39,6 +39,19 @@ export interface FileSystem {
   watchDirectory(path: string, onChange: (name: string | undefined) => void): (() => void) | FsFailure;
 }
 
+/** Reads a file of `size` bytes whole from its descriptor; a file that shrank meanwhile gives fewer bytes, never garbage. */
+export async function readWhole(fs: FileSystem, fd: number, size: number): Promise<Buffer | FsFailure> {
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = await fs.readInto(fd, buffer.subarray(filled), filled);
+    if (isFailure(n)) return n;
+    if (n === 0) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
+}
+
 export function isFailure(value: unknown): value is FsFailure {
   return typeof value === 'object' && value !== null && (value as FsFailure).kind === 'fs-failure';
 }

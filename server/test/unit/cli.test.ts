@@ -14,6 +14,7 @@ const DEFAULTS: Config = {
   logFormat: 'json',
   logLevel: 'info',
   maxConnections: 2048,
+  liveReload: false,
 };
 
 /** The configuration, or a failure that shows what came back instead. */
@@ -61,6 +62,9 @@ describe('a configuration', () => {
       { logFormat: 'pretty', logLevel: 'warn' },
     ],
     ['MAX_CONNECTIONS', [], { MAX_CONNECTIONS: '5' }, { maxConnections: 5 }],
+    ['--live-reload', ['--live-reload'], {}, { liveReload: true }],
+    ['LIVE_RELOAD=1', [], { LIVE_RELOAD: '1' }, { liveReload: true }],
+    ['--live-reload=0 over LIVE_RELOAD=1: the flag wins', ['--live-reload=0'], { LIVE_RELOAD: '1' }, {}],
     // Flags win over the environment.
     ['--port over PORT', ['--port', '1234'], { PORT: '9000' }, { port: 1234 }],
     ['--root over SITE_ROOT', ['--root=flag'], { SITE_ROOT: 'env' }, { root: 'flag' }],
@@ -130,6 +134,7 @@ describe('one clear error line', () => {
     ['TRACE that is neither 1 nor 0', [], { TRACE: 'maybe' }, /TRACE must be 1 or 0/],
     ['LISTING that is neither 1 nor 0', [], { LISTING: '2' }, /LISTING must be 1 or 0/],
     ['NO_CACHE that is neither 1 nor 0', [], { NO_CACHE: 'always' }, /NO_CACHE must be 1 or 0/],
+    ['LIVE_RELOAD that is neither 1 nor 0', [], { LIVE_RELOAD: 'on' }, /LIVE_RELOAD must be 1 or 0/],
     ['an empty root', ['--root='], {}, /root must not be empty/],
     ['an empty host', ['--host='], {}, /host must not be empty/],
   ])('%s', (_name, argv, env, message) => {
