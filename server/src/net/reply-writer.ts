@@ -93,17 +93,18 @@ export class ReplyWriter {
 
   /**
    * The head, then a stream body for as long as it runs: until its source ends it, the client
-   * leaves (the socket closes) or the server stops (`endStream`). A client that stops reading is
-   * dropped by the send timeout, as for any reply (each write waits for the socket: sendAndWait).
+   * leaves (the socket closes, or the client ends its side: a reader of a stream sends nothing,
+   * so its FIN means it has gone) or the server stops (`endStream`). A client that stops reading
+   * is dropped by the send timeout, as for any reply (each write waits for the socket: sendAndWait).
    */
   private async run(reply: Reply, framing: WireFraming, stream: BodyStream): Promise<Sent> {
     this.write(this.ctx.wire.encode(reply, framing, undefined));
     const running = (this.running = stream.start((bytes) => this.sendAndWait(bytes)));
     const stop = (): void => running.stop();
     if (this.streamsEnded) stop();
-    this.socket.once('close', stop);
+    this.socket.once('close', stop).once('end', stop);
     await running.done;
-    this.socket.off('close', stop);
+    this.socket.off('close', stop).off('end', stop);
     this.running = undefined;
     return this.socket.destroyed ? 'gone' : 'sent';
   }

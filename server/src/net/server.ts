@@ -90,7 +90,11 @@ function chooseStrategy({ cache, root, listing, fs, limits, liveReload }: Server
   if (liveReload === undefined) return createStrategy(cache, options);
   // Event streams never take more than half the connections: the pages' own requests need the rest.
   const maxStreams = Math.max(1, Math.min(MAX_STREAMS, Math.floor(limits.maxConnections / 2)));
-  const reload = new LiveReload({ ...options, maxStreams, ...liveReload });
+  const reload = new LiveReload({
+    ...options,
+    ...liveReload,
+    maxStreams: liveReload.maxStreams ?? maxStreams,
+  });
   const strategy = createStrategy(cache, options, [reload.layer]);
   return {
     ...strategy,
