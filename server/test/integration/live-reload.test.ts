@@ -204,6 +204,18 @@ describe('GET /__lab/live-reload', () => {
     expect(text.match(/event: reload/g)).toHaveLength(1);
   });
 
+  it('by polling alone, the page fetched after the reload event is the edited one', async () => {
+    const server = await serve({ events: false });
+    await rawExchange(server.port, get('/index.html')); // on the fast path, now cached
+    const stream = openStream(server.port);
+    await stream.until(/event: hello/);
+    await pause(300);
+    fs.writeFileSync(path.join(root, 'index.html'), PAGE.replace('<p>', '<p>v2 '));
+    await stream.until(/event: reload/);
+    const res = onlyResponse(await rawExchange(server.port, get('/index.html')));
+    expect(res.body.toString()).toContain('<p>v2 0123456789');
+  });
+
   it('says it once for an edit that events and polling both see', async () => {
     const server = await serve({ pollMs: 20 });
     const stream = openStream(server.port);

@@ -19,6 +19,7 @@ import { resolveTarget } from '../../resolve/target';
 import type { Representation } from '../../respond/representation';
 import { errorReply, fileReply } from '../../respond/replies';
 import type { Layer } from '../../strategy';
+import { TRUST_MS } from '../../fast/file-cache';
 import { after, noted } from '../exchange';
 import { EventStreams, sseEvent } from './event-stream';
 import { ENDPOINT, isHtml, isUtf16, scripted, scriptedTag, withScript } from './inject';
@@ -73,6 +74,7 @@ export class LiveReload {
       budget: POLL_BUDGET,
       maxEntries: MAX_SCANNED_ENTRIES,
       maxWatches: MAX_WATCHED_DIRECTORIES,
+      settleMs: TRUST_MS, // the fast path's cache may trust a copy this long without a stat (watcher.ts)
       onChange: (paths, byPolling) => this.reload(paths, byPolling),
       notice: options.notice,
     });

@@ -10,6 +10,9 @@
  * A path an event reported is refreshed in the scan, so polling does not report it a second
  * time. Changes are gathered for DEBOUNCE_MS, then told together: an editor's save is several
  * operations (a temporary file, a rename, a backup), and the page should load once, the file whole.
+ * A change polling found is told `settleMs` after it was found: on a mount without events, the
+ * fast path's cache still trusts a copy confirmed by a stat less than a second before
+ * (fast/file-cache.ts, TRUST_MS), and a page reloaded sooner could get the old one.
  */
 import path from 'node:path';
 import { type FileSystem, isFailure } from '../../resolve/file-system';
@@ -32,6 +35,8 @@ export interface WatchOptions {
   readonly maxEntries: number;
   /** Directories watched for events; beyond them, polling alone. */
   readonly maxWatches: number;
+  /** How long a change polling found waits before it is told, ms (at least DEBOUNCE_MS). */
+  readonly settleMs: number;
   /** Told after a burst of changes: the paths below the root, "/"-led, and whether polling found any. */
   readonly onChange: (paths: readonly string[], byPolling: boolean) => void;
   /** Something worth one log line (told once each). */
@@ -47,6 +52,7 @@ export class ChangeWatcher {
   private readonly told = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flush: NodeJS.Timeout | undefined;
+  private flushAt = 0;
   private closed = false;
 
   constructor(private readonly options: WatchOptions) {
@@ -119,11 +125,15 @@ export class ChangeWatcher {
     this.changed([slashed], false);
   }
 
-  /** Gathers changes; the first of a burst sets the time they are told. */
+  /** Gathers changes; the first of a burst sets the time they are told (later, if polling found one). */
   private changed(paths: readonly string[], byPolling: boolean): void {
     for (const changed of paths) if (this.pending.size < MAX_REPORTED_PATHS) this.pending.add(`/${changed}`);
     this.byPolling ||= byPolling;
-    this.flush ??= setTimeout(() => this.tell(), DEBOUNCE_MS).unref();
+    const at = Date.now() + Math.max(DEBOUNCE_MS, byPolling ? this.options.settleMs : 0);
+    if (this.flush !== undefined && at <= this.flushAt) return;
+    clearTimeout(this.flush);
+    this.flushAt = at;
+    this.flush = setTimeout(() => this.tell(), at - Date.now()).unref();
   }
 
   private tell(): void {
