@@ -37,7 +37,7 @@ NPM_INSTALL := [ -d node_modules ] || npm ci
 SERVER_NODE_FLAGS := --max-semi-space-size=4 --heap-growing-percent=20 --no-concurrent-recompilation
 
 .PHONY: serve
-serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker; HOST=0.0.0.0 to share it)
+serve: ## install, build and run the server on site/ at http://127.0.0.1:8080 (no Docker; HOST=0.0.0.0 to share it; LIVE_RELOAD=1 reloads pages on an edit)
 	$(NPM_INSTALL)
 	npm run build
 	HOST=$${HOST:-127.0.0.1} node $(SERVER_NODE_FLAGS) server/dist/main.js --root site
@@ -118,11 +118,15 @@ lab: ## build both images, run the whole suite against the server in Docker, wri
 	scripts/lab
 
 .PHONY: up
-up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080 (or PORT=n), in the background
+up: ## serve site/ (or SITE_DIR=folder) in Docker at http://localhost:8080 (or PORT=n), in the background (LIVE_RELOAD=1 reloads pages on an edit)
 	$(BUILD) server
 	$(COMPOSE) up --detach --wait server
 	@printf 'serving %s at http://localhost:%s (make logs, make down; compose project %s)\n' \
 	  "$(LAB_HOST_SITE_DIR)" "$${PORT:-8080}" "$(COMPOSE_PROJECT_NAME)"
+
+.PHONY: demo-live-reload
+demo-live-reload: ## live reload in the container, seen by headless Chromium: the page reloads by itself on an edit
+	tools/live-reload-demo
 
 .PHONY: down
 down: ## stop and remove the containers

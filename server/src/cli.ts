@@ -31,6 +31,8 @@ export interface Config {
   readonly cors: boolean;
   /** Content codings for files, precompressed or on the fly (on unless --no-compress): features/compression/. */
   readonly compress: boolean;
+  /** Pages reload when a file under the root changes (--live-reload): features/live-reload/. */
+  readonly liveReload: boolean;
 }
 
 export type CliResult =
@@ -217,6 +219,14 @@ export const OPTIONS: readonly AnyOption[] = [
     key: 'compress',
     help: 'send files as they are: no gzip or brotli, no precompressed .br/.zst/.gz',
     read: onOff('NO_COMPRESS', true),
+  },
+  {
+    flag: 'live-reload',
+    env: 'LIVE_RELOAD',
+    takes: 'switch',
+    key: 'liveReload',
+    help: 'reload HTML pages in the browser when a file under the root changes',
+    read: onOff('LIVE_RELOAD'),
   },
 ];
 

@@ -58,6 +58,8 @@ async function serve(config: Config, root: string, io: Io, env: NodeJS.ProcessEn
     : logObserver(logger);
   const limits = { ...DEFAULT_LIMITS, maxConnections: config.maxConnections };
   const { host, port: asked, listing, cache } = config;
+  // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
+  const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   let server: RunningServer;
   try {
     server = await startServer({
@@ -69,15 +71,13 @@ async function serve(config: Config, root: string, io: Io, env: NodeJS.ProcessEn
       limits,
       observer,
       fs: nodeFileSystem,
-      features: chooseFeatures(config, { root, fs: nodeFileSystem }),
+      features: chooseFeatures({ ...config, reload: { notice: (line) => announce.info(line) } }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const shown = host.includes(':') ? `[${host}]` : host; // an IPv6 address, as in a URL
     return exit(io, EXIT_CANNOT_LISTEN, `cannot listen on ${shown}:${asked}: ${code}`);
   }
-  // The banner and lifecycle lines show at any level but silent: tools read the port from the banner.
-  const announce = config.logLevel === 'silent' ? logger : logger.child({}, { level: 'info' });
   const { port } = server.address;
   const seen = where(env, { host, port, root }); // in a container, what the user sees: published.ts
   announce.info({ host, port, root }, `HTTP Server running at ${seen.url}`);

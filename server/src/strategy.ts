@@ -62,10 +62,22 @@ export type Layer = (inner: Answer) => Answer;
  */
 export interface Features {
   readonly vary: readonly string[];
-  layers(representations: Representations): readonly Layer[];
+  layers(chosen: ChosenStrategy): FeatureLayers;
 }
 
-export const NO_FEATURES: Features = { vary: [], layers: () => [] };
+/** What the features' layers are made from: the strategy's options and its representations. */
+export interface ChosenStrategy {
+  readonly options: StrategyOptions;
+  readonly representations: Representations;
+}
+
+export interface FeatureLayers {
+  readonly layers: readonly Layer[];
+  /** Stops what the layers keep running (live reload's watches and streams), at shutdown. */
+  close(): void;
+}
+
+export const NO_FEATURES: Features = { vary: [], layers: () => ({ layers: [], close: () => undefined }) };
 
 export function createStrategy(
   cache: boolean,
@@ -73,8 +85,15 @@ export function createStrategy(
   features: Features = NO_FEATURES,
 ): Strategy {
   const chosen = (cache ? fastStrategy : plainStrategy)({ ...options, vary: features.vary });
-  const layers = features.layers(chosen.representations);
-  return { ...chosen, answer: layers.reduceRight((inner, layer) => layer(inner), chosen.answer) };
+  const made = features.layers({ options, representations: chosen.representations });
+  return {
+    ...chosen,
+    answer: made.layers.reduceRight((inner, layer) => layer(inner), chosen.answer),
+    close: () => {
+      made.close();
+      chosen.close();
+    },
+  };
 }
 
 export function plainStrategy(options: StrategyOptions): Strategy {

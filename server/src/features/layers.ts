@@ -25,9 +25,8 @@
  * A feature that is off is not in the list, so it costs nothing on the path of a request.
  */
 import type { Config } from '../cli';
-import type { FileSystem } from '../resolve/file-system';
-import type { Features, Layer } from '../strategy';
-import type { Representations } from './representations';
+import type { ChosenStrategy, Features, Layer } from '../strategy';
+import { LiveReload, type LiveReloadSettings, liveReloadOptions } from './live-reload/live-reload';
 import { compressionLayer } from './compression/compression';
 import { listingsAsDataLayer } from './listings/listings-as-data';
 import { corsLayer } from './cors';
@@ -35,35 +34,41 @@ import { headersLayer } from './headers';
 import { labLayer } from './lab-endpoints';
 import { spaLayer } from './spa';
 
-export type FeatureSettings = Pick<Config, 'headers' | 'cors' | 'compress' | 'spa' | 'listing'>;
+export type FeatureSettings = Pick<
+  Config,
+  'headers' | 'cors' | 'compress' | 'liveReload' | 'spa' | 'listing' | 'maxConnections'
+> & {
+  /** With --live-reload: where its lines go, and what tests shorten. */
+  readonly reload?: LiveReloadSettings;
+};
 
-/** What the layers that read files need: where the site is, and how to read it. */
-export interface FeatureWorld {
-  readonly root: string;
-  readonly fs: FileSystem;
-}
-
-export function chooseFeatures(settings: FeatureSettings, world: FeatureWorld): Features {
+export function chooseFeatures(settings: FeatureSettings): Features {
   return {
     vary: settings.compress ? ['Accept-Encoding'] : [],
-    layers: (representations) => featureLayers(settings, { ...world, representations }),
+    layers: (chosen) => {
+      const reload = settings.liveReload
+        ? new LiveReload(liveReloadOptions(chosen.options, settings.maxConnections, settings.reload))
+        : undefined;
+      return { layers: featureLayers(settings, chosen, reload), close: () => reload?.close() };
+    },
   };
 }
 
 export function featureLayers(
   settings: FeatureSettings,
-  { root, fs, representations }: FeatureWorld & { readonly representations: Representations },
+  { options, representations }: ChosenStrategy,
+  reload?: LiveReload,
 ): Layer[] {
-  const slots: (Layer | false)[] = [
+  const slots: (Layer | false | undefined)[] = [
     /* 1 */ settings.headers.length > 0 && headersLayer(settings.headers),
     /* 2 */ settings.cors && corsLayer(),
-    /* 3 */ settings.compress && compressionLayer({ root, fs, representations }),
-    /* 4: live reload goes here (features/live-reload/) */
+    /* 3 */ settings.compress && compressionLayer({ root: options.root, fs: options.fs, representations }),
+    /* 4 */ reload?.layer,
     /* 5 */ labLayer(),
     /* 6 */ settings.spa && spaLayer(),
     /* 7 */ settings.listing && listingsAsDataLayer(),
   ];
-  return slots.filter((layer): layer is Layer => layer !== false);
+  return slots.filter((layer): layer is Layer => typeof layer === 'function');
 }
 
 /** The features that are on, in the banner's words, in the order of the layers. */
@@ -73,6 +78,7 @@ export function describeFeatures(settings: FeatureSettings): string[] {
     count > 0 ? `${count} extra header${count === 1 ? '' : 's'}` : '',
     settings.cors ? 'CORS' : '',
     settings.compress ? '' : 'compression off',
+    settings.liveReload ? 'live reload on' : '',
     settings.spa ? 'single-page app fallback' : '',
   ].filter(Boolean);
 }

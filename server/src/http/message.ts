@@ -44,9 +44,31 @@ export function fieldValue(fields: readonly Field[], name: string): string | und
   return value;
 }
 
-/** The content of a reply: literal bytes, or pieces of an open file streamed from its descriptor. */
+/**
+ * The content of a reply: literal bytes, pieces of an open file streamed from its descriptor, or
+ * a stream of unknown length that the server produces over time (live reload's events).
+ */
 export type Body =
-  { readonly kind: 'bytes'; readonly bytes: Buffer } | { readonly kind: 'file'; readonly file: FileToSend };
+  | { readonly kind: 'bytes'; readonly bytes: Buffer }
+  | { readonly kind: 'file'; readonly file: FileToSend }
+  | { readonly kind: 'stream'; readonly stream: BodyStream };
+
+/**
+ * A body whose length nobody knows in advance: nothing but the end of the connection can
+ * delimit it (RFC 9112 §6.3, rule 8), so its reply must close (`close: true`), and its head has
+ * no Content-Length. The writer starts it once the head is out.
+ */
+export interface BodyStream {
+  /** Starts writing through `send` (which resolves false once the client is gone). */
+  start(send: (bytes: Buffer) => Promise<boolean>): RunningStream;
+}
+
+export interface RunningStream {
+  /** Settles when the stream is over: its source ended it, the client left, or `stop` was called. */
+  readonly done: Promise<void>;
+  /** Ends it now (the server is shutting down, or the client left). */
+  stop(): void;
+}
 
 /** A file body: an open file and the pieces of the body, file slices and literal bytes (multipart delimiters). */
 export interface FileToSend {

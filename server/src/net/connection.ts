@@ -90,9 +90,10 @@ export class Connection {
     this.onEvent({ kind: 'tick', stalledSince: this.writer.stalledSince }, now);
   }
 
-  /** Graceful shutdown: an idle connection closes now; a busy one after its current reply. */
+  /** Graceful shutdown: an idle connection closes now; a busy one after its current reply (a stream body ends now). */
   stop(): void {
     this.onEvent(STOP);
+    this.writer.endStream();
   }
 
   /** End of the grace period: whatever is still open is cut. */

@@ -1,12 +1,13 @@
 /**
  * Writing to the socket, and only that: a reply's head and small body at once, a file in chunks
- * with backpressure (send-body.ts), the interim 100 Continue, and the end of our side. It keeps
+ * with backpressure (send-body.ts), a stream body as it comes, the interim 100 Continue, and the
+ * end of our side. It keeps
  * one fact for the watchdog: since when our bytes have waited for a client that takes none
  * (the send timeout). The bytes themselves come from a `Wire` (respond/wire.ts), whose heads
  * respond/head.ts writes.
  */
 import type { Socket } from 'node:net';
-import type { FileToSend, Reply } from '../http/message';
+import type { BodyStream, FileToSend, Reply, RunningStream } from '../http/message';
 import type { FileSystem } from '../resolve/file-system';
 import { type Framing, interimHead } from '../respond/head';
 import type { Wire, WireFraming } from '../respond/wire';
@@ -34,6 +35,10 @@ export interface WriterContext {
 export class ReplyWriter {
   /** Since when the socket has held bytes the client is not taking, ms; undefined while it takes them. */
   stalledSince: number | undefined;
+  /** The stream body being written, if any. */
+  private running: RunningStream | undefined;
+  /** The server is stopping: a stream body that starts now ends at once. */
+  private streamsEnded = false;
 
   constructor(
     private readonly socket: Socket,
@@ -51,9 +56,16 @@ export class ReplyWriter {
     const framing = { now: this.ctx.now(), connection, idleTimeout: this.ctx.idleTimeout };
     const body = withBody ? reply.body : undefined;
     if (body?.kind === 'file') return this.stream(reply, framing, body.file);
+    if (body?.kind === 'stream') return this.run(reply, framing, body.stream);
     this.write(this.ctx.wire.encode(reply, framing, body?.bytes));
     // Most replies leave at once; one that fills the socket's buffer waits for it to drain first.
     return this.socket.writableNeedDrain ? this.drained() : 'sent';
+  }
+
+  /** Ends a stream body being written (at shutdown): its reply is then complete, and the connection closes after it. */
+  endStream(): void {
+    this.streamsEnded = true;
+    this.running?.stop();
   }
 
   /** 100 Continue (RFC 9110 §15.2.1): the client may send the body it holds back. */
@@ -79,6 +91,24 @@ export class ReplyWriter {
     if (outcome !== 'sent') return outcome === 'truncated' ? 'truncated' : 'gone';
     if (this.socket.writableNeedDrain) return this.drained();
     return 'sent';
+  }
+
+  /**
+   * The head, then a stream body for as long as it runs: until its source ends it, the client
+   * leaves (the socket closes, or the client ends its side: a reader of a stream sends nothing,
+   * so its FIN means it has gone) or the server stops (`endStream`). A client that stops reading
+   * is dropped by the send timeout, as for any reply (each write waits for the socket: sendAndWait).
+   */
+  private async run(reply: Reply, framing: WireFraming, stream: BodyStream): Promise<Sent> {
+    this.write(this.ctx.wire.encode(reply, framing, undefined));
+    const running = (this.running = stream.start((bytes) => this.sendAndWait(bytes)));
+    const stop = (): void => running.stop();
+    if (this.streamsEnded) stop();
+    this.socket.once('close', stop).once('end', stop);
+    await running.done;
+    this.socket.off('close', stop).off('end', stop);
+    this.running = undefined;
+    return this.socket.destroyed ? 'gone' : 'sent';
   }
 
   /** The head first, as the trace shows it; several buffers leave in one writev. */

@@ -2,7 +2,7 @@
  * The one writer of response heads (RFC 9112 §4, §5): every status line the server sends, and
  * every framing field, is written here. A final reply gets its status line, Date and Server,
  * its own fields, then the framing: Content-Length (unless 204 or 304, which have no content:
- * RFC 9110 §8.6), Connection when it says something, and Keep-Alive on a reply that keeps the
+ * RFC 9110 §8.6, or a stream, which the close delimits), Connection when it says something, and Keep-Alive on a reply that keeps the
  * connection. The interim 100 Continue is a status line alone. Replies, the 503 refused at the
  * door and the 100 all pass through here.
  */
@@ -26,7 +26,11 @@ export interface Framing {
 
 /** A whole response head, ending with its blank line. */
 export function serializeHead(reply: Reply, framing: Framing): string {
-  const length = reply.body === undefined ? '' : `Content-Length: ${contentLength(reply.body)}\r\n`;
+  // A stream's end is the connection's end (RFC 9112 §6.3): no length to promise.
+  const length =
+    reply.body === undefined || reply.body.kind === 'stream'
+      ? ''
+      : `Content-Length: ${contentLength(reply.body)}\r\n`;
   const connection = framing.connection === undefined ? '' : `Connection: ${framing.connection}\r\n`;
   return (
     statusLine(reply.status) +
@@ -54,9 +58,10 @@ export function interimHead(status: 100): string {
   return `${statusLine(status)}\r\n`;
 }
 
-/** The length of the content, which is what Content-Length says, for HEAD too (RFC 9110 §8.6). */
+/** The length of the content, which is what Content-Length says, for HEAD too (RFC 9110 §8.6); a stream promises none (0). */
 export function contentLength(body: Body): number {
   if (body.kind === 'bytes') return body.bytes.length;
+  if (body.kind === 'stream') return 0;
   let length = 0;
   for (const piece of body.file.pieces)
     length += piece.kind === 'bytes' ? piece.bytes.length : piece.end - piece.start;

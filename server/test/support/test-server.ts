@@ -3,7 +3,7 @@
  * Which path it takes is the environment's, as for the real server: NO_CACHE=1 (the
  * "plain path" jest project, jest.config.js) runs every integration suite on the plain path.
  */
-import { chooseFeatures } from '../../src/features/layers';
+import { type FeatureSettings, chooseFeatures } from '../../src/features/layers';
 import path from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/limits';
 import { type Observer, quietObserver } from '../../src/log/observer';
@@ -30,6 +30,17 @@ export interface TestServerOptions {
   compress?: boolean;
 }
 
+/** Every optional feature off: a test turns on what it is about. */
+export const FEATURES_OFF: FeatureSettings = {
+  compress: false,
+  listing: false,
+  headers: [],
+  cors: false,
+  spa: false,
+  liveReload: false,
+  maxConnections: DEFAULT_LIMITS.maxConnections,
+};
+
 export interface TestServer extends RunningServer {
   readonly port: number;
 }
@@ -44,16 +55,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     observer: { ...quietObserver, ...options.observer },
     fs: options.fs ?? nodeFileSystem,
     cache: options.cache ?? STRATEGY === 'fast',
-    features: chooseFeatures(
-      {
-        compress: options.compress ?? true,
-        listing: options.listing ?? false,
-        headers: [],
-        cors: false,
-        spa: false,
-      },
-      { root: options.root ?? FIXTURE_SITE, fs: options.fs ?? nodeFileSystem },
-    ),
+    features: chooseFeatures({
+      ...FEATURES_OFF,
+      compress: options.compress ?? true,
+      listing: options.listing ?? false,
+    }),
   });
   return Object.assign(server, { port: server.address.port });
 }

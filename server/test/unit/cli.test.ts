@@ -18,6 +18,7 @@ const DEFAULTS: Config = {
   headers: [],
   cors: false,
   compress: true,
+  liveReload: false,
 };
 
 /** The configuration, or a failure that shows what came back instead. */
@@ -69,6 +70,9 @@ describe('a configuration', () => {
     ['--no-compress', ['--no-compress'], {}, { compress: false }],
     ['NO_COMPRESS=1', [], { NO_COMPRESS: '1' }, { compress: false }],
     ['--no-compress=0 over NO_COMPRESS=1: the flag wins', ['--no-compress=0'], { NO_COMPRESS: '1' }, {}],
+    ['--live-reload', ['--live-reload'], {}, { liveReload: true }],
+    ['LIVE_RELOAD=1', [], { LIVE_RELOAD: '1' }, { liveReload: true }],
+    ['--live-reload=0 over LIVE_RELOAD=1: the flag wins', ['--live-reload=0'], { LIVE_RELOAD: '1' }, {}],
     // Flags win over the environment.
     ['--port over PORT', ['--port', '1234'], { PORT: '9000' }, { port: 1234 }],
     ['--root over SITE_ROOT', ['--root=flag'], { SITE_ROOT: 'env' }, { root: 'flag' }],
@@ -188,6 +192,7 @@ describe('one clear error line', () => {
     ['TRACE that is neither 1 nor 0', [], { TRACE: 'maybe' }, /TRACE must be 1 or 0/],
     ['LISTING that is neither 1 nor 0', [], { LISTING: '2' }, /LISTING must be 1 or 0/],
     ['NO_CACHE that is neither 1 nor 0', [], { NO_CACHE: 'always' }, /NO_CACHE must be 1 or 0/],
+    ['LIVE_RELOAD that is neither 1 nor 0', [], { LIVE_RELOAD: 'on' }, /LIVE_RELOAD must be 1 or 0/],
     ['an empty root', ['--root='], {}, /root must not be empty/],
     ['an empty host', ['--host='], {}, /host must not be empty/],
     ['SPA that is neither 1 nor 0', [], { SPA: 'on' }, /SPA must be 1 or 0/],

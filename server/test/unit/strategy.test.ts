@@ -47,7 +47,10 @@ describe('createStrategy', () => {
 });
 
 /** Features that are these layers alone. */
-const withLayers = (...layers: Layer[]): Features => ({ vary: [], layers: () => layers });
+const withLayers = (...layers: Layer[]): Features => ({
+  vary: [],
+  layers: () => ({ layers, close: () => undefined }),
+});
 
 describe('layers: features wrapped around the answer at start-up', () => {
   it('wrap the answer in the order listed, the first outermost, each seeing what the one inside gives', async () => {

@@ -1,12 +1,17 @@
 /** The features chosen at start-up: which layers, in which order, and how the banner names them. */
-import { type FeatureSettings, describeFeatures, featureLayers } from '../../../src/features/layers';
+import {
+  type FeatureSettings,
+  chooseFeatures,
+  describeFeatures,
+  featureLayers,
+} from '../../../src/features/layers';
 import type { Answer, Exchange } from '../../../src/handle-request';
 import { OpenFiles } from '../../../src/resolve/open-files';
 import { nodeFileSystem } from '../../../src/resolve/file-system';
 import { errorReply } from '../../../src/respond/replies';
 import { requestOf, head } from '../support/wire';
 import { type Layer, createStrategy } from '../../../src/strategy';
-import { FIXTURE_SITE } from '../../support/test-server';
+import { FEATURES_OFF, FIXTURE_SITE } from '../../support/test-server';
 
 const STRATEGY_OPTIONS = {
   root: FIXTURE_SITE,
@@ -17,18 +22,18 @@ const STRATEGY_OPTIONS = {
   boundary: () => 'b',
 };
 
-const NONE: FeatureSettings = { spa: false, cors: false, headers: [], compress: false, listing: false };
+const NONE: FeatureSettings = FEATURES_OFF;
 const ALL: FeatureSettings = {
+  ...FEATURES_OFF,
   spa: true,
   cors: true,
   headers: [['X-A', '1']],
   compress: true,
   listing: true,
 };
-const WORLD = { root: FIXTURE_SITE, fs: nodeFileSystem };
 const layersOf = (settings: FeatureSettings): Layer[] =>
   featureLayers(settings, {
-    ...WORLD,
+    options: STRATEGY_OPTIONS,
     representations: createStrategy(false, STRATEGY_OPTIONS).representations,
   });
 
@@ -57,6 +62,21 @@ describe('featureLayers', () => {
       ['Access-Control-Allow-Origin', 'https://mine.example'],
     ]);
     expect(steps.notes?.map((note) => note.split(':')[0])).toEqual(['lab', 'cors', 'headers']);
+  });
+});
+
+describe('chooseFeatures', () => {
+  it.each([
+    ['the default: Vary names Accept-Encoding', { ...NONE, compress: true }, ['Accept-Encoding'], 2],
+    ['--live-reload: its layer (slot 4) before the /__lab/ endpoints', { ...NONE, liveReload: true }, [], 2],
+  ])('%s', (_name, settings, vary, count) => {
+    const features = chooseFeatures(settings);
+    const made = features.layers({
+      options: STRATEGY_OPTIONS,
+      representations: createStrategy(false, STRATEGY_OPTIONS).representations,
+    });
+    expect([features.vary, made.layers.length]).toEqual([vary, count]);
+    made.close(); // live reload's watches: jest would report them left open
   });
 });
 
