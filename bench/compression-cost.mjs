@@ -22,6 +22,12 @@ const { DEFAULT_LIMITS } = load('http/limits.js');
 const { quietObserver } = load('log/observer.js');
 const { nodeFileSystem } = load('resolve/file-system.js');
 const { GZIP_LEVEL, BROTLI_QUALITY } = load('features/compression/codings.js');
+const { chooseFeatures } = load('features/layers.js');
+// The server's defaults: compression on, every other feature off.
+const FEATURES = chooseFeatures({
+  ...{ compress: true, listing: false, headers: [], cors: false, spa: false, liveReload: false },
+  maxConnections: DEFAULT_LIMITS.maxConnections,
+});
 
 const PAGE = Buffer.alloc(64 * 1024);
 const text = fs.readFileSync(source);
@@ -66,7 +72,7 @@ function client(port) {
 async function overSocket(root, cache, coding) {
   const server = await startServer({
     ...{ root, host: '127.0.0.1', port: 0, listing: false, observer: quietObserver, fs: nodeFileSystem },
-    ...{ limits: { ...DEFAULT_LIMITS, maxRequestsPerConnection: 1e9 }, cache, features: { compress: true } },
+    ...{ limits: { ...DEFAULT_LIMITS, maxRequestsPerConnection: 1e9 }, cache, features: FEATURES },
   });
   const c = client(server.address.port);
   let start = process.hrtime.bigint();

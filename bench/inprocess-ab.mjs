@@ -54,10 +54,8 @@ function contextOf(dist) {
       maxRanges: 16,
       now: CLOCK,
       boundary: () => 'b',
-      // Compression as the real server has it by default (issue 14); a build without it ignores this.
-      features: { compress: true },
     };
-    const { answer, wire, chunks } = createStrategy(true, options);
+    const { answer, wire, chunks } = createStrategy(true, options, defaultFeatures(dist));
     return { ...base, answer, wire, chunks };
   }
   const { handleRequest } = require(path.resolve(dist, 'handle-request.js'));
@@ -171,3 +169,12 @@ if (mode === 'alloc') {
 }
 fs.rmSync(ROOT, { recursive: true, force: true });
 process.exit(0);
+
+/** The features as the real server has them by default (issue 14: compression on); none in a build before them. */
+function defaultFeatures(dist) {
+  const layers = path.resolve(dist, 'features/layers.js');
+  if (!fs.existsSync(layers)) return undefined;
+  const { chooseFeatures } = require(layers);
+  const off = { listing: false, headers: [], cors: false, spa: false, liveReload: false };
+  return chooseFeatures({ ...off, compress: true, maxConnections: 2048 });
+}
