@@ -53,15 +53,7 @@ function watchdogInterval(limits: Limits): number {
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const { limits, observer } = options;
   const strategy = chooseStrategy(options);
-  const idleTimeout = advertisedIdleTimeout(limits.idleTimeoutMs);
-  const context: ConnectionContext = {
-    limits,
-    observer,
-    fs: options.fs,
-    now: Date.now,
-    idleTimeout,
-    ...strategy,
-  };
+  const context = connectionContext(options, strategy);
   const connections = new Set<Connection>();
   const descriptors = watchDescriptors(options, connections);
   let nextId = 1;
@@ -90,6 +82,12 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     stop: () =>
       stopServer(server, connections, watchdog, limits.shutdownGraceMs).then(() => strategy.close()),
   }));
+}
+
+/** What every connection shares: the limits, the observer, the strategy's answer and wire. */
+function connectionContext({ limits, observer, fs }: ServerOptions, strategy: Strategy): ConnectionContext {
+  const idleTimeout = advertisedIdleTimeout(limits.idleTimeoutMs);
+  return { limits, observer, fs, now: Date.now, idleTimeout, ...strategy };
 }
 
 /** Asked at every watchdog tick whether a descriptor is left, to say once when none is (descriptors.ts). */
