@@ -12,6 +12,9 @@
  * than TRUST_MS ago; otherwise a fresh stat must show the very same file. Only files reached
  * without symlinks are cached, so that watching the directories from the root down to a file
  * sees every change that could alter what a request for it gets.
+ *
+ * Two caches, the same rules: small files (file-cache.ts), read whole the first time; large
+ * ones (large-files.ts), read whole the second time, one at a time.
  */
 import path from 'node:path';
 import { type FileSystem, isFailure, readWhole } from '../resolve/file-system';
@@ -19,6 +22,7 @@ import type { OpenFiles } from '../resolve/open-files';
 import { type Found, type FoundFile, type ResolvedTarget, type Site, fromFailure } from '../resolve/site';
 import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
 import { DirectoryWatches } from './directory-watches';
+import { LARGE_FILES, LargeFileAdmission, type LargeFileLimits } from './large-files';
 
 /** A file as the cache holds it: its bytes in memory. */
 export type CachedCopy = FoundFile & { readonly body: Extract<FoundFile['body'], { kind: 'bytes' }> };
@@ -29,47 +33,76 @@ export interface CachedSiteOptions {
   /** The clock, ms: when a cached entry was last checked. */
   readonly now: () => number;
   readonly cacheBudget?: number;
+  readonly largeFiles?: LargeFileLimits;
 }
 
 export class CachedSite implements Site {
-  private readonly cache: FileCache;
+  private readonly small: FileCache;
+  private readonly large: FileCache;
+  private readonly admission: LargeFileAdmission;
   private readonly watches: DirectoryWatches;
 
   constructor(
     private readonly disk: Site,
     private readonly options: CachedSiteOptions,
   ) {
-    this.cache = new FileCache(options.cacheBudget, (entry) => this.watches.release(entry.watched));
+    const release = (entry: CachedFile): void => this.watches.release(entry.watched);
+    const largeFiles = options.largeFiles ?? LARGE_FILES;
+    this.small = new FileCache(options.cacheBudget, release);
+    this.large = new FileCache(largeFiles.budgetBytes, release, largeFiles.maxFileBytes);
+    this.admission = new LargeFileAdmission(largeFiles);
     this.watches = new DirectoryWatches(options.fs, (dir, name) => this.forgetChanged(dir, name));
   }
 
   /** A file the cache can vouch for without asking the disk, or undefined: the fast path answers the first at once. */
   findNow(target: ResolvedTarget): CachedCopy | undefined {
-    const entry = this.cache.get(cacheKey(target));
+    const entry = this.entryOf(cacheKey(target));
     return entry !== undefined && isTrusted(entry, this.options.now()) ? entry.trusted : undefined;
   }
 
-  /** A trusted entry; else one a stat confirms; else the disk, keeping a small file read whole for next time. */
+  /** A trusted entry; else one a stat confirms; else the disk, keeping the file read whole for next time if it may. */
   async find(target: ResolvedTarget, files: OpenFiles): Promise<Found> {
     const trusted = this.findNow(target);
     if (trusted !== undefined) return trusted;
     const key = cacheKey(target);
-    const entry = this.cache.get(key);
+    const entry = this.entryOf(key);
     const hit = entry === undefined ? undefined : await this.revalidate(key, entry);
     if (hit !== undefined) return hit;
     const found = await this.disk.find(target, files);
-    if (found.kind !== 'file' || found.body.kind !== 'fd' || found.stat.size > MAX_CACHED_FILE_BYTES)
-      return found;
-    const bytes = await readWhole(this.options.fs, found.body.fd, found.stat.size);
-    if (isFailure(bytes)) return fromFailure(bytes);
-    this.remember(key, found, bytes);
-    return { ...found, body: { kind: 'bytes', bytes } };
+    if (found.kind !== 'file' || found.body.kind !== 'fd') return found;
+    if (found.stat.size <= MAX_CACHED_FILE_BYTES) return this.readAndKeep(key, found, this.small);
+    if (!this.admission.covers(found.stat.size) || !this.admission.admit(key)) return found;
+    try {
+      this.large.makeRoom(found.stat.size);
+      return await this.readAndKeep(key, found, this.large);
+    } finally {
+      this.admission.done();
+    }
   }
 
-  /** Stops watching and empties the cache (at shutdown). */
+  /** Stops watching and empties the caches (at shutdown). */
   close(): void {
-    this.cache.clear();
+    this.small.clear();
+    this.large.clear();
     this.watches.closeAll();
+  }
+
+  private entryOf(key: string): CachedFile | undefined {
+    return this.small.get(key) ?? this.large.get(key);
+  }
+
+  private forget(key: string): void {
+    this.small.delete(key);
+    this.large.delete(key);
+  }
+
+  /** The file read whole from its descriptor (which stays the exchange's to close), kept in `cache` if it may be. */
+  private async readAndKeep(key: string, found: FoundFile, cache: FileCache): Promise<Found> {
+    if (found.body.kind !== 'fd') return found;
+    const bytes = await readWhole(this.options.fs, found.body.fd, found.stat.size);
+    if (isFailure(bytes)) return fromFailure(bytes);
+    this.remember(key, found, bytes, cache);
+    return { ...found, body: { kind: 'bytes', bytes } };
   }
 
   /** A cached entry not trusted yet is served if a fresh stat shows the very same file. */
@@ -77,7 +110,7 @@ export class CachedSite implements Site {
     const now = this.options.now();
     const stat = await this.options.fs.stat(entry.realPath);
     if (isFailure(stat) || !sameFile(stat, entry.stat)) {
-      this.cache.delete(key);
+      this.forget(key);
       return undefined;
     }
     entry.checkedAt = now;
@@ -91,15 +124,17 @@ export class CachedSite implements Site {
    */
   private forgetChanged(dir: string, name: string | undefined): void {
     const itself = name === undefined || name === path.basename(dir); // (a child of the same name goes too)
-    this.cache.deleteUnder(itself ? dir : path.join(dir, name));
+    const changed = itself ? dir : path.join(dir, name);
+    this.small.deleteUnder(changed);
+    this.large.deleteUnder(changed);
   }
 
   /**
-   * Caches a small file, but only one reached without symlinks: then a stat of its real path
+   * Caches a file, but only one reached without symlinks: then a stat of its real path
    * is a stat of the requested path, and watching the directories from the root down to it
    * sees every change that could alter what the request gets.
    */
-  private remember(key: string, found: FoundFile, bytes: Buffer): void {
+  private remember(key: string, found: FoundFile, bytes: Buffer, cache: FileCache): void {
     const { realPath, stat } = found;
     const { root } = this.options;
     if (bytes.length !== stat.size || realPath !== path.join(root, key)) return;
@@ -111,7 +146,8 @@ export class CachedSite implements Site {
     // first hit checks by stat, after the watch is in place.
     const trusted: CachedCopy = { ...found, body: { kind: 'bytes', bytes }, cached: 'trusted' };
     const entry = { realPath, name: found.name, stat, bytes, watched, checkedAt: -Infinity, trusted };
-    if (!this.cache.set(key, entry)) this.watches.release(watched);
+    this.forget(key); // a file that grew or shrank past the small cache's limit is in the other one
+    if (!cache.set(key, entry)) this.watches.release(watched);
   }
 }
 

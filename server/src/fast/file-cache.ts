@@ -51,10 +51,14 @@ export class FileCache {
   private readonly entries = new Map<string, CachedFile>();
   private bytes = 0;
 
-  /** `onRemove` hears of every entry that leaves (evicted, replaced, deleted), to release its watches. */
+  /**
+   * `onRemove` hears of every entry that leaves (evicted, replaced, deleted), to release its
+   * watches; `maxFileBytes`, the largest file this cache keeps (large-files.ts makes a second cache).
+   */
   constructor(
     private readonly budget = CACHE_BUDGET_BYTES,
     private readonly onRemove: (entry: CachedFile) => void = () => undefined,
+    private readonly maxFileBytes = MAX_CACHED_FILE_BYTES,
   ) {}
 
   get(key: string): CachedFile | undefined {
@@ -63,15 +67,20 @@ export class FileCache {
 
   /** Keeps the file if it fits; returns whether it was kept. */
   set(key: string, file: CachedFile): boolean {
-    if (file.bytes.length > MAX_CACHED_FILE_BYTES || file.bytes.length > this.budget) return false;
+    if (file.bytes.length > this.maxFileBytes || file.bytes.length > this.budget) return false;
     this.delete(key);
+    this.makeRoom(file.bytes.length);
     this.entries.set(key, file);
     this.bytes += file.bytes.length;
+    return true;
+  }
+
+  /** Drops the oldest entries until `bytes` more fit in the budget: before a read, so that the read's buffer is within it too. */
+  makeRoom(bytes: number): void {
     for (const [oldest] of this.entries) {
-      if (this.bytes <= this.budget) break;
+      if (this.bytes + bytes <= this.budget) break;
       this.delete(oldest);
     }
-    return true;
   }
 
   delete(key: string): void {

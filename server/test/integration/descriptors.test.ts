@@ -7,13 +7,15 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { validatorsOf } from '../../src/decide/validators';
+import { LARGE_FILES } from '../../src/fast/large-files';
 import { type FileSystem, failure } from '../../src/resolve/file-system';
 import { get, rawExchange, request } from '../support/raw-client';
 import { eventually, openDescriptors } from '../support/big-file';
 import { type CountingFileSystem, type HostileSite, countingFileSystem, makeSite } from '../support/hostile';
 import { STRATEGY, type TestServer, startTestServer } from '../support/test-server';
 
-const BIG = 512 * 1024; // over the fast path's cache limit (128 KiB): always streamed from its descriptor
+/** Over the largest file the fast path keeps in memory (fast/large-files.ts): always streamed from its descriptor. */
+const BIG = LARGE_FILES.maxFileBytes + 1;
 
 let site: HostileSite;
 let counting: CountingFileSystem;

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { CachedSite } from '../../../src/fast/cached-site';
 import { MAX_CACHED_FILE_BYTES, TRUST_MS } from '../../../src/fast/file-cache';
+import { LARGE_FILES, type LargeFileLimits } from '../../../src/fast/large-files';
 import { type FileSystem, failure, nodeFileSystem } from '../../../src/resolve/file-system';
 import { OpenFiles } from '../../../src/resolve/open-files';
 import { DiskSite, type Found } from '../../../src/resolve/site';
@@ -20,15 +21,25 @@ beforeAll(() => {
     ['index.html', 'home'],
     ['nums.txt', '0123456789'],
     ['big.bin', 'x'.repeat(MAX_CACHED_FILE_BYTES + 1)],
+    ['big2.bin', 'y'.repeat(MAX_CACHED_FILE_BYTES + 1)],
+    ['bigger.bin', 'z'.repeat(MAX_CACHED_FILE_BYTES + 2)],
   ]);
 });
 
 afterAll(() => disk.remove());
 
-function cachedSite(options: { fs?: FileSystem; listing?: boolean; now?: () => number } = {}): CachedSite {
+interface SiteOptions {
+  fs?: FileSystem;
+  listing?: boolean;
+  now?: () => number;
+  largeFiles?: LargeFileLimits;
+}
+
+function cachedSite(options: SiteOptions = {}): CachedSite {
   const fileSystem = options.fs ?? nodeFileSystem;
+  const { now = Date.now, largeFiles = LARGE_FILES } = options;
   const plain = new DiskSite({ root: disk.root, listing: options.listing ?? false, fs: fileSystem });
-  return new CachedSite(plain, { root: disk.root, fs: fileSystem, now: options.now ?? Date.now });
+  return new CachedSite(plain, { root: disk.root, fs: fileSystem, now, largeFiles });
 }
 
 /** Resolves a request target, then looks it up, as handleRequest does; what it opened is closed after. */
@@ -62,17 +73,6 @@ describe('what the cache keeps', () => {
     site.close();
   });
 
-  it('a file over the cache size is not read: its open descriptor is handed on', async () => {
-    const site = cachedSite();
-    const found = await find(site, '/big.bin');
-    expect([found.kind === 'file' && found.body.kind, found.kind === 'file' && found.cached]).toEqual([
-      'fd',
-      false,
-    ]);
-    expect(summary(await find(site, '/big.bin'))).toBe('file big.bin (open descriptor)'); // never cached
-    site.close();
-  });
-
   it('a read that fails midway → 500', async () => {
     const fakeFs: FileSystem = { ...nodeFileSystem, readInto: () => Promise.resolve(failure('EIO')) };
     const site = cachedSite({ fs: fakeFs });
@@ -91,6 +91,142 @@ describe('what the cache keeps', () => {
   it("what is not a file (a redirect, a 404) is the plain lookup's answer, worked out afresh", async () => {
     const site = cachedSite();
     expect([await lookUp('/missing', site), await lookUp('/nums.txt/', site)]).toEqual([404, 404]);
+    site.close();
+  });
+});
+
+/** How a lookup of a large file was served: streamed from its descriptor, read whole now, or from the cache. */
+async function howServed(site: CachedSite, target: string, fileSystem?: FileSystem): Promise<string> {
+  const found = await find(site, target, fileSystem);
+  if (found.kind !== 'file') return `not a file: ${summary(found)}`;
+  if (found.body.kind === 'fd') return 'streamed';
+  return found.cached === false
+    ? `read whole (${found.body.bytes.length} bytes)`
+    : `cached (${found.cached})`;
+}
+
+describe('large files: kept too, once asked for again, one read at a time (large-files.ts)', () => {
+  const BIG = MAX_CACHED_FILE_BYTES + 1; // just past the small-file cache
+  const WHOLE = `read whole (${BIG} bytes)`;
+  const ONE_BIG_FILE: LargeFileLimits = { maxFileBytes: BIG, budgetBytes: BIG };
+  const served = (site: CachedSite, targets: readonly string[]) =>
+    targets.reduce<Promise<string[]>>(
+      async (done, target) => [...(await done), await howServed(site, target)],
+      Promise.resolve([]),
+    );
+
+  it.each<[string, LargeFileLimits, string[], string[]]>([
+    [
+      'first request streamed, second read whole, third from the cache',
+      LARGE_FILES,
+      ['/big.bin', '/big.bin', '/big.bin'],
+      ['streamed', WHOLE, 'cached (revalidated)'],
+    ],
+    [
+      'over the largest kept size (by one byte): always streamed',
+      ONE_BIG_FILE,
+      ['/bigger.bin', '/bigger.bin', '/bigger.bin'],
+      ['streamed', 'streamed', 'streamed'],
+    ],
+    [
+      'over the budget, a newer large file displaces the older, which starts again from its first request',
+      ONE_BIG_FILE,
+      ['/big.bin', '/big.bin', '/big2.bin', '/big2.bin', '/big.bin', '/big.bin'],
+      ['streamed', WHOLE, 'streamed', WHOLE, 'streamed', WHOLE],
+    ],
+    [
+      'a small file is not displaced by large ones: they have a budget of their own',
+      ONE_BIG_FILE,
+      ['/nums.txt', '/big.bin', '/big.bin', '/big2.bin', '/big2.bin', '/nums.txt'],
+      ['read whole (10 bytes)', 'streamed', WHOLE, 'streamed', WHOLE, 'cached (revalidated)'],
+    ],
+  ])('%s', async (_name, largeFiles, targets, expected) => {
+    const site = cachedSite({ largeFiles });
+    expect(await served(site, targets)).toEqual(expected);
+    site.close();
+  });
+
+  /** A file system whose reads, once `hold` is called, wait until `open` is; `waiting`: how many wait. */
+  function gated() {
+    let held = false;
+    let waiting = 0;
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      readInto: async (fd, buffer, position) => {
+        if (held) {
+          waiting++;
+          await gate;
+        }
+        return nodeFileSystem.readInto(fd, buffer, position);
+      },
+    };
+    return { fs, open, hold: () => (held = true), waiting: () => waiting };
+  }
+
+  it('one large read at a time: a request that arrives during it is streamed', async () => {
+    const { fs: slowFs, open, hold, waiting } = gated();
+    const site = cachedSite({ fs: slowFs });
+    expect(await served(site, ['/big.bin', '/big2.bin'])).toEqual(['streamed', 'streamed']); // asked once each
+    hold();
+    const reading = howServed(site, '/big.bin', slowFs); // admitted: waits at the gate
+    expect(await eventually(() => waiting() === 1)).toBe(true);
+    expect(await howServed(site, '/big2.bin', slowFs)).toBe('streamed'); // its second request, but big.bin is being read
+    open();
+    expect(await reading).toBe(WHOLE);
+    expect(await howServed(site, '/big2.bin', slowFs)).toBe(WHOLE); // the read is over: its turn now
+    site.close();
+  });
+
+  it('room is made before the read: the older large file is gone while the newer one is read', async () => {
+    const { fs: slowFs, open, hold } = gated();
+    const site = cachedSite({ fs: slowFs, largeFiles: ONE_BIG_FILE, now: () => 1_000_000 }); // trust never expires
+    await served(site, ['/big.bin', '/big.bin', '/big.bin', '/big2.bin']); // big.bin kept and confirmed; big2.bin asked once
+    const big = resolveTarget('/big.bin');
+    if (big.kind !== 'path') throw new Error('refused');
+    expect(site.findNow(big)).toBeDefined();
+    hold();
+    const reading = howServed(site, '/big2.bin', slowFs); // admitted: waits at the gate
+    expect(await eventually(() => site.findNow(big) === undefined)).toBe(true); // dropped before big2.bin's bytes are in
+    open();
+    expect(await reading).toBe(WHOLE);
+    site.close();
+  });
+
+  it('a kept large file edited in place is dropped as soon as the change is reported', async () => {
+    const { fs: countingFs, seen, changeReported } = observed('edited.bin');
+    fs.writeFileSync(disk.at('edited.bin'), 'a'.repeat(BIG));
+    const site = cachedSite({ fs: countingFs });
+    try {
+      expect(await served(site, ['/edited.bin', '/edited.bin', '/edited.bin'])).toEqual([
+        'streamed',
+        WHOLE,
+        'cached (revalidated)',
+      ]);
+      const before = seen.changes;
+      fs.writeFileSync(disk.at('edited.bin'), 'b'.repeat(BIG + 1)); // now over the largest kept size
+      await changeReported(before);
+      expect(await howServed(site, '/edited.bin', countingFs)).toBe('streamed');
+    } finally {
+      site.close();
+      fs.rmSync(disk.at('edited.bin'));
+    }
+  });
+
+  it('a large read that fails → 500, and the next large file may still be read', async () => {
+    let failing = true;
+    const flakyFs: FileSystem = {
+      ...nodeFileSystem,
+      readInto: (fd, buffer, position) =>
+        failing ? Promise.resolve(failure('EIO')) : nodeFileSystem.readInto(fd, buffer, position),
+    };
+    const site = cachedSite({ fs: flakyFs });
+    await howServed(site, '/big.bin', flakyFs);
+    expect(await howServed(site, '/big.bin', flakyFs)).toBe('not a file: 500');
+    failing = false;
+    await howServed(site, '/big2.bin', flakyFs);
+    expect(await howServed(site, '/big2.bin', flakyFs)).toBe(WHOLE);
     site.close();
   });
 });

@@ -44,6 +44,25 @@ describe('FileCache', () => {
     expect([cache.get('fits') !== undefined, cache.get('too-big') !== undefined]).toEqual([true, false]);
   });
 
+  it("keeps files up to the size it is given (the large files' cache), not one byte more", () => {
+    const cache = new FileCache(100, undefined, 10);
+    cache.set('fits', fileOf(10));
+    cache.set('too-big', fileOf(11));
+    expect([cache.get('fits') !== undefined, cache.get('too-big') !== undefined]).toEqual([true, false]);
+  });
+
+  it.each([
+    ['fits beside both', 2, ['a', 'b']],
+    ['needs the oldest gone', 3, ['b']],
+    ['needs both gone', 10, []],
+  ])('makeRoom for a read that %s (%i bytes more, budget 10, 4 + 4 held)', (_name, bytes, kept) => {
+    const cache = new FileCache(10);
+    cache.set('a', fileOf(4));
+    cache.set('b', fileOf(4));
+    cache.makeRoom(bytes);
+    expect(['a', 'b'].filter((key) => cache.get(key) !== undefined)).toEqual(kept);
+  });
+
   it('over its budget, drops the oldest entries first', () => {
     const cache = new FileCache(10);
     cache.set('a', fileOf(4));
