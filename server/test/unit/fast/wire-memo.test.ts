@@ -1,5 +1,5 @@
 /** The fast path's Wire: a prepared reply's bytes kept for the second, always exactly head then body. */
-import { JOIN_LIMIT_BYTES, WireMemo } from '../../../src/fast/wire-memo';
+import { JOIN_LIMIT_BYTES, KEPT_JOIN_LIMIT_BYTES, WireMemo } from '../../../src/fast/wire-memo';
 import { serializeHead } from '../../../src/respond/head';
 import type { Reply } from '../../../src/http/message';
 import type { WireFraming } from '../../../src/respond/wire';
@@ -57,13 +57,34 @@ describe('WireMemo', () => {
     ]);
   });
 
-  it(`joins a body of up to ${JOIN_LIMIT_BYTES} bytes to its head; a larger one leaves as a buffer of its own`, () => {
-    const big = Buffer.alloc(JOIN_LIMIT_BYTES + 1, 'x');
+  it.each<[string, number, number, Reply]>([
+    ['a prepared reply, the largest joined body', KEPT_JOIN_LIMIT_BYTES, 1, prepared],
+    ['a prepared reply, one byte more', KEPT_JOIN_LIMIT_BYTES + 1, 2, prepared],
+    ['a reply made for one response, the largest joined body', JOIN_LIMIT_BYTES, 1, plain],
+    ['a reply made for one response, one byte more', JOIN_LIMIT_BYTES + 1, 2, plain],
+  ])('%s: %i bytes leave in %i buffer(s), head first', (_name, size, buffers, reply) => {
+    const body = Buffer.alloc(size, 'x');
+    const encoded = memo().encode(reply, AT, body);
+    expect(encoded).toHaveLength(buffers);
+    expect(Buffer.concat(encoded).subarray(-size).equals(body)).toBe(true);
+    if (buffers === 2) expect(encoded[1]).toBe(body); // the body itself, not a copy
+  });
+
+  it('a body sent apart: the head alone is kept', () => {
+    const big = Buffer.alloc(KEPT_JOIN_LIMIT_BYTES + 1, 'x');
     const wire = memo();
-    expect(wire.encode(prepared, AT, Buffer.alloc(JOIN_LIMIT_BYTES, 'x'))).toHaveLength(1);
-    const buffers = wire.encode(prepared, AT, big);
-    expect(buffers).toHaveLength(2);
-    expect(buffers[1]).toBe(big);
-    expect(wire.encode(prepared, AT, big)[0]).toBe(buffers[0]); // the head alone is kept
+    const [head] = wire.encode(prepared, AT, big);
+    expect(wire.encode(prepared, AT, big)[0]).toBe(head);
+  });
+
+  it("only this second's bytes are kept: the last second's go when the next begins", () => {
+    const other: Reply = { ...prepared };
+    const wire = new WireMemo((reply) => reply === prepared || reply === other);
+    wire.encode(prepared, AT, BODY);
+    wire.encode(other, AT, BODY);
+    wire.encode(plain, AT, BODY);
+    const kept = wire.keptReplies;
+    wire.encode(prepared, { ...AT, now: MONDAY + 1000 }, BODY);
+    expect([kept, wire.keptReplies]).toEqual([2, 1]);
   });
 });
