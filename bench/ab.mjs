@@ -6,7 +6,8 @@
 // spread, each build's ratio to the first, and how busy the rest of the machine was.
 //
 //   node bench/ab.mjs --build old=/path/to/old/server/dist/main.js --build new=server/dist/main.js \
-//                     [--build plain=server/dist/main.js:--no-cache] [--rounds 3] [--duration 5]
+//                     [--build plain=server/dist/main.js:--no-cache] [--rounds 3] [--duration 5] \
+//                     [--scenarios s1,s2,s3,s4] [--node-flags="--max-semi-space-size=4 ..."]
 //
 // A build is NAME=MAIN_JS, optionally followed by :FLAG:FLAG... (extra server flags). Loopback
 // only; every process is stopped by its PID; every wrk run is bounded by `timeout`.
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '5' },
     scenarios: { type: 'string', default: 's1,s2,s3' },
+    // The Node flags every build runs with (the image's CMD has its own; none by default).
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const builds = (values.build ?? []).map((spec) => {
@@ -40,13 +43,16 @@ const SCENARIOS = {
   s1: { what: '1 KiB, keep-alive, 50 conns', file: '1k.bin', conns: 50, close: false },
   s2: { what: '1 KiB, Connection: close, 50 conns', file: '1k.bin', conns: 50, close: true },
   s3: { what: '64 KiB, keep-alive, 20 conns', file: '64k.bin', conns: 20, close: false },
+  s4: { what: '10 MiB, keep-alive, 4 conns', file: '10m.bin', conns: 4, close: false },
 };
+const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
 const chosen = values.scenarios.split(',').filter((s) => s in SCENARIOS);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-site-'));
 fs.writeFileSync(path.join(site, '1k.bin'), randomBytes(1024));
 fs.writeFileSync(path.join(site, '64k.bin'), randomBytes(64 * 1024));
+if (chosen.includes('s4')) fs.writeFileSync(path.join(site, '10m.bin'), randomBytes(10 * 1024 * 1024));
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid) {
@@ -71,6 +77,7 @@ function startServer(build) {
       '-c',
       '0',
       process.execPath,
+      ...NODE_FLAGS,
       build.main,
       '--root',
       site,
