@@ -22,7 +22,7 @@ import type { OpenFiles } from '../resolve/open-files';
 import { type Found, type FoundFile, type ResolvedTarget, type Site, fromFailure } from '../resolve/site';
 import { type CachedFile, FileCache, MAX_CACHED_FILE_BYTES, isTrusted, sameFile } from './file-cache';
 import { DirectoryWatches } from './directory-watches';
-import { LARGE_FILES, LargeFileAdmission, type LargeFileLimits } from './large-files';
+import { LARGE_FILES, LargeFileAdmission, type LargeFileLimits, type Liveness } from './large-files';
 
 /** A file as the cache holds it: its bytes in memory. */
 export type CachedCopy = FoundFile & { readonly body: Extract<FoundFile['body'], { kind: 'bytes' }> };
@@ -34,6 +34,8 @@ export interface CachedSiteOptions {
   readonly now: () => number;
   readonly cacheBudget?: number;
   readonly largeFiles?: LargeFileLimits;
+  /** How the large files' admission sees whether retired bytes are alive (tests stand in for WeakRef). */
+  readonly liveness?: (bytes: Buffer) => Liveness;
 }
 
 export class CachedSite implements Site {
@@ -49,8 +51,15 @@ export class CachedSite implements Site {
     const release = (entry: CachedFile): void => this.watches.release(entry.watched);
     const largeFiles = options.largeFiles ?? LARGE_FILES;
     this.small = new FileCache(options.cacheBudget, release);
-    this.large = new FileCache(largeFiles.budgetBytes, release, largeFiles.maxFileBytes);
-    this.admission = new LargeFileAdmission(largeFiles);
+    this.admission = new LargeFileAdmission(largeFiles, options.liveness);
+    this.large = new FileCache(
+      largeFiles.budgetBytes,
+      (entry) => {
+        release(entry);
+        this.admission.retire(entry.bytes);
+      },
+      largeFiles.maxFileBytes,
+    );
     this.watches = new DirectoryWatches(options.fs, (dir, name) => this.forgetChanged(dir, name));
   }
 
@@ -71,7 +80,7 @@ export class CachedSite implements Site {
     const found = await this.disk.find(target, files);
     if (found.kind !== 'file' || found.body.kind !== 'fd') return found;
     if (found.stat.size <= MAX_CACHED_FILE_BYTES) return this.readAndKeep(key, found, this.small);
-    if (!this.admission.covers(found.stat.size) || !this.admission.admit(key)) return found;
+    if (!this.admission.covers(found.stat.size) || !this.admission.admit(key, found.stat.size)) return found;
     try {
       this.large.makeRoom(found.stat.size);
       return await this.readAndKeep(key, found, this.large);

@@ -13,7 +13,13 @@
  *   - one large file is read at a time: the first requests of a busy file, arriving together,
  *     would otherwise each read a copy of their own (the others stream meanwhile);
  *   - room is made in the budget before the read, so the large files' bytes stay within it
- *     even while one is being read.
+ *     even while one is being read;
+ *   - a file's bytes that left the cache while a reply still sends them (to a client that reads
+ *     slowly) count against the budget until the garbage collector has taken them: otherwise
+ *     clients cycling through many large files, reading slowly, could hold a copy of each,
+ *     where streamed from disk each would hold a chunk. So the large files' bytes held at once,
+ *     kept or still being sent, stay under twice the budget (what the cache held when a read
+ *     made room, and the budget).
  */
 import { MAX_CACHED_FILE_BYTES } from './file-cache';
 
@@ -30,29 +36,53 @@ export const LARGE_FILES: LargeFileLimits = { maxFileBytes: 16 * 1024 * 1024, bu
 /** Large files asked for once and remembered, at most: a bound, cleared when full (they are asked again). */
 const REMEMBERED_ASKS = 256;
 
+/** Something that says whether a buffer is still alive: a WeakRef, or a stand-in in the tests. */
+export interface Liveness {
+  deref(): Buffer | undefined;
+}
+
 /** Which large file may be read whole, and when. */
 export class LargeFileAdmission {
   private readonly askedOnce = new Set<string>();
   private reading = false;
+  /** Bytes that left the cache, as long as they may still be sent. */
+  private retired: { readonly alive: Liveness; readonly size: number }[] = [];
 
-  constructor(private readonly limits: LargeFileLimits) {}
+  constructor(
+    private readonly limits: LargeFileLimits,
+    private readonly watch: (bytes: Buffer) => Liveness = (bytes) => new WeakRef(bytes),
+  ) {}
 
   /** Is a file of `size` bytes a large one: past the small-file cache, within this one? */
   covers(size: number): boolean {
     return size > MAX_CACHED_FILE_BYTES && size <= this.limits.maxFileBytes;
   }
 
-  /** May this request read the file whole now? Not on its first request, nor while another large file is read. */
-  admit(key: string): boolean {
+  /**
+   * May this request read the file whole now? Not on its first request, nor while another
+   * large file is read, nor while the bytes still being sent leave no room for it.
+   */
+  admit(key: string, size: number): boolean {
     if (!this.askedOnce.has(key)) {
       if (this.askedOnce.size >= REMEMBERED_ASKS) this.askedOnce.clear();
       this.askedOnce.add(key);
       return false;
     }
-    if (this.reading) return false;
+    if (this.reading || this.stillSent() + size > this.limits.budgetBytes) return false;
     this.askedOnce.delete(key);
     this.reading = true;
     return true;
+  }
+
+  /** Bytes that left the cache (evicted, replaced, changed): counted while a reply may still hold them. */
+  retire(bytes: Buffer): void {
+    this.retired.push({ alive: this.watch(bytes), size: bytes.length });
+  }
+
+  /** The retired bytes not yet taken by the garbage collector; the taken are forgotten. */
+  stillSent(): number {
+    this.retired = this.retired.filter((r) => r.alive.deref() !== undefined);
+    return this.retired.reduce((sum, r) => sum + r.size, 0);
   }
 
   /** The admitted read is over, kept or not. */

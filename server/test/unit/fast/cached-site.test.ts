@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { CachedSite } from '../../../src/fast/cached-site';
 import { MAX_CACHED_FILE_BYTES, TRUST_MS } from '../../../src/fast/file-cache';
-import { LARGE_FILES, type LargeFileLimits } from '../../../src/fast/large-files';
+import { LARGE_FILES, type LargeFileLimits, type Liveness } from '../../../src/fast/large-files';
 import { type FileSystem, failure, nodeFileSystem } from '../../../src/resolve/file-system';
 import { OpenFiles } from '../../../src/resolve/open-files';
 import { DiskSite, type Found } from '../../../src/resolve/site';
@@ -33,13 +33,17 @@ interface SiteOptions {
   listing?: boolean;
   now?: () => number;
   largeFiles?: LargeFileLimits;
+  liveness?: (bytes: Buffer) => Liveness;
 }
+
+/** No reply still sends a large file's bytes once they leave the cache (a slow client is a test of its own). */
+const NONE_STILL_SENT = (): Liveness => ({ deref: () => undefined });
 
 function cachedSite(options: SiteOptions = {}): CachedSite {
   const fileSystem = options.fs ?? nodeFileSystem;
-  const { now = Date.now, largeFiles = LARGE_FILES } = options;
+  const { now = Date.now, largeFiles = LARGE_FILES, liveness = NONE_STILL_SENT } = options;
   const plain = new DiskSite({ root: disk.root, listing: options.listing ?? false, fs: fileSystem });
-  return new CachedSite(plain, { root: disk.root, fs: fileSystem, now, largeFiles });
+  return new CachedSite(plain, { root: disk.root, fs: fileSystem, now, largeFiles, liveness });
 }
 
 /** Resolves a request target, then looks it up, as handleRequest does; what it opened is closed after. */
@@ -191,6 +195,22 @@ describe('large files: kept too, once asked for again, one read at a time (large
     expect(await eventually(() => site.findNow(big) === undefined)).toBe(true); // dropped before big2.bin's bytes are in
     open();
     expect(await reading).toBe(WHOLE);
+    site.close();
+  });
+
+  it('bytes that left the cache while a slow client still reads them leave no room: the next large file streams until they are gone', async () => {
+    let slowClientReads = true; // what a WeakRef would say of the evicted bytes while a reply holds them
+    const liveness = (bytes: Buffer): Liveness => ({ deref: () => (slowClientReads ? bytes : undefined) });
+    const site = cachedSite({ largeFiles: ONE_BIG_FILE, liveness });
+    expect(await served(site, ['/big.bin', '/big.bin', '/big2.bin', '/big2.bin'])).toEqual([
+      'streamed',
+      WHOLE,
+      'streamed',
+      WHOLE, // big.bin leaves the cache to make room, and is still being sent
+    ]);
+    expect(await served(site, ['/big.bin', '/big.bin'])).toEqual(['streamed', 'streamed']);
+    slowClientReads = false; // the client is done, and the collector has taken the bytes
+    expect(await served(site, ['/big.bin'])).toEqual([WHOLE]);
     site.close();
   });
 
