@@ -36,10 +36,17 @@ export const LARGE_FILES: LargeFileLimits = { maxFileBytes: 16 * 1024 * 1024, bu
 /** Large files asked for once and remembered, at most: a bound, cleared when full (they are asked again). */
 const REMEMBERED_ASKS = 256;
 
-/** Something that says whether a buffer is still alive: a WeakRef, or a stand-in in the tests. */
+/** Something that says whether a buffer's memory is still alive: a WeakRef, or a stand-in in the tests. */
 export interface Liveness {
-  deref(): Buffer | undefined;
+  deref(): object | undefined;
 }
+
+/**
+ * A weak reference to the memory under `bytes` (its ArrayBuffer), not to the Buffer itself: a
+ * reply may send another view of the same memory (a slice), and any view keeps its ArrayBuffer.
+ * A large file's Buffer has one of its own (Node pools only small ones).
+ */
+const weakly = (bytes: Buffer): Liveness => new WeakRef(bytes.buffer);
 
 /** Which large file may be read whole, and when. */
 export class LargeFileAdmission {
@@ -50,7 +57,7 @@ export class LargeFileAdmission {
 
   constructor(
     private readonly limits: LargeFileLimits,
-    private readonly watch: (bytes: Buffer) => Liveness = (bytes) => new WeakRef(bytes),
+    private readonly watch: (bytes: Buffer) => Liveness = weakly,
   ) {}
 
   /** Is a file of `size` bytes a large one: past the small-file cache, within this one? */

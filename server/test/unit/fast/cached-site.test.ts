@@ -109,16 +109,35 @@ async function howServed(site: CachedSite, target: string, fileSystem?: FileSyst
     : `cached (${found.cached})`;
 }
 
-describe('large files: kept too, once asked for again, one read at a time (large-files.ts)', () => {
-  const BIG = MAX_CACHED_FILE_BYTES + 1; // just past the small-file cache
-  const WHOLE = `read whole (${BIG} bytes)`;
-  const ONE_BIG_FILE: LargeFileLimits = { maxFileBytes: BIG, budgetBytes: BIG };
-  const served = (site: CachedSite, targets: readonly string[]) =>
-    targets.reduce<Promise<string[]>>(
-      async (done, target) => [...(await done), await howServed(site, target)],
-      Promise.resolve([]),
-    );
+const BIG = MAX_CACHED_FILE_BYTES + 1; // just past the small-file cache
+const WHOLE = `read whole (${BIG} bytes)`;
+const ONE_BIG_FILE: LargeFileLimits = { maxFileBytes: BIG, budgetBytes: BIG };
+const served = (site: CachedSite, targets: readonly string[]) =>
+  targets.reduce<Promise<string[]>>(
+    async (done, target) => [...(await done), await howServed(site, target)],
+    Promise.resolve([]),
+  );
 
+/** A file system whose reads, once `hold` is called, wait until `open` is; `waiting`: how many wait. */
+function gated() {
+  let held = false;
+  let waiting = 0;
+  let open = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    readInto: async (fd, buffer, position) => {
+      if (held) {
+        waiting++;
+        await gate;
+      }
+      return nodeFileSystem.readInto(fd, buffer, position);
+    },
+  };
+  return { fs, open, hold: () => (held = true), waiting: () => waiting };
+}
+
+describe('large files: kept too, once asked for again (large-files.ts)', () => {
   it.each<[string, LargeFileLimits, string[], string[]]>([
     [
       'first request streamed, second read whole, third from the cache',
@@ -150,25 +169,28 @@ describe('large files: kept too, once asked for again, one read at a time (large
     site.close();
   });
 
-  /** A file system whose reads, once `hold` is called, wait until `open` is; `waiting`: how many wait. */
-  function gated() {
-    let held = false;
-    let waiting = 0;
-    let open = (): void => undefined;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const fs: FileSystem = {
-      ...nodeFileSystem,
-      readInto: async (fd, buffer, position) => {
-        if (held) {
-          waiting++;
-          await gate;
-        }
-        return nodeFileSystem.readInto(fd, buffer, position);
-      },
-    };
-    return { fs, open, hold: () => (held = true), waiting: () => waiting };
-  }
+  it('a kept large file edited in place is dropped as soon as the change is reported', async () => {
+    const { fs: countingFs, seen, changeReported } = observed('edited.bin');
+    fs.writeFileSync(disk.at('edited.bin'), 'a'.repeat(BIG));
+    const site = cachedSite({ fs: countingFs });
+    try {
+      expect(await served(site, ['/edited.bin', '/edited.bin', '/edited.bin'])).toEqual([
+        'streamed',
+        WHOLE,
+        'cached (revalidated)',
+      ]);
+      const before = seen.changes;
+      fs.writeFileSync(disk.at('edited.bin'), 'b'.repeat(BIG + 1)); // now over the largest kept size
+      await changeReported(before);
+      expect(await howServed(site, '/edited.bin', countingFs)).toBe('streamed');
+    } finally {
+      site.close();
+      fs.rmSync(disk.at('edited.bin'));
+    }
+  });
+});
 
+describe('large files: what bounds the memory they take', () => {
   it('one large read at a time: a request that arrives during it is streamed', async () => {
     const { fs: slowFs, open, hold, waiting } = gated();
     const site = cachedSite({ fs: slowFs });
@@ -212,26 +234,6 @@ describe('large files: kept too, once asked for again, one read at a time (large
     slowClientReads = false; // the client is done, and the collector has taken the bytes
     expect(await served(site, ['/big.bin'])).toEqual([WHOLE]);
     site.close();
-  });
-
-  it('a kept large file edited in place is dropped as soon as the change is reported', async () => {
-    const { fs: countingFs, seen, changeReported } = observed('edited.bin');
-    fs.writeFileSync(disk.at('edited.bin'), 'a'.repeat(BIG));
-    const site = cachedSite({ fs: countingFs });
-    try {
-      expect(await served(site, ['/edited.bin', '/edited.bin', '/edited.bin'])).toEqual([
-        'streamed',
-        WHOLE,
-        'cached (revalidated)',
-      ]);
-      const before = seen.changes;
-      fs.writeFileSync(disk.at('edited.bin'), 'b'.repeat(BIG + 1)); // now over the largest kept size
-      await changeReported(before);
-      expect(await howServed(site, '/edited.bin', countingFs)).toBe('streamed');
-    } finally {
-      site.close();
-      fs.rmSync(disk.at('edited.bin'));
-    }
   });
 
   it('a large read that fails → 500, and the next large file may still be read', async () => {
