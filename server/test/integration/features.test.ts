@@ -36,6 +36,19 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}, host = '127.0.
   return { port: started.port, io, ask, stop: () => started.stop('test') };
 }
 
+/** A server started before a describe's tests and stopped after them; `server()` inside a test. */
+function serveAround(args: string[], env: NodeJS.ProcessEnv): () => Started {
+  let server: Started | undefined;
+  beforeAll(async () => {
+    server = await serve(args, env);
+  });
+  afterAll(() => server?.stop());
+  return () => {
+    if (server === undefined) throw new Error('the server did not start');
+    return server;
+  };
+}
+
 /** The JSON log lines a server wrote. */
 function logLines(io: CapturedIo): Record<string, unknown>[] {
   return io
@@ -49,18 +62,14 @@ describe.each([
   ['--spa', ['--spa'], {}],
   ['SPA=1', [], { SPA: '1' }],
 ])('the single-page-app fallback, with %s', (_name, args, env) => {
-  let server: Started;
-  beforeAll(async () => {
-    server = await serve(args, env);
-  });
-  afterAll(() => server.stop());
+  const server = serveAround(args, env);
 
   it.each([
     ['a client route, from a browser', get('/settings/profile', 'Accept: text/html,*/*;q=0.8')],
     ['a route with a query and no Accept', get('/settings?tab=2')],
     ['a missing folder with its slash', get('/app/', 'Accept: */*')],
   ])('%s gets /index.html with 200 and Vary: Accept', async (_row, raw) => {
-    const res = await server.ask(raw);
+    const res = await server().ask(raw);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers.vary).toBe('Accept-Encoding, Accept'); // compression is on by default
@@ -68,15 +77,15 @@ describe.each([
   });
 
   it('a HEAD for a route gets the head of /index.html, no body', async () => {
-    const res = await server.ask(request('HEAD', '/settings', 'Accept: text/html'), true);
+    const res = await server().ask(request('HEAD', '/settings', 'Accept: text/html'), true);
     expect(res.status).toBe(200);
     expect(res.headers['content-length']).toBe(String(INDEX.length));
     expect(res.body.length).toBe(0);
   });
 
   it("a route revalidates against /index.html's own ETag: 304", async () => {
-    const etag = (await server.ask(get('/index.html'))).headers.etag ?? '';
-    const res = await server.ask(get('/settings', `If-None-Match: ${etag}`));
+    const etag = (await server().ask(get('/index.html'))).headers.etag ?? '';
+    const res = await server().ask(get('/settings', `If-None-Match: ${etag}`));
     expect(res.status).toBe(304);
     expect(res.headers.etag).toBe(etag);
   });
@@ -89,7 +98,7 @@ describe.each([
     ['a dotfile', get('/.secret', 'Accept: text/html'), undefined],
     ['a path under /__lab/, which is reserved', get('/__lab/settings', 'Accept: text/html'), undefined],
   ])('%s stays 404', async (_row, raw, vary) => {
-    const res = await server.ask(raw);
+    const res = await server().ask(raw);
     expect(res.status).toBe(404);
     expect(res.headers.vary).toBe(vary);
   });
@@ -98,11 +107,11 @@ describe.each([
     ['POST', 405],
     ['OPTIONS', 204],
   ])('%s for a route keeps its own answer (%i)', async (method, status) => {
-    expect((await server.ask(request(method, '/settings', 'Content-Length: 0'))).status).toBe(status);
+    expect((await server().ask(request(method, '/settings', 'Content-Length: 0'))).status).toBe(status);
   });
 
   it('a file that exists is served as it is', async () => {
-    const res = await server.ask(get('/nums.txt', 'Accept: text/html'));
+    const res = await server().ask(get('/nums.txt', 'Accept: text/html'));
     expect(res.body.equals(NUMS)).toBe(true);
     expect(res.headers.vary).toBe('Accept-Encoding'); // compression's own, not the fallback's Accept
   });
@@ -122,11 +131,7 @@ describe.each([
   ['--header, twice', ['--header', 'X-Frame-Options: DENY', '--header=Cache-Control: max-age=60'], {}],
   ['HEADERS, one a line', [], { HEADERS: 'X-Frame-Options: DENY\nCache-Control: max-age=60' }],
 ])('extra fields, with %s', (_name, args, env) => {
-  let server: Started;
-  beforeAll(async () => {
-    server = await serve(args, env);
-  });
-  afterAll(() => server.stop());
+  const server = serveAround(args, env);
 
   it.each([
     ['a file (200)', get('/nums.txt'), 200],
@@ -135,7 +140,7 @@ describe.each([
     ['OPTIONS (204)', request('OPTIONS', '*'), 204],
     ['the health check (200)', get('/__lab/health'), 200],
   ])('are on %s, Cache-Control once, the server’s own replaced', async (_row, raw, status) => {
-    const res = await server.ask(raw);
+    const res = await server().ask(raw);
     expect(res.status).toBe(status);
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headerNames.filter((name) => name.toLowerCase() === 'cache-control')).toEqual([
@@ -166,11 +171,7 @@ describe.each([
   ['--cors', ['--cors'], {}],
   ['CORS=1', [], { CORS: '1' }],
 ])('CORS, with %s', (_name, args, env) => {
-  let server: Started;
-  beforeAll(async () => {
-    server = await serve(args, env);
-  });
-  afterAll(() => server.stop());
+  const server = serveAround(args, env);
 
   it.each([
     ['a CORS request (Origin)', get('/nums.txt', 'Origin: https://app.example'), 200],
@@ -178,7 +179,7 @@ describe.each([
     ['a 404', get('/missing', 'Origin: https://app.example'), 404],
     ['a 206', get('/nums.txt', 'Origin: https://a.example', 'Range: bytes=2-3'), 206],
   ])('%s carries Access-Control-Allow-Origin: * and no Vary: Origin', async (_row, raw, status) => {
-    const res = await server.ask(raw);
+    const res = await server().ask(raw);
     expect(res.status).toBe(status);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-expose-headers']).toBe('*');
@@ -193,7 +194,7 @@ describe.each([
       'Access-Control-Request-Method: GET',
       'Access-Control-Request-Headers: x-token, content-type',
     );
-    const result = await rawExchange(server.port, preflight);
+    const result = await rawExchange(server().port, preflight);
     const res = onlyResponse(result);
     expect(res.statusLine).toBe('HTTP/1.1 204 No Content');
     expect(res.headers['access-control-allow-origin']).toBe('*');
@@ -205,7 +206,7 @@ describe.each([
   });
 
   it('a preflight for a method this server does not serve: 204 listing the ones it does', async () => {
-    const res = await server.ask(
+    const res = await server().ask(
       request('OPTIONS', '/x', 'Origin: https://app.example', 'Access-Control-Request-Method: PUT'),
     );
     expect(res.status).toBe(204);
@@ -214,7 +215,7 @@ describe.each([
   });
 
   it('a plain OPTIONS (no Access-Control-Request-Method) keeps its answer, with Allow-Origin', async () => {
-    const res = await server.ask(request('OPTIONS', '*', 'Origin: https://app.example'));
+    const res = await server().ask(request('OPTIONS', '*', 'Origin: https://app.example'));
     expect(res.status).toBe(204);
     expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
     expect(res.headers['access-control-allow-methods']).toBeUndefined();
