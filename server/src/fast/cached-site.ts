@@ -79,11 +79,12 @@ export class CachedSite implements Site {
     if (hit !== undefined) return hit;
     const found = await this.disk.find(target, files);
     if (found.kind !== 'file' || found.body.kind !== 'fd') return found;
-    if (found.stat.size <= MAX_CACHED_FILE_BYTES) return this.readAndKeep(key, found, this.small);
+    const { fd } = found.body;
+    if (found.stat.size <= MAX_CACHED_FILE_BYTES) return this.readAndKeep(key, found, fd, this.small);
     if (!this.admission.covers(found.stat.size) || !this.admission.admit(key, found.stat.size)) return found;
     try {
       this.large.makeRoom(found.stat.size);
-      return await this.readAndKeep(key, found, this.large);
+      return await this.readAndKeep(key, found, fd, this.large);
     } finally {
       this.admission.done();
     }
@@ -105,10 +106,9 @@ export class CachedSite implements Site {
     this.large.delete(key);
   }
 
-  /** The file read whole from its descriptor (which stays the exchange's to close), kept in `cache` if it may be. */
-  private async readAndKeep(key: string, found: FoundFile, cache: FileCache): Promise<Found> {
-    if (found.body.kind !== 'fd') return found;
-    const bytes = await readWhole(this.options.fs, found.body.fd, found.stat.size);
+  /** The file read whole from its descriptor `fd` (which stays the exchange's to close), kept in `cache` if it may be. */
+  private async readAndKeep(key: string, found: FoundFile, fd: number, cache: FileCache): Promise<Found> {
+    const bytes = await readWhole(this.options.fs, fd, found.stat.size);
     if (isFailure(bytes)) return fromFailure(bytes);
     this.remember(key, found, bytes, cache);
     return { ...found, body: { kind: 'bytes', bytes } };
