@@ -24,7 +24,10 @@ export interface Limits {
   readonly idleTimeoutMs: number;
   /** Time a response may wait for a client that does not read, ms → connection dropped. */
   readonly sendTimeoutMs: number;
-  /** Time to keep reading (and discarding) after ending a connection, ms, so the client reads our response instead of a reset. */
+  /**
+   * Time to keep reading (and discarding) after ending a connection, ms, so the client reads our
+   * response instead of a reset; not needed after a client's own `Connection: close` (net/connection-state.ts).
+   */
   readonly lingerMs: number;
   /** Requests served on one connection before it closes (Connection: close). */
   readonly maxRequestsPerConnection: number;

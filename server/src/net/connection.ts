@@ -51,8 +51,15 @@ const CLIENT_ENDED: ConnectionEvent = { kind: 'client-ended' };
 const FLUSHED: ConnectionEvent = { kind: 'flushed' };
 const STOP: ConnectionEvent = { kind: 'stop' };
 const REPLIED_AND_CLOSING: ConnectionEvent = { kind: 'replied', keptAlive: false, more: false };
+const REPLIED_CLOSING_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: false, more: true };
 const REPLIED_AND_IDLE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: false };
 const REPLIED_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: true };
+
+/** A reply is out: did it keep the connection, and are more request bytes buffered behind it? */
+function replied(keptAlive: boolean, more: boolean): ConnectionEvent {
+  if (!keptAlive) return more ? REPLIED_CLOSING_WITH_MORE : REPLIED_AND_CLOSING;
+  return more ? REPLIED_WITH_MORE : REPLIED_AND_IDLE;
+}
 
 export class Connection {
   private state: ConnectionState;
@@ -253,11 +260,7 @@ export class Connection {
           bytes,
           ms: now - started,
         });
-        const more = this.reader.buffered > 0;
-        return this.handle(
-          !out.keepAlive ? REPLIED_AND_CLOSING : more ? REPLIED_WITH_MORE : REPLIED_AND_IDLE,
-          now,
-        );
+        return this.handle(replied(out.keepAlive, this.reader.buffered > 0), now);
       }
       case 'truncated': // a file that shrank cannot meet its Content-Length: cutting tells the client
         return this.handle({ kind: 'cut', ending: 'file changed while sending' }, now);

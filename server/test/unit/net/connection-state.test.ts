@@ -31,12 +31,13 @@ const request = (keepAlive = true): Request => ({
 });
 
 const base = opened(SINCE);
+const RESPONDING: ConnectionState = { ...base, phase: 'responding', closeAs: undefined, lastOfClient: false };
 const STATES: Record<string, ConnectionState> = {
   idle: base,
   receiving: { ...base, phase: 'receiving' },
-  responding: { ...base, phase: 'responding', closeAs: undefined },
-  closing: { ...base, phase: 'closing', flushedAt: undefined, ending: 'server closed' }, // FIN not out yet
-  lingering: { ...base, phase: 'closing', flushedAt: SINCE, ending: 'server closed' }, // FIN out
+  responding: RESPONDING,
+  closing: { ...base, phase: 'closing', flushedAt: undefined, linger: true, ending: 'server closed' }, // FIN not out yet
+  lingering: { ...base, phase: 'closing', flushedAt: SINCE, linger: true, ending: 'server closed' }, // FIN out
   closed: { ...base, phase: 'closed', ending: 'server closed' },
 };
 
@@ -190,7 +191,7 @@ describe('what the transitions remember', () => {
   });
 
   it('a reply out, nothing more buffered, and the client has half-closed: close, not idle', () => {
-    const from: ConnectionState = { ...base, phase: 'responding', closeAs: undefined, clientEnded: true };
+    const from: ConnectionState = { ...RESPONDING, clientEnded: true };
     const step = transition(from, { kind: 'replied', keptAlive: true, more: false }, SINCE + 1, LIMITS);
     expect([step.state.phase, step.state.ending]).toEqual([
       'closing',
@@ -209,7 +210,7 @@ describe('what the transitions remember', () => {
   });
 
   it('a reply out while shutting down closes, even one that kept the connection', () => {
-    const from: ConnectionState = { ...base, phase: 'responding', closeAs: undefined, stopping: true };
+    const from: ConnectionState = { ...RESPONDING, stopping: true };
     const step = transition(from, { kind: 'replied', keptAlive: true, more: true }, SINCE + 1, LIMITS);
     expect([step.state.phase, step.state.ending]).toEqual(['closing', 'shutdown']);
   });
@@ -220,6 +221,55 @@ describe('what the transitions remember', () => {
     const flushed = transition(ended.state, { kind: 'flushed' }, SINCE + 2, LIMITS);
     expect([flushed.state.phase, flushed.action.kind]).toEqual(['closed', 'destroy']);
   });
+});
+
+describe('the linger (RFC 9112 §9.6): skipped only when the client said its request was its last', () => {
+  /** From a state, events in turn: the last step's phase and action. */
+  const after = (from: ConnectionState, ...events: ConnectionEvent[]) => {
+    let step = { state: from, action: { kind: 'none' } as Action };
+    for (const [i, event] of events.entries()) step = transition(step.state, event, SINCE + 1 + i, LIMITS);
+    return [step.state.phase, actionName(step.action)];
+  };
+  const requestOf = (keepAlive: boolean): ConnectionEvent => ({
+    kind: 'request',
+    request: request(keepAlive),
+  });
+  const closed = (more: boolean): ConnectionEvent => ({ kind: 'replied', keptAlive: false, more });
+  const FLUSHED: ConnectionEvent = { kind: 'flushed' };
+  const ANSWERED_AT_LIMIT = { ...base, served: LIMITS.maxRequestsPerConnection - 1 };
+
+  it.each([
+    [
+      'Connection: close, nothing past it: closed once our bytes are out',
+      base,
+      [requestOf(false), closed(false)],
+      ['closed', 'destroy'],
+    ],
+    [
+      'Connection: close, bytes past it (the client broke its word): linger',
+      base,
+      [requestOf(false), closed(true)],
+      ['closing', '-'],
+    ],
+    [
+      'the server closes (the last request a connection may carry): linger',
+      ANSWERED_AT_LIMIT,
+      [requestOf(true), closed(false)],
+      ['closing', '-'],
+    ],
+    [
+      'a refusal (400): linger, the client may still be sending',
+      base,
+      [{ kind: 'refused', status: 400, reason: 'bad' }, closed(false)],
+      ['closing', '-'],
+    ],
+    ['a shutdown while idle: linger', base, [{ kind: 'stop' }], ['closing', '-']],
+  ] as Array<[string, ConnectionState, ConnectionEvent[], string[]]>)(
+    '%s',
+    (_name, from, events, expected) => {
+      expect(after(from, ...events, FLUSHED)).toEqual(expected);
+    },
+  );
 });
 
 describe('keep-alive, decided when the request is read', () => {
