@@ -79,6 +79,11 @@ export class CachedSite implements Site {
     if (hit !== undefined) return hit;
     const found = await this.disk.find(target, files);
     if (found.kind !== 'file' || found.body.kind !== 'fd') return found;
+    // Kept by another request while this one looked on disk: the very same file needs no second
+    // copy (one held by replies in flight, one in the cache: 90 MiB instead of 80 in bench scenario 4).
+    const keptMeanwhile = this.entryOf(key);
+    if (keptMeanwhile !== undefined && sameFile(keptMeanwhile.stat, found.stat))
+      return revalidated(keptMeanwhile);
     const { fd } = found.body;
     if (found.stat.size <= MAX_CACHED_FILE_BYTES) return this.readAndKeep(key, found, fd, this.small);
     if (!this.admission.covers(found.stat.size) || !this.admission.admit(key, found.stat.size)) return found;

@@ -11,7 +11,8 @@
  *   - a file is read whole only on its second request: a file asked for once (a one-off
  *     download) displaces nothing, and its first byte leaves at once, streamed;
  *   - one large file is read at a time: the first requests of a busy file, arriving together,
- *     would otherwise each read a copy of their own (the others stream meanwhile);
+ *     would otherwise each read a copy of their own (the others stream meanwhile); and a request
+ *     that was still looking on disk when the read ended takes the kept copy (cached-site.ts);
  *   - room is made in the budget before the read, so the large files' bytes stay within it
  *     even while one is being read;
  *   - a file's bytes that left the cache while a reply still sends them (to a client that reads

@@ -205,6 +205,35 @@ describe('large files: what bounds the memory they take', () => {
     site.close();
   });
 
+  it('a request that was looking on disk while the file was read whole gets that copy, not a second read', async () => {
+    const { fs: slowFs, open: openReads, hold: holdReads } = gated();
+    let holdNextOpen = false;
+    let heldOpen: (() => void) | undefined;
+    const fileSystem: FileSystem = {
+      ...slowFs,
+      open: async (at) => {
+        if (holdNextOpen) {
+          holdNextOpen = false;
+          await new Promise<void>((resolve) => (heldOpen = resolve));
+        }
+        return slowFs.open(at);
+      },
+    };
+    const site = cachedSite({ fs: fileSystem });
+    expect(await served(site, ['/big.bin'])).toEqual(['streamed']); // asked once
+    holdNextOpen = true;
+    const looking = howServed(site, '/big.bin', fileSystem); // waits in its disk lookup
+    expect(await eventually(() => heldOpen !== undefined)).toBe(true);
+    holdReads();
+    const reading = howServed(site, '/big.bin', fileSystem); // admitted: its read waits
+    expect(await howServed(site, '/big.bin', fileSystem)).toBe('streamed'); // during the read: asked "once" again
+    openReads();
+    expect(await reading).toBe(WHOLE);
+    heldOpen?.();
+    expect(await looking).toBe('cached (revalidated)');
+    site.close();
+  });
+
   it('room is made before the read: the older large file is gone while the newer one is read', async () => {
     const { fs: slowFs, open, hold } = gated();
     const site = cachedSite({ fs: slowFs, largeFiles: ONE_BIG_FILE, now: () => 1_000_000 }); // trust never expires
