@@ -80,7 +80,8 @@ export class CachedSite implements Site {
     const found = await this.disk.find(target, files);
     if (found.kind !== 'file' || found.body.kind !== 'fd') return found;
     // Kept by another request while this one looked on disk: the very same file needs no second
-    // copy (one held by replies in flight, one in the cache: 90 MiB instead of 80 in bench scenario 4).
+    // copy (one held by replies in flight, one in the cache: a 90-91 MiB peak instead of 82 in
+    // bench scenario 4, bench/README.md, "Large files from memory").
     const keptMeanwhile = this.entryOf(key);
     if (keptMeanwhile !== undefined && sameFile(keptMeanwhile.stat, found.stat))
       return revalidated(keptMeanwhile);

@@ -8,8 +8,9 @@
  *          │                                              ▼
  *        idle ──begun──▶ receiving ──request, refusal──▶ responding ──replied, closing──▶ closing
  *         ▲ ▲                │  ▲     (parse error, 408)     │                              │
- *         │ └──── empty ─────┘  └──── replied, more buffered ┤              linger over, or
- *         └──────────────── replied, kept alive ─────────────┘              client ended too
+ *         │ └──── empty ─────┘  └──── replied, more buffered ┤              linger over, client
+ *         └──────────────── replied, kept alive ─────────────┘              ended too, or (no
+ *                                                                           linger) bytes out
  *                                                                                          ▼
  *   idle: idle timeout, client ended, stop ──▶ closing          any phase: send timeout, ──▶ closed
  *                                                               cut, socket error
@@ -19,7 +20,8 @@
  * no linger: the client said its request was the last (Connection: close, or HTTP/1.0) and sent
  * nothing past it, so it MUST NOT send more (§9.6) and nothing is left to reset; we close once our
  * bytes are out, as nginx does. That spares a wait for its FIN, a read and a wake-up per
- * connection: 70 -> 50 µs of CPU per `Connection: close` request (bench/README.md, scenario 2).
+ * connection: the raw floor's 68-86 -> 48-52 µs of CPU a `Connection: close` request, ours 70 -> 60
+ * in the full run (bench/README.md, "No linger after a client's own close").
  */
 import type { Limits } from '../http/limits';
 import type { Request } from '../http/message';
