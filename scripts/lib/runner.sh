@@ -54,15 +54,25 @@ need_fixture() {
 }
 
 # The whole run's time budget, in seconds (times --timeout-scale): against any target, however
-# slow or hostile, a run ends in about this long. A check that would start later is not run,
-# and an exchange that would end later is cut short; both are reported as errors saying so.
+# slow or hostile, the run waits on it for about this long at most. A check that would start
+# later is not run, and an exchange that would end later is cut short; both are reported as
+# errors saying so. It counts the time spent in exchanges (TARGET_WAITED_MS: connecting,
+# sending, waiting, reading), not the wall clock: the grader's own work (starting nc, reading
+# what came back, writing the reports) is the machine's speed, not the server's, and a busy
+# machine must not cut a correct server short.
 readonly RUN_BUDGET=120
-RUN_STARTED_US=0
-RUN_BUDGET_MS=0 # RUN_BUDGET scaled (scale_time_limits)
+RUN_BUDGET_MS=0     # RUN_BUDGET scaled (scale_time_limits)
+TARGET_WAITED_MS=0  # the run's time in exchanges so far; a check adds its own as it goes
 
-budget_left_ms() {
-  local now=${EPOCHREALTIME/./}
-  printf '%s\n' $((RUN_BUDGET_MS - (now - RUN_STARTED_US) / 1000))
+# waited_in DIR: the time the exchanges kept in DIR spent, in ms (each wrote its .waited-ms).
+waited_in() {
+  local file ms total=0
+  for file in "$1"/exchange-*.waited-ms; do
+    [[ -s $file ]] || continue
+    IFS= read -r ms <"$file"
+    total=$((total + ms))
+  done
+  WAITED_IN=$total
 }
 
 # slowness_note: how long the server took to begin its responses so far, when that is what
@@ -76,8 +86,8 @@ slowness_note() {
     total=$((total + ms)) count=$((count + 1))
   done
   ((count > 0 && total / count >= 200)) || return 0
-  printf '; the server took %s s on average to begin each of its %s responses so far, where a prompt one takes about 0.01 s' \
-    "$(seconds_of $((total / count)))" "$count"
+  printf '; the server took %s s on average to begin each of its %s so far, where a prompt one takes about 0.01 s' \
+    "$(seconds_of $((total / count)))" "$(plural "$count" response)"
 }
 
 # run_checks ID...: runs the checks in order. A run stops early, and the remaining checks are
@@ -90,14 +100,13 @@ slowness_note() {
 DEAD_REASON=''
 run_checks() {
   local index=0 id
-  RUN_STARTED_US=$(now_us)
   for id in "$@"; do
     index=$((index + 1))
     CHECK_DIR=$RESULTS_DIR/$(printf '%03d' "$index")-$id
     mkdir -p "$CHECK_DIR"
     write_check_meta "$id"
-    if [[ -z $DEAD_REASON ]] && (($(budget_left_ms) <= 0)); then
-      DEAD_REASON="the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s) was spent before this check$(slowness_note)"
+    if [[ -z $DEAD_REASON ]] && ((TARGET_WAITED_MS >= RUN_BUDGET_MS)); then
+      DEAD_REASON="the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s of waiting on the server) was spent before this check$(slowness_note)"
       say "the time budget is spent; the remaining checks are errors"
     fi
     if [[ -n $DEAD_REASON ]]; then
@@ -105,6 +114,8 @@ run_checks() {
       continue
     fi
     run_one_check "$id"
+    waited_in "$CHECK_DIR"
+    TARGET_WAITED_MS=$((TARGET_WAITED_MS + WAITED_IN))
     show_progress "$id"
     judge_the_target_after "$id"
   done
@@ -142,8 +153,7 @@ write_check_meta() {
 }
 
 run_one_check() {
-  local id=$1 started status=0
-  started=$(now_us)
+  local id=$1 started=${EPOCHREALTIME/./} status=0
   : >"$CHECK_DIR/expectations"
   set +e
   (
@@ -158,38 +168,47 @@ run_one_check() {
   )
   status=$?
   set -e
-  printf '%s\n' $((($(now_us) - started) / 1000)) >"$CHECK_DIR/ms"
+  printf '%s\n' $(((${EPOCHREALTIME/./} - started) / 1000)) >"$CHECK_DIR/ms"
   # A check that died half-way (not one that said why it could not go on: cannot_check exits
   # with 3) may have met a dead server: let the runner probe.
   ((status == 0 || status == 3)) || [[ -f $CHECK_DIR/trouble ]] || printf 'the check stopped half-way\n' >"$CHECK_DIR/trouble"
-  printf '%s\n' "$(verdict_of "$status")" >"$CHECK_DIR/verdict"
+  verdict_of "$status" >"$CHECK_DIR/verdict"
   # What the reports never show goes at once, so that the temporary files stay small.
   rm -f "$CHECK_DIR"/exchange-*.body "$CHECK_DIR"/exchange-*.window "$CHECK_DIR/wanted-body" "$CHECK_DIR"/exchange-*.out
 }
 
+# verdict_of STATUS: pass, fail or error, from the check's exit status and its expectations
+# (one failed expectation fails it; none at all is a bug in the suite).
 verdict_of() {
+  local line verdict=''
   if [[ -s $CHECK_DIR/error ]] || (($1 != 0)); then
     [[ -s $CHECK_DIR/error ]] || printf 'the check stopped with status %s\n' "$1" >"$CHECK_DIR/error"
     printf 'error\n'
-  elif grep -q '^fail' "$CHECK_DIR/expectations"; then
-    printf 'fail\n'
-  elif grep -q '^ok' "$CHECK_DIR/expectations"; then
-    printf 'pass\n'
-  else
-    printf 'the check stated no expectation (a bug in the suite)\n' >"$CHECK_DIR/error"
-    printf 'error\n'
+    return 0
   fi
+  while IFS= read -r line; do
+    case $line in
+      fail*) verdict=fail && break ;;
+      ok*) verdict=pass ;;
+    esac
+  done <"$CHECK_DIR/expectations"
+  if [[ -z $verdict ]]; then
+    printf 'the check stated no expectation (a bug in the suite)\n' >"$CHECK_DIR/error"
+    verdict=error
+  fi
+  printf '%s\n' "$verdict"
 }
 
 # server_answers: one plain GET /, in a subshell of its own (a probe is not part of any check,
-# and is never cut by the time budget). True when an HTTP status line came back and the
-# exchange neither stalled nor flooded; else PROBE_REASON says what happened.
+# and is never cut by the time budget, though its time counts against it). True when an HTTP
+# status line came back and the exchange neither stalled nor flooded; else PROBE_REASON says
+# what happened.
 PROBE_REASON=''
 server_answers() {
   local probe_dir
   probe_dir=$(mktemp -d "$RESULTS_DIR/probe.XXXXXX")
   (
-    CHECK_DIR=$probe_dir EXCHANGE_COUNT=0 TROUBLE='' FLOODED='' RUN_STARTED_US=$(now_us)
+    CHECK_DIR=$probe_dir EXCHANGE_COUNT=0 TROUBLE='' FLOODED='' TARGET_WAITED_MS=0
     send "GET / HTTP/1.1\r\nHost: $HOST_FIELD\r\nConnection: close\r\n\r\n"
     if [[ -n $TROUBLE ]]; then
       printf '%s\n' "$TROUBLE" >"$CHECK_DIR/reason"
@@ -198,7 +217,9 @@ server_answers() {
     fi
   ) || printf 'the probe stopped on an unexpected error (a bug in the suite)\n' >"$probe_dir/reason"
   PROBE_REASON=''
-  [[ ! -s $probe_dir/reason ]] || PROBE_REASON=$(head -n 1 "$probe_dir/reason")
+  [[ ! -s $probe_dir/reason ]] || IFS= read -r PROBE_REASON <"$probe_dir/reason"
+  waited_in "$probe_dir"
+  TARGET_WAITED_MS=$((TARGET_WAITED_MS + WAITED_IN))
   rm -rf "$probe_dir"
   [[ -z $PROBE_REASON ]]
 }

@@ -103,6 +103,7 @@ send() {
   printf '%s %s %s\n' "$mode" "$hold_s" "${trickle:--}" >"$EXCHANGE.client"
   run_client "$mode" "$hold_ms" "$trickle" "$LIMIT_MS"
   classify_end "$mode" "$hold_ms" "$LIMIT_MS"
+  waited "$END_MS"
   parse_response 1 "$head_request"
   judge_exchange "$mode"
   [[ -z $BUDGET_CUT ]] || out_of_budget
@@ -112,8 +113,7 @@ send() {
 # exchange is then marked, so that reaching that limit is reported as the budget's doing).
 # Nothing left at all: the check cannot go on.
 limit_within_budget() {
-  local left now=${EPOCHREALTIME/./}
-  left=$((RUN_BUDGET_MS - (now - RUN_STARTED_US) / 1000))
+  local left=$((RUN_BUDGET_MS - TARGET_WAITED_MS))
   ((left > 0)) || out_of_budget
   LIMIT_MS=$1
   if ((LIMIT_MS > left)); then
@@ -123,7 +123,7 @@ limit_within_budget() {
 }
 
 out_of_budget() {
-  cannot_check "not finished: the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s) ran out during this check$(slowness_note)"
+  cannot_check "not finished: the run's time budget ($(seconds_of "$RUN_BUDGET_MS") s of waiting on the server) ran out during this check$(slowness_note)"
 }
 
 # run_client MODE HOLD_MS TRICKLE LIMIT_MS: the connection itself. nc writes the response
@@ -343,20 +343,23 @@ connect_failure() {
 # nc leaves a closed connection only once its input ends: if it left right then (a busy machine
 # may take a moment), the server had closed during the hold, and that is all that is known.
 closed_when() {
-  local mode=$1 hold_ms=$2 reference=$3
+  local mode=$1 hold_ms=$2 reference=$3 seconds
   if [[ $mode == hold ]] && ((INPUT_ENDED_US && ENDED_US - INPUT_ENDED_US <= 500000)); then
     CLOSED_AFTER_MS=$hold_ms
-    CLOSE_TEXT="closed by the server within the $(seconds_of "$hold_ms") s the client kept its side open after the response"
+    seconds_into seconds "$hold_ms"
+    CLOSE_TEXT="closed by the server within the $seconds s the client kept its side open after the response"
     return 0
   fi
   CLOSED_AFTER_MS=$(((ENDED_US - reference) / 1000))
-  local when="$(seconds_of "$CLOSED_AFTER_MS") s after"
+  seconds_into seconds "$CLOSED_AFTER_MS"
+  local when="$seconds s after"
   # nc was waiting for its input to end: the close came at that moment or before.
   if [[ $mode == polite || $mode == trickle ]] && ((INPUT_ENDED_US && ENDED_US - INPUT_ENDED_US <= 500000)); then
-    when="within $(seconds_of "$CLOSED_AFTER_MS") s of"
+    when="within $seconds s of"
   fi
   if ((LAST_BYTE_US)); then
-    CLOSE_TEXT="closed by the server $when the response's last byte ($(seconds_of "$END_MS") s after connecting)"
+    seconds_into seconds "$END_MS"
+    CLOSE_TEXT="closed by the server $when the response's last byte ($seconds s after connecting)"
   else
     CLOSE_TEXT="closed by the server $when connecting"
   fi
@@ -422,6 +425,13 @@ trouble() {
   [[ -z $FLOODED || -z $CHECK_DIR ]] || : >"$CHECK_DIR/flooded"
 }
 
+# waited MS: this exchange kept the run waiting on the target MS ms (the budget counts them;
+# the runner adds up the .waited-ms files of a check once it is over).
+waited() {
+  TARGET_WAITED_MS=$((TARGET_WAITED_MS + $1))
+  printf '%s\n' "$1" >"$EXCHANGE.waited-ms"
+}
+
 # curl_exchange [--label TEXT] ARG...: one run of curl, for checks where a real client's
 # behaviour is the point (does it reuse the connection?). Its verbose log (-v: what it sent
 # and received, and "Re-using existing connection") is kept as the exchange's response, and
@@ -436,12 +446,13 @@ curl_exchange() {
   printf '%s\n' "$label" >"$EXCHANGE.label"
   shell_words curl -sS -v "$@" >"$EXCHANGE.command" # what the reports give to try it again
   : >"$EXCHANGE.request"
-  local curl_limit_ms
+  local curl_limit_ms started_us=${EPOCHREALTIME/./}
   scaled_ms_into curl_limit_ms 8
   limit_within_budget "$curl_limit_ms"
   timeout -k 1 "$(seconds_of $((LIMIT_MS + 2000)))" curl -sS -v --max-time "$(seconds_of "$LIMIT_MS")" \
     --max-filesize "$MAX_RESPONSE_BYTES" "$@" 2>&1 >"$EXCHANGE.out" | head -c "$MAX_RESPONSE_BYTES" >"$EXCHANGE.response" ||
     rc=${PIPESTATUS[0]}
+  waited $(((${EPOCHREALTIME/./} - started_us) / 1000))
   CURL_OUTPUT=$(head -c 1024 "$EXCHANGE.out")
   if ((rc == 0)); then
     printf 'every transfer completed\n' >"$EXCHANGE.end"

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { CORRUPTED_OFFSET, type FaultyServer, startFaultyServer } from './support/faulty-server';
 import {
   GRADE,
-  ROOT,
   SITE,
   type Graded,
   freshFolder,
@@ -20,20 +19,10 @@ import {
   read,
   reportsIn,
   textBlock,
+  withLibraries,
 } from './support/grade';
 
 jest.setTimeout(240_000);
-
-/** Runs a bash snippet with the grader's libraries loaded; returns its standard output. */
-function withLibraries(script: string, input?: Buffer): Buffer {
-  const libraries = ['util', 'site', 'render', 'retry', 'wire', 'response', 'expect', 'runner', 'catalog']
-    .map((name) => `source lib/${name}.sh`)
-    .join('; ');
-  return execFileSync('bash', ['-c', `set -Eeuo pipefail; export LC_ALL=C; ${libraries}; ${script}`], {
-    cwd: path.join(ROOT, 'scripts'),
-    input,
-  });
-}
 
 const LISTING = execFileSync(GRADE, ['--rules'], { encoding: 'utf8' });
 /** id -> [stage, rule line] from `scripts/grade --list`. */

@@ -1,5 +1,5 @@
 /** Running scripts/grade and reading what it wrote, for the tests of its reports. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,19 @@ export function grade(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Grad
       },
     );
   });
+}
+
+/** bash's arguments to run SCRIPT with the grader's libraries loaded (ARGS are its $1...), in scripts/. */
+export function bashWithLibraries(script: string, args: string[] = []): string[] {
+  const libraries = ['util', 'site', 'render', 'retry', 'wire', 'response', 'expect', 'runner', 'catalog']
+    .map((name) => `source lib/${name}.sh`)
+    .join('; ');
+  return ['-c', `set -Eeuo pipefail; export LC_ALL=C; ${libraries}; ${script}`, 'bash', ...args];
+}
+
+/** Runs a bash snippet with the grader's libraries loaded; returns its standard output. */
+export function withLibraries(script: string, input?: Buffer): Buffer {
+  return execFileSync('bash', bashWithLibraries(script), { cwd: path.join(ROOT, 'scripts'), input });
 }
 
 /** A fresh folder under the system's temporary folder, removed by the caller. */
