@@ -16,9 +16,11 @@ EXPECT_DETAIL='' # set by an expect_* just before it calls missed, for the DETAI
 
 # record OUTCOME TEXT [RECEIVED]: texts may quote the server, so they are made printable ASCII.
 record() {
-  local line kind=${FUNCNAME[2]:-}
+  local line kind=${FUNCNAME[2]:-} wanted received=''
   [[ $kind == expect_* || $kind == judge_framing ]] || kind=check
-  line="$1"$'\t'"$(printable "$2")"$'\t'"$( (($# < 3)) || printable "$3")"
+  printable_into wanted "$2"
+  (($# < 3)) || printable_into received "$3"
+  line="$1"$'\t'"$wanted"$'\t'"$received"
   line+=$'\t'"$EXCHANGE_COUNT"$'\t'"$kind"$'\t'"$EXPECT_DETAIL"
   EXPECT_DETAIL=''
   printf '%s\n' "$line" >>"$CHECK_DIR/expectations"

@@ -17,21 +17,34 @@
 readonly SHORT_HEAD=1 SHORT_BODY=1 SHORT_LINE=120
 readonly FULL_HEAD=40 FULL_BODY=20 FULL_LINE=200
 
-# verdict_fields DIR: the first failed expectation of a check, as tab-separated fields
-# (see expect.sh), or a line of empty fields when none failed (a check not carried out).
-verdict_fields() {
-  grep -m 1 $'^fail\t' "$1/expectations" || printf '\t\t\t\t\t\n'
+# The reports tell each failing check up to five times (text, TAP, JUnit, Gradescope, HTML):
+# what they read about it is set in variables, not printed into a subshell, and the verdict
+# line is read once (load_results, in reports.sh). A grading of a target that is down forked
+# 4,300 processes for its reports before (20 s on a 2-core VM).
+
+# first_failed DIR: FIRST_FAILED is the first failed expectation of a check, as tab-separated
+# fields (see expect.sh), or a line of empty fields when none failed (a check not carried out).
+FIRST_FAILED=''
+first_failed() {
+  local line
+  FIRST_FAILED=$'\t\t\t\t\t'
+  while IFS= read -r line; do
+    [[ $line != fail$'\t'* ]] || { FIRST_FAILED=$line; return 0; }
+  done <"$1/expectations"
 }
 
-# verdict_text DIR: the verdict in one line.
-verdict_text() {
-  local wanted received
-  if [[ -s $1/error ]]; then
-    printf 'could not be carried out: %s\n' "$(head -n 1 "$1/error")"
+# verdict_text_into VAR DIR: VAR = the verdict in one line. (Its locals have names no caller
+# uses, as mark_into's.)
+verdict_text_into() {
+  local _verdict_wanted _verdict_received _verdict_error
+  if [[ -s $2/error ]]; then
+    IFS= read -r _verdict_error <"$2/error" || true
+    printf -v "$1" 'could not be carried out: %s' "$_verdict_error"
     return 0
   fi
-  IFS=$'\t' read -r _ wanted received _ < <(verdict_fields "$1")
-  printf 'expected %s; received %s\n' "$wanted" "$received"
+  first_failed "$2"
+  IFS=$'\t' read -r _ _verdict_wanted _verdict_received _ <<<"$FIRST_FAILED"
+  printf -v "$1" 'expected %s; received %s' "$_verdict_wanted" "$_verdict_received"
 }
 
 # also_lines DIR PAD MAX: the failed expectations after the first, one line each ("received
@@ -55,23 +68,20 @@ also_lines() {
   ((more == 0)) || printf '%s… and %s\n' "$2" "$(plural "$more" 'other failed expectation')"
 }
 
-# verdict_exchange DIR: the number of the exchange the verdict is about (the last one made when
-# the check stopped without a failed expectation).
+# verdict_exchange DIR: VERDICT_EXCHANGE is the number of the exchange the verdict is about
+# (the last one made when the check stopped without a failed expectation), and EXCHANGES the
+# number of exchanges the check made.
+VERDICT_EXCHANGE=0 EXCHANGES=0
 verdict_exchange() {
-  local number
-  IFS=$'\t' read -r _ _ _ number _ < <(verdict_fields "$1")
-  if [[ -z ${number:-} || $number == 0 ]]; then
-    number=$(exchange_count "$1")
-  fi
-  printf '%s\n' "$number"
-}
-
-exchange_count() {
-  local count=0 file
+  local number file
+  EXCHANGES=0
   for file in "$1"/exchange-*.request; do
-    [[ -f $file ]] && count=$((count + 1))
+    [[ -f $file ]] && EXCHANGES=$((EXCHANGES + 1))
   done
-  printf '%s\n' "$count"
+  first_failed "$1"
+  IFS=$'\t' read -r _ _ _ number _ <<<"$FIRST_FAILED"
+  if [[ -z ${number:-} || $number == 0 ]]; then number=$EXCHANGES; fi
+  VERDICT_EXCHANGE=$number
 }
 
 # retry_lines EXCHANGE PAD: "retry: COMMAND", a long command's further lines under its start.
@@ -248,16 +258,17 @@ connection_lines() {
 # about, cut for the text report; full: every exchange and every expectation.
 failure_block() {
   local dir=$1 id=$2 size=$3 pad=$4 number kind received detail exchange
-  number=$(verdict_exchange "$dir")
-  IFS=$'\t' read -r _ _ received _ kind detail < <(verdict_fields "$dir")
+  verdict_exchange "$dir"
+  number=$VERDICT_EXCHANGE
+  IFS=$'\t' read -r _ _ received _ kind detail <<<"$FIRST_FAILED"
   also_lines "$dir" "$pad" "$( [[ $size == short ]] && printf 0 || printf 8)"
   rule_lines "$id" "$pad"
   exchange=$dir/exchange-$number
   [[ ! -f $exchange.request ]] || retry_lines "$exchange" "$pad"
   if [[ $size == short ]]; then
     if [[ -f $exchange.request ]]; then
-      [[ $(exchange_count "$dir") == 1 ]] || printf '%s(exchange %s of %s%s)\n' "$pad" "$number" \
-        "$(exchange_count "$dir")" "$(label_of "$exchange" ': ')"
+      ((EXCHANGES == 1)) || printf '%s(exchange %s of %s%s)\n' "$pad" "$number" \
+        "$EXCHANGES" "$(label_of "$exchange" ': ')"
       wire_lines "$exchange" "$pad" short
       detail_lines "$dir" "${detail:-}" "$pad"
       connection_lines "$exchange" "${kind:-}" "${received:-}" "$pad"
@@ -276,15 +287,16 @@ label_of() {
 }
 
 # every_exchange DIR PAD VERDICT_NUMBER KIND RECEIVED: each exchange in full, the caret lines of
-# its failed comparisons under it, and how the verdict's connection ended.
+# its failed comparisons under it, and how the verdict's connection ended (after
+# verdict_exchange DIR, which counted the EXCHANGES).
 every_exchange() {
-  local dir=$1 pad=$2 exchange number field_number detail outcome cause
+  local dir=$1 pad=$2 exchange number field_number detail outcome cause total=$EXCHANGES
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
     number=${exchange##*-}
-    if (($(exchange_count "$dir") > 1)); then
-      printf '%sexchange %s of %s%s%s\n' "$pad" "$number" "$(exchange_count "$dir")" "$(label_of "$exchange" ': ')" \
+    if ((total > 1)); then
+      printf '%sexchange %s of %s%s%s\n' "$pad" "$number" "$total" "$(label_of "$exchange" ': ')" \
         "$( [[ $number == "$3" ]] && printf ' (the verdict is about this one)')"
     fi
     wire_lines "$exchange" "$pad" full

@@ -29,19 +29,27 @@ visible_line() {
 # printable TEXT: TEXT with every byte outside printable ASCII shown as \xHH (a header value
 # may hold anything; the reports must stay valid UTF-8, XML and JSON).
 printable() {
-  local text=$1 out='' char i
-  if [[ ! $text =~ [^\ -~] ]]; then
-    printf '%s\n' "$text"
+  local shown
+  printable_into shown "$1"
+  printf '%s\n' "$shown"
+}
+
+# printable_into VAR TEXT: the same, into VAR (no subshell: every expectation a check records
+# goes through it). Its locals have names no caller uses: printf -v would set them instead.
+printable_into() {
+  local _printable_text=$2 _printable_out='' _printable_char _printable_i
+  if [[ ! $_printable_text =~ [^\ -~] ]]; then
+    printf -v "$1" '%s' "$_printable_text"
     return 0
   fi
-  for ((i = 0; i < ${#text}; i++)); do
-    char=${text:i:1}
-    case $char in
-      [\ -~]) out+=$char ;;
-      *) printf -v char '\\x%02X' "'$char"; out+=$char ;;
+  for ((_printable_i = 0; _printable_i < ${#_printable_text}; _printable_i++)); do
+    _printable_char=${_printable_text:_printable_i:1}
+    case $_printable_char in
+      [\ -~]) _printable_out+=$_printable_char ;;
+      *) printf -v _printable_char '\\x%02X' "'$_printable_char"; _printable_out+=$_printable_char ;;
     esac
   done
-  printf '%s\n' "$out"
+  printf -v "$1" '%s' "$_printable_out"
 }
 
 # visible_span FILE START COUNT: COUNT bytes of FILE from START (counted from 0) in one line,

@@ -45,7 +45,7 @@ html_next_step() {
   if [[ -n $open ]]; then
     printf '<p class="step">Your next step: stage %s, %s: <a href="#check-%s"><code>%s</code></a></p>\n' \
       "${R_STAGE[open]}" "$(html_text "$(stage_title "${R_STAGE[open]}")")" "${R_ID[open]}" "${R_ID[open]}"
-    printf '<p class="why">%s</p>\n' "$(html_text "$(verdict_text "${R_DIR[open]}")")"
+    printf '<p class="why">%s</p>\n' "$(html_text "${R_VERDICT_TEXT[open]}")"
   else
     printf '<p class="step">%s</p>\n' "$(html_text "$step")"
   fi
@@ -69,12 +69,13 @@ html_ladder() {
 # html_failure I: one check that did not pass, open, every piece of its story.
 html_failure() {
   local i=$1 dir=${R_DIR[$1]} id=${R_ID[$1]} number exchange kind received also
-  number=$(verdict_exchange "$dir")
-  IFS=$'\t' read -r _ _ received _ kind _ < <(verdict_fields "$dir")
+  verdict_exchange "$dir"
+  number=$VERDICT_EXCHANGE
+  IFS=$'\t' read -r _ _ received _ kind _ <<<"$FIRST_FAILED"
   exchange=$dir/exchange-$number
   printf '<details class="check %s" open id="check-%s"><summary><span class="badge">%s</span><code>%s</code> %s<span class="pts">stage %s &middot; 0/%s</span></summary>\n<div class="body">\n' \
     "${R_VERDICT[i]}" "$id" "${R_VERDICT[i]^^}" "$id" "$(html_text "${R_DESCRIPTION[i]}")" "${R_STAGE[i]}" "${R_POINTS[i]}"
-  printf '<p class="verdict">%s</p>\n' "$(html_text "$(verdict_text "$dir")")"
+  printf '<p class="verdict">%s</p>\n' "$(html_text "${R_VERDICT_TEXT[i]}")"
   also=$(also_lines "$dir" '' 8)
   [[ -z $also ]] || printf '<ul class="also">%s</ul>\n' "$(printf '%s\n' "$also" | while IFS= read -r line; do
     printf '<li>%s</li>' "$(html_text "$line")"
@@ -82,7 +83,7 @@ html_failure() {
   html_rule "$id"
   if [[ -f $exchange.request ]]; then
     printf '<div class="retry"><h5>Try it yourself</h5><pre>%s</pre></div>\n' "$(html_text "$(retry_command "$exchange")")"
-    html_exchange "$exchange" "$(exchange_count "$dir")"
+    html_exchange "$exchange" "$EXCHANGES"
     html_carets "$dir" "$number"
     html_connection "$exchange" "${kind:-}" "${received:-}"
   fi
@@ -94,31 +95,41 @@ html_failure() {
 
 html_rule() {
   local source=${CHECK_RULE_SOURCE[$1]:-} text=${CHECK_RULE_TEXT[$1]:-} note=${CHECK_RULE_NOTE[$1]:-}
+  mark_into text x "$text"
   if [[ -z $source ]]; then
     printf '<blockquote class="rule">no rule recorded for this check</blockquote>\n'
   elif [[ $source == "the lab's own choice" ]]; then
-    printf '<blockquote class="rule"><b>The lab&#39;s own choice:</b> %s</blockquote>\n' "$(html_text "$text")"
+    printf '<blockquote class="rule"><b>The lab&#39;s own choice:</b> %s</blockquote>\n' "$text"
   else
-    printf '<blockquote class="rule"><b>%s</b> &ldquo;%s&rdquo;%s</blockquote>\n' "$(html_text "$source")" \
-      "$(html_text "$text")" "$( [[ -z $note ]] || printf ' <i>(%s)</i>' "$(html_text "$note")")"
+    mark_into source x "$source"
+    [[ -z $note ]] || { mark_into note x "$note"; note=" <i>($note)</i>"; }
+    printf '<blockquote class="rule"><b>%s</b> &ldquo;%s&rdquo;%s</blockquote>\n' "$source" "$text" "$note"
   fi
 }
 
 # html_exchange EXCHANGE COUNT: the request and the response side by side (curl: its log).
 html_exchange() {
-  local exchange=$1 number=${1##*-} request title
-  title="exchange $number of $2$(label_of "$exchange" ': ')"
-  ((${2} > 1)) || title=$(label_of "$exchange" '')
-  [[ -z $title ]] || printf '<h4>%s</h4>\n' "$(html_text "$title")"
+  local exchange=$1 number=${1##*-} request response label title
+  label=$(<"$exchange.label")
+  title="exchange $number of $2${label:+: $label}"
+  ((${2} > 1)) || title=$label
+  if [[ -n $title ]]; then
+    mark_into title x "$title"
+    printf '<h4>%s</h4>\n' "$title"
+  fi
   if [[ -f $exchange.command ]]; then
-    printf '<pre class="res">%s</pre>\n' "$(html_text "$(visible_excerpt "$exchange.response" '' 0 120 "$FULL_LINE")")"
+    response=$(visible_excerpt "$exchange.response" '' 0 120 "$FULL_LINE")
+    mark_into response x "$response"
+    printf '<pre class="res">%s</pre>\n' "$response"
     return 0
   fi
   request=$(visible_excerpt "$exchange.request" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")
   [[ ! -f $exchange.then ]] || request+=$'\n(then, after the hold, on the same connection:)\n'$(visible_excerpt "$exchange.then" '' "$FULL_HEAD" 0 "$FULL_LINE")
-  printf '<div class="pair"><div><h5>request, as sent</h5><pre class="req">%s</pre></div>' "$(html_text "$request")"
-  printf '<div><h5>response, as received</h5><pre class="res">%s</pre></div></div>\n' \
-    "$(html_text "$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")")"
+  mark_into request x "$request"
+  printf '<div class="pair"><div><h5>request, as sent</h5><pre class="req">%s</pre></div>' "$request"
+  response=$(visible_excerpt "$exchange.response" '' "$FULL_HEAD" "$FULL_BODY" "$FULL_LINE")
+  mark_into response x "$response"
+  printf '<div><h5>response, as received</h5><pre class="res">%s</pre></div></div>\n' "$response"
 }
 
 # html_carets DIR NUMBER: the caret lines of every failed comparison on exchange NUMBER.
@@ -139,15 +150,15 @@ html_connection() {
 }
 
 # html_every_exchange DIR SKIP: the exchanges other than SKIP (already shown), with the caret
-# lines of their failed comparisons.
+# lines of their failed comparisons (after verdict_exchange DIR, which counted the EXCHANGES).
 html_every_exchange() {
-  local dir=$1 exchange number
+  local dir=$1 exchange number total=$EXCHANGES
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
     number=${exchange##*-}
     [[ $number != "$2" ]] || continue
-    html_exchange "$exchange" "$(exchange_count "$dir")"
+    html_exchange "$exchange" "$total"
     html_carets "$dir" "$number"
     [[ ! -s $exchange.end ]] || printf '<p class="conn">connection: %s</p>\n' "$(html_text "$(<"$exchange.end")")"
   done
@@ -158,10 +169,13 @@ html_expectations() {
   [[ -s $1/expectations ]] || return 0
   printf '<ul class="expect">\n'
   while IFS=$'\t' read -r outcome wanted received _; do
+    mark_into wanted x "$wanted"
     case $outcome in
-      ok) printf '<li class="ok">%s</li>\n' "$(html_text "$wanted")" ;;
-      fail) printf '<li class="no">expected %s; received <span class="got">%s</span></li>\n' "$(html_text "$wanted")" "$(html_text "$received")" ;;
-      info) printf '<li class="info">%s</li>\n' "$(html_text "$wanted")" ;;
+      ok) printf '<li class="ok">%s</li>\n' "$wanted" ;;
+      fail)
+        mark_into received x "$received"
+        printf '<li class="no">expected %s; received <span class="got">%s</span></li>\n' "$wanted" "$received" ;;
+      info) printf '<li class="info">%s</li>\n' "$wanted" ;;
     esac
   done <"$1/expectations"
   printf '</ul>\n'
@@ -190,6 +204,7 @@ html_all_checks() {
           "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
         html_rule "${R_ID[i]}"
         html_expectations "${R_DIR[i]}"
+        verdict_exchange "${R_DIR[i]}"
         html_every_exchange "${R_DIR[i]}" none
         printf '</div></details>\n'
       else

@@ -6,6 +6,7 @@
 
 # The results, read once into arrays indexed by the check's position in the run.
 R_DIR=() R_ID=() R_GROUP=() R_STAGE=() R_POINTS=() R_DESCRIPTION=() R_VERDICT=() R_MS=() R_SCORE=()
+R_VERDICT_TEXT=() # the verdict in one line (failure.sh), for a check that did not pass
 
 load_results() {
   local dir i=0
@@ -15,13 +16,15 @@ load_results() {
     R_DIR[i]=$dir
     IFS= read -r "R_ID[i]" <"$dir/id"
     IFS= read -r "R_GROUP[i]" <"$dir/group"
-    R_STAGE[i]=$(stage_of "${R_ID[i]}")
+    R_STAGE[i]=${CHECK_STAGE[${R_ID[i]}]:-$UNPLACED_STAGE}
     IFS= read -r "R_POINTS[i]" <"$dir/points"
     IFS= read -r "R_DESCRIPTION[i]" <"$dir/description"
     IFS= read -r "R_VERDICT[i]" <"$dir/verdict"
     IFS= read -r "R_MS[i]" <"$dir/ms"
     # A check earns all its points or none.
     if [[ ${R_VERDICT[i]} == pass ]]; then R_SCORE[i]=${R_POINTS[i]}; else R_SCORE[i]=0; fi
+    R_VERDICT_TEXT[i]=''
+    [[ ${R_VERDICT[i]} == pass ]] || verdict_text_into "R_VERDICT_TEXT[i]" "$dir"
     i=$((i + 1))
   done
 }
@@ -142,7 +145,7 @@ next_step_detail() {
   if [[ ${PROGRESS_FOR:-} == gradescope && $(visibility_of "${R_ID[$1]}") == hidden ]]; then
     printf '%s (its details are hidden)\n' "${R_DESCRIPTION[$1]}"
   else
-    verdict_text "${R_DIR[$1]}"
+    printf '%s\n' "${R_VERDICT_TEXT[$1]}"
   fi
 }
 
@@ -185,7 +188,7 @@ text_report() {
     separator=$'\n'
     for i in "${!R_ID[@]}"; do
       [[ ${R_STAGE[i]} == "$stage" && ${R_VERDICT[i]} != pass ]] || continue
-      verdict=$(verdict_text "${R_DIR[i]}")
+      verdict=${R_VERDICT_TEXT[i]}
       if [[ -n $not_run && $verdict == "$not_run" ]]; then
         printf '%s%s %s (stage %s, 0/%s): not run, for the same reason\n' "$separator" "${R_VERDICT[i]^^}" \
           "${R_ID[i]}" "$stage" "${R_POINTS[i]}"
@@ -219,30 +222,36 @@ tap_report() {
   printf 'TAP version 13\n'
   while IFS= read -r line; do printf '# %s\n' "$(tap_comment "$line")"; done < <(progress_lines)
   printf '1..%s\n' "${#R_ID[@]}"
+  local description message details
   for i in "${!R_ID[@]}"; do
+    mark_into description t "${R_ID[i]}: ${R_DESCRIPTION[i]}"
     if [[ ${R_VERDICT[i]} == pass ]]; then
-      printf 'ok %s - %s\n' $((i + 1)) "$(tap_description "${R_ID[i]}: ${R_DESCRIPTION[i]}")"
+      printf 'ok %s - %s\n' $((i + 1)) "$description"
       continue
     fi
-    printf 'not ok %s - %s\n' $((i + 1)) "$(tap_description "${R_ID[i]}: ${R_DESCRIPTION[i]}")"
+    printf 'not ok %s - %s\n' $((i + 1)) "$description"
+    mark_into message y "${R_VERDICT_TEXT[i]}"
+    full_failure "$i"
+    mark_into details b "$FULL_FAILURE"
     # The block's indentation is given (|2), so that no first line can change it.
     printf '  ---\n  group: %s\n  stage: %s\n  points: 0/%s\n  severity: %s\n  message: %s\n  details: |2\n    %s\n  ...\n' \
-      "${R_GROUP[i]}" "${R_STAGE[i]}" "${R_POINTS[i]}" "${R_VERDICT[i]}" \
-      "$(yaml_string "$(verdict_text "${R_DIR[i]}")")" "$(yaml_block "$(full_failure "$i")")"
+      "${R_GROUP[i]}" "${R_STAGE[i]}" "${R_POINTS[i]}" "${R_VERDICT[i]}" "$message" "$details"
   done
 }
 
-# full_failure I: the verdict and the whole failure block of check I, kept in its folder since
-# TAP, JUnit and Gradescope all show it.
+# full_failure I: FULL_FAILURE is the verdict and the whole failure block of check I, kept in
+# its folder since TAP, JUnit and Gradescope all show it.
+FULL_FAILURE=''
 full_failure() {
   local dir=${R_DIR[$1]}
   if [[ ! -f $dir/failure ]]; then
     {
-      printf '✗ %s\n' "$(verdict_text "$dir")"
-      failure_block "$dir" "${R_ID[$1]}" full ''
+      printf '✗ %s\n' "${R_VERDICT_TEXT[$1]}"
+      # (|| true: a step of the block that fails leaves it shorter, never the report unwritten.)
+      failure_block "$dir" "${R_ID[$1]}" full '' || true
     } >"$dir/failure"
   fi
-  printf '%s\n' "$(<"$dir/failure")"
+  FULL_FAILURE=$(<"$dir/failure")
 }
 
 # --- JUnit XML: a failed expectation is a <failure>, a check not carried out an <error> -----
@@ -266,9 +275,11 @@ junit_report() {
 }
 
 junit_testcase() {
-  local i=$1 element
-  printf '    <testcase classname="%s" name="%s" time="%s">\n' "$(xml_attribute "${R_GROUP[i]}")" \
-    "$(xml_attribute "${R_ID[i]}: ${R_DESCRIPTION[i]}")" "$(seconds_of "${R_MS[i]}")"
+  local i=$1 element group name seconds message text
+  mark_into group a "${R_GROUP[i]}"
+  mark_into name a "${R_ID[i]}: ${R_DESCRIPTION[i]}"
+  seconds_into seconds "${R_MS[i]}"
+  printf '    <testcase classname="%s" name="%s" time="%s">\n' "$group" "$name" "$seconds"
   case ${R_VERDICT[i]} in
     fail) element=failure ;;
     error) element=error ;;
@@ -277,8 +288,10 @@ junit_testcase() {
   if [[ $element == system-out ]]; then
     printf '      <system-out>%s' "$(xml_text "$(expectation_lines "${R_DIR[i]}" '')")"
   else
-    printf '      <%s message="%s">%s' "$element" "$(xml_attribute "$(verdict_text "${R_DIR[i]}")")" \
-      "$(xml_text "$(full_failure "$i")")"
+    mark_into message a "${R_VERDICT_TEXT[i]}"
+    full_failure "$i"
+    mark_into text x "$FULL_FAILURE"
+    printf '      <%s message="%s">%s' "$element" "$message" "$text"
   fi
   printf '</%s>\n    </testcase>\n' "$element"
 }
@@ -306,21 +319,24 @@ gradescope_report() {
   printf '{\n  "score": %s,\n  "max_score": %s,\n  "visibility": "visible",\n' "$earned" "$possible"
   output="$(PROGRESS_FOR=gradescope progress_lines)"$'\n'"$passed passed, $((checks - passed)) failed"
   printf '  "output": %s,\n  "tests": [\n' "$(json_string "$output")"
+  local name
   for i in "${!R_ID[@]}"; do
-    visibility=$(visibility_of "${R_ID[i]}")
+    visibility=${CHECK_VISIBILITY[${R_ID[i]}]:-visible}
     if [[ ${R_VERDICT[i]} == pass ]]; then
       status=passed
       output=$(expectation_lines "${R_DIR[i]}" '')
     else
       status=failed
-      output=$(full_failure "$i")
+      full_failure "$i"
+      output=$FULL_FAILURE
     fi
     if [[ $visibility == hidden ]]; then
       output=$HIDDEN_OUTPUT visibility=visible
     fi
+    mark_into name j "${R_ID[i]}: ${R_DESCRIPTION[i]}"
+    mark_into output j "$output"
     printf '%s    {"name": %s, "score": %s, "max_score": %s, "status": "%s", "output": %s, "visibility": "%s"}' \
-      "$separator" "$(json_string "${R_ID[i]}: ${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}" \
-      "$status" "$(json_string "$output")" "$visibility"
+      "$separator" "$name" "${R_SCORE[i]}" "${R_POINTS[i]}" "$status" "$output" "$visibility"
     separator=$',\n'
   done
   printf '\n  ]\n}\n'

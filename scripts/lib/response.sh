@@ -62,7 +62,7 @@ parse_response_at() {
   if [[ $head == "$text" ]]; then
     STATUS_LINE=${text%%$'\n'*}
     STATUS_LINE=${STATUS_LINE%$'\r'}
-    STATUS=$(status_code_of "$STATUS_LINE")
+    status_code_of "$STATUS_LINE"
     RESPONSE_END=$total
     if [[ -z $STATUS && $STATUS_LINE != HTTP/* ]]; then
       RESPONSE_PROBLEM="not an HTTP response: it does not begin with a status line 'HTTP/1.x NNN reason'"
@@ -74,7 +74,7 @@ parse_response_at() {
   fi
 
   STATUS_LINE=${head%%"$CRLF"*}
-  STATUS=$(status_code_of "$STATUS_LINE")
+  status_code_of "$STATUS_LINE"
   [[ -n $STATUS ]] || RESPONSE_PROBLEM="the status line is not 'HTTP/1.x NNN reason'"
   if [[ $head == *"$CRLF"* ]]; then
     while IFS= read -r line; do
@@ -151,10 +151,11 @@ cut_short() {
   fi
 }
 
-# status_code_of LINE: the code of a well-formed status line, or nothing.
+# status_code_of LINE: STATUS is the code of a well-formed status line, or nothing.
 status_code_of() {
+  STATUS=''
   if [[ $1 =~ ^HTTP/[0-9]\.[0-9]\ ([0-9]{3})(\ .*)?$ ]]; then
-    printf '%s\n' "${BASH_REMATCH[1]}"
+    STATUS=${BASH_REMATCH[1]}
   fi
 }
 
