@@ -64,7 +64,9 @@ readonly RUN_BUDGET=120
 RUN_BUDGET_MS=0     # RUN_BUDGET scaled (scale_time_limits)
 TARGET_WAITED_MS=0  # the run's time in exchanges so far; a check adds its own as it goes
 
-# waited_in DIR: the time the exchanges kept in DIR spent, in ms (each wrote its .waited-ms).
+# waited_in DIR: WAITED_IN is the time the exchanges kept in DIR spent, in ms (each wrote its
+# .waited-ms).
+WAITED_IN=0
 waited_in() {
   local file ms total=0
   for file in "$1"/exchange-*.waited-ms; do
