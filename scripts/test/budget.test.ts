@@ -7,35 +7,21 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { type FaultyServer, listenOnLoopback } from './support/faulty-server';
 import { ROOT, bashWithLibraries, freshFolder } from './support/grade';
 
 jest.setTimeout(60_000);
 
 /** A server that answers every request with a 200 of 2 bytes, DELAY_MS after it came, then closes. */
-async function startDelayedServer(delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
+function startDelayedServer(delayMs: number): Promise<FaultyServer> {
+  return listenOnLoopback((socket) => {
     socket.once('data', () => {
       const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok';
       setTimeout(() => socket.end(reply), delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // Three checks, each OWN seconds of the grader's own work (a sleep), then one exchange.

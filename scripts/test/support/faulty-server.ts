@@ -33,11 +33,7 @@ export interface FaultyOptions {
 }
 
 export async function startFaultyServer(options: FaultyOptions): Promise<FaultyServer> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
+  return listenOnLoopback((socket) => {
     socket.setTimeout(3000, () => socket.destroy()); // a silent client is dropped
     let received = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -45,6 +41,20 @@ export async function startFaultyServer(options: FaultyOptions): Promise<FaultyS
       const end = received.indexOf('\r\n\r\n');
       if (end >= 0) answer(socket, received.subarray(0, end).toString('latin1'), options);
     });
+  });
+}
+
+/**
+ * A TCP server on 127.0.0.1 (a port the system picks) that hands each connection to SERVE;
+ * close() destroys every connection still open, then stops listening.
+ */
+export async function listenOnLoopback(serve: (socket: net.Socket) => void): Promise<FaultyServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    serve(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
