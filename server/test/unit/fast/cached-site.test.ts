@@ -206,7 +206,7 @@ describe('large files: what bounds the memory they take', () => {
   });
 
   it('a request that was looking on disk while the file was read whole gets that copy, not a second read', async () => {
-    const { fs: slowFs, open: openReads, hold: holdReads } = gated();
+    const { fs: slowFs, open: openReads, hold: holdReads, waiting: readsWaiting } = gated();
     let holdNextOpen = false;
     let heldOpen: (() => void) | undefined;
     const fileSystem: FileSystem = {
@@ -226,6 +226,9 @@ describe('large files: what bounds the memory they take', () => {
     expect(await eventually(() => heldOpen !== undefined)).toBe(true);
     holdReads();
     const reading = howServed(site, '/big.bin', fileSystem); // admitted: its read waits
+    // (Its lookup, like the next request's, is real disk work: wait until it is at the gate, or
+    // the next one may be admitted first and wait there itself.)
+    expect(await eventually(() => readsWaiting() === 1)).toBe(true);
     expect(await howServed(site, '/big.bin', fileSystem)).toBe('streamed'); // during the read: asked "once" again
     openReads();
     expect(await reading).toBe(WHOLE);
