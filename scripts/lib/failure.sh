@@ -68,16 +68,24 @@ also_lines() {
   ((more == 0)) || printf '%s… and %s\n' "$2" "$(plural "$more" 'other failed expectation')"
 }
 
-# verdict_exchange DIR: VERDICT_EXCHANGE is the number of the exchange the verdict is about
-# (the last one made when the check stopped without a failed expectation), and EXCHANGES the
-# number of exchanges the check made.
-VERDICT_EXCHANGE=0 EXCHANGES=0
-verdict_exchange() {
-  local number file
+# count_exchanges DIR: EXCHANGES is the number of exchanges the check in DIR made.
+EXCHANGES=0
+count_exchanges() {
+  local file
   EXCHANGES=0
   for file in "$1"/exchange-*.request; do
     [[ -f $file ]] && EXCHANGES=$((EXCHANGES + 1))
   done
+  return 0
+}
+
+# verdict_exchange DIR: VERDICT_EXCHANGE is the number of the exchange the verdict is about
+# (the last one made when the check stopped without a failed expectation); EXCHANGES is counted
+# on the way.
+VERDICT_EXCHANGE=0
+verdict_exchange() {
+  local number
+  count_exchanges "$1"
   first_failed "$1"
   IFS=$'\t' read -r _ _ _ number _ <<<"$FIRST_FAILED"
   if [[ -z ${number:-} || $number == 0 ]]; then number=$EXCHANGES; fi
@@ -287,10 +295,11 @@ label_of() {
 }
 
 # every_exchange DIR PAD VERDICT_NUMBER KIND RECEIVED: each exchange in full, the caret lines of
-# its failed comparisons under it, and how the verdict's connection ended (after
-# verdict_exchange DIR, which counted the EXCHANGES).
+# its failed comparisons under it, and how the verdict's connection ended.
 every_exchange() {
-  local dir=$1 pad=$2 exchange number field_number detail outcome cause total=$EXCHANGES
+  local dir=$1 pad=$2 exchange number field_number detail outcome cause total
+  count_exchanges "$dir"
+  total=$EXCHANGES
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}

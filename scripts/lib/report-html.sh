@@ -150,9 +150,11 @@ html_connection() {
 }
 
 # html_every_exchange DIR SKIP: the exchanges other than SKIP (already shown), with the caret
-# lines of their failed comparisons (after verdict_exchange DIR, which counted the EXCHANGES).
+# lines of their failed comparisons.
 html_every_exchange() {
-  local dir=$1 exchange number total=$EXCHANGES
+  local dir=$1 exchange number total
+  count_exchanges "$dir"
+  total=$EXCHANGES
   for exchange in "$dir"/exchange-*.request; do
     [[ -f $exchange ]] || continue
     exchange=${exchange%.request}
@@ -204,7 +206,6 @@ html_all_checks() {
           "${R_ID[i]}" "$(html_text "${R_DESCRIPTION[i]}")" "${R_SCORE[i]}" "${R_POINTS[i]}"
         html_rule "${R_ID[i]}"
         html_expectations "${R_DIR[i]}"
-        verdict_exchange "${R_DIR[i]}"
         html_every_exchange "${R_DIR[i]}" none
         printf '</div></details>\n'
       else
