@@ -5,7 +5,9 @@
 //   taskset -c 0 node bench/raw-net-floor.mjs --port 18991 --file F [--close]
 //   taskset -c 1 wrk -t1 -c50 -d8s [-H 'Connection: close'] http://127.0.0.1:18991/
 //
-// --close answers with Connection: close and ends the connection (scenario 2's shape).
+// --close answers with Connection: close and closes the connection (scenario 2's shape) as ours
+// does: at once when the reply is all with the kernel (close(2) sends it, then the FIN), else
+// once Node reports our FIN sent.
 // It counts one response per received chunk, which is right only for wrk-like clients that
 // send one request and wait; it is a measuring tool, not a server.
 import net from 'node:net';
@@ -22,8 +24,14 @@ const response = Buffer.concat([Buffer.from(head, 'latin1'), body]);
 
 net
   .createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
-    socket.on('data', () => (options.close ? socket.end(response) : socket.write(response)));
+    socket.on('data', () => (options.close ? writeAndClose(socket) : socket.write(response)));
     socket.on('end', () => socket.destroy());
     socket.on('error', () => {});
   })
   .listen(Number(options.port), '127.0.0.1');
+
+function writeAndClose(socket) {
+  socket.write(response);
+  if (socket.writableLength === 0) socket.destroy();
+  else socket.end(() => socket.destroy());
+}

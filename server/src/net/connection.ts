@@ -50,15 +50,9 @@ const BEGUN: ConnectionEvent = { kind: 'begun' };
 const CLIENT_ENDED: ConnectionEvent = { kind: 'client-ended' };
 const FLUSHED: ConnectionEvent = { kind: 'flushed' };
 const STOP: ConnectionEvent = { kind: 'stop' };
-const REPLIED_AND_CLOSING: ConnectionEvent = { kind: 'replied', keptAlive: false, more: false };
-const REPLIED_CLOSING_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: false, more: true };
-const REPLIED_AND_IDLE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: false };
-const REPLIED_WITH_MORE: ConnectionEvent = { kind: 'replied', keptAlive: true, more: true };
-
-/** A reply is out: did it keep the connection, and are more request bytes buffered behind it? */
-function replied(keptAlive: boolean, more: boolean): ConnectionEvent {
-  if (!keptAlive) return more ? REPLIED_CLOSING_WITH_MORE : REPLIED_AND_CLOSING;
-  return more ? REPLIED_WITH_MORE : REPLIED_AND_IDLE;
+/** A reply is out: did it keep the connection, are more request bytes buffered behind it, is it all with the kernel? */
+function replied(keptAlive: boolean, more: boolean, handedOver: boolean): ConnectionEvent {
+  return { kind: 'replied', keptAlive, more, handedOver };
 }
 
 export class Connection {
@@ -260,7 +254,7 @@ export class Connection {
           bytes,
           ms: now - started,
         });
-        return this.handle(replied(out.keepAlive, this.reader.buffered > 0), now);
+        return this.handle(replied(out.keepAlive, this.reader.buffered > 0, this.writer.handedOver), now);
       }
       case 'truncated': // a file that shrank cannot meet its Content-Length: cutting tells the client
         return this.handle({ kind: 'cut', ending: 'file changed while sending' }, now);

@@ -62,6 +62,11 @@ export class ReplyWriter {
     return this.socket.writableNeedDrain ? this.drained() : 'sent';
   }
 
+  /** Every byte written so far is with the kernel: none waits in the socket's queue in this process. */
+  get handedOver(): boolean {
+    return this.socket.writableLength === 0;
+  }
+
   /** Ends a stream body being written (at shutdown): its reply is then complete, and the connection closes after it. */
   endStream(): void {
     this.streamsEnded = true;

@@ -47,9 +47,18 @@ const EVENTS: Record<string, { event: ConnectionEvent; now: number }> = {
   request: { event: { kind: 'request', request: request() }, now: SINCE + 1 },
   refused: { event: { kind: 'refused', status: 400, reason: 'bad' }, now: SINCE + 1 },
   empty: { event: { kind: 'empty' }, now: SINCE + 1 },
-  'replied-more': { event: { kind: 'replied', keptAlive: true, more: true }, now: SINCE + 1 },
-  'replied-kept': { event: { kind: 'replied', keptAlive: true, more: false }, now: SINCE + 1 },
-  'replied-close': { event: { kind: 'replied', keptAlive: false, more: false }, now: SINCE + 1 },
+  'replied-more': {
+    event: { kind: 'replied', keptAlive: true, more: true, handedOver: false },
+    now: SINCE + 1,
+  },
+  'replied-kept': {
+    event: { kind: 'replied', keptAlive: true, more: false, handedOver: false },
+    now: SINCE + 1,
+  },
+  'replied-close': {
+    event: { kind: 'replied', keptAlive: false, more: false, handedOver: false },
+    now: SINCE + 1,
+  },
   'client-ended': { event: { kind: 'client-ended' }, now: SINCE + 1 },
   flushed: { event: { kind: 'flushed' }, now: SINCE + 1 },
   'tick-in-time': { event: { kind: 'tick', stalledSince: undefined }, now: SINCE + 1 },
@@ -173,7 +182,7 @@ describe('what the transitions remember', () => {
     expect(late.action).toEqual({ kind: 'refuse', status: 408, reason: 'request not complete in time' });
     const replied = transition(
       late.state,
-      { kind: 'replied', keptAlive: false, more: false },
+      { kind: 'replied', keptAlive: false, more: false, handedOver: false },
       LATE + 1,
       LIMITS,
     );
@@ -192,7 +201,12 @@ describe('what the transitions remember', () => {
 
   it('a reply out, nothing more buffered, and the client has half-closed: close, not idle', () => {
     const from: ConnectionState = { ...RESPONDING, clientEnded: true };
-    const step = transition(from, { kind: 'replied', keptAlive: true, more: false }, SINCE + 1, LIMITS);
+    const step = transition(
+      from,
+      { kind: 'replied', keptAlive: true, more: false, handedOver: false },
+      SINCE + 1,
+      LIMITS,
+    );
     expect([step.state.phase, step.state.ending]).toEqual([
       'closing',
       'client half-closed, then server closed',
@@ -211,7 +225,12 @@ describe('what the transitions remember', () => {
 
   it('a reply out while shutting down closes, even one that kept the connection', () => {
     const from: ConnectionState = { ...RESPONDING, stopping: true };
-    const step = transition(from, { kind: 'replied', keptAlive: true, more: true }, SINCE + 1, LIMITS);
+    const step = transition(
+      from,
+      { kind: 'replied', keptAlive: true, more: true, handedOver: false },
+      SINCE + 1,
+      LIMITS,
+    );
     expect([step.state.phase, step.state.ending]).toEqual(['closing', 'shutdown']);
   });
 
@@ -234,7 +253,13 @@ describe('the linger (RFC 9112 §9.6): skipped only when the client said its req
     kind: 'request',
     request: request(keepAlive),
   });
-  const closed = (more: boolean): ConnectionEvent => ({ kind: 'replied', keptAlive: false, more });
+  /** A reply that said close, with our bytes still queued in the process (none handed to the kernel yet). */
+  const closed = (more: boolean): ConnectionEvent => ({
+    kind: 'replied',
+    keptAlive: false,
+    more,
+    handedOver: false,
+  });
   const FLUSHED: ConnectionEvent = { kind: 'flushed' };
   const ANSWERED_AT_LIMIT = { ...base, served: LIMITS.maxRequestsPerConnection - 1 };
 
@@ -268,6 +293,60 @@ describe('the linger (RFC 9112 §9.6): skipped only when the client said its req
     '%s',
     (_name, from, events, expected) => {
       expect(after(from, ...events, FLUSHED)).toEqual(expected);
+    },
+  );
+});
+
+describe('closing at once: a reply that is all with the kernel needs no FIN of its own (close(2) sends it)', () => {
+  /** From a state, a request (or a refusal), then its reply out with every byte handed to the kernel. */
+  const afterReply = (from: ConnectionState, first: ConnectionEvent, more: boolean, keptAlive = false) => {
+    const answered = transition(from, first, SINCE + 1, LIMITS);
+    const event: ConnectionEvent = { kind: 'replied', keptAlive, more, handedOver: true };
+    const step = transition(answered.state, event, SINCE + 2, LIMITS);
+    return [step.state.phase, actionName(step.action), step.state.ending];
+  };
+  const closeRequest: ConnectionEvent = { kind: 'request', request: request(false) };
+  const keepRequest: ConnectionEvent = { kind: 'request', request: request(true) };
+  const AT_LIMIT = { ...base, served: LIMITS.maxRequestsPerConnection - 1 };
+
+  it.each([
+    [
+      "the client's last request, nothing past it: closed now",
+      base,
+      closeRequest,
+      false,
+      false,
+      ['closed', 'destroy', 'server closed'],
+    ],
+    [
+      'bytes past it (the client broke its word): ended, to linger',
+      base,
+      closeRequest,
+      true,
+      false,
+      ['closing', 'end', 'server closed'],
+    ],
+    [
+      'the server closes (request limit): ended, to linger',
+      AT_LIMIT,
+      keepRequest,
+      false,
+      false,
+      ['closing', 'end', 'server closed'],
+    ],
+    [
+      'a refusal (400): ended, to linger',
+      base,
+      { kind: 'refused', status: 400, reason: 'bad' },
+      false,
+      false,
+      ['closing', 'end', 'server closed'],
+    ],
+    ['a kept-alive reply: idle', base, keepRequest, false, true, ['idle', '-', 'client closed']],
+  ] as Array<[string, ConnectionState, ConnectionEvent, boolean, boolean, string[]]>)(
+    '%s',
+    (_name, from, first, more, keptAlive, expected) => {
+      expect(afterReply(from, first, more, keptAlive)).toEqual(expected);
     },
   );
 });

@@ -20,6 +20,14 @@ class StalledClient extends Duplex {
   override _write(): void {} // never calls back: the bytes never leave
 }
 
+/** A socket whose client takes every byte at once: nothing stays queued after a write. */
+class PromptClient extends Duplex {
+  override _read(): void {}
+  override _write(_chunk: Buffer, _encoding: string, done: () => void): void {
+    done();
+  }
+}
+
 const SEND_TIMEOUT_MS = 1000;
 const smallReply = (close = false): Reply => ({
   status: 200,
@@ -30,7 +38,7 @@ const smallReply = (close = false): Reply => ({
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 interface Setup {
-  readonly socket: StalledClient;
+  readonly socket: Duplex;
   readonly connection: Connection;
   readonly endings: Ending[];
   readonly headsSent: string[];
@@ -40,9 +48,9 @@ interface Setup {
 /** A connection over a stalled client, answering every request with `reply` (which may open files through the exchange's OpenFiles). */
 function connect(
   reply: (files: OpenFiles) => Reply | Promise<Reply>,
-  options: { fs?: FileSystem; observer?: Partial<Observer> } = {},
+  options: { fs?: FileSystem; observer?: Partial<Observer>; socket?: Duplex } = {},
 ): Setup {
-  const socket = new StalledClient();
+  const socket = options.socket ?? new StalledClient();
   const endings: Ending[] = [];
   const headsSent: string[] = [];
   const observer: Observer = {
@@ -83,11 +91,11 @@ describe('a closing connection whose last bytes never leave', () => {
   it.each([
     [
       'after a Connection: close reply',
-      (s: StalledClient) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      (s: Duplex) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
     ],
     [
       'after the client half-closed',
-      (s: StalledClient) => {
+      (s: Duplex) => {
         s.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
         s.push(null);
       },
@@ -104,6 +112,29 @@ describe('a closing connection whose last bytes never leave', () => {
     expect(socket.destroyed).toBe(true);
     await tick();
     expect(endings).toEqual(['send timeout (client stopped reading)']);
+  });
+});
+
+describe("the client's last request (Connection: close), its reply written", () => {
+  it.each([
+    [
+      'all taken at once: closed at once (close(2) sends the bytes, then the FIN)',
+      new PromptClient(),
+      false,
+      true,
+    ],
+    [
+      'still queued: our side ended (the FIN after the bytes), not yet closed',
+      new StalledClient(),
+      true,
+      false,
+    ],
+  ])('%s', async (_name, socket, ended, destroyed) => {
+    const { endings } = connect(() => smallReply(), { socket });
+    socket.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await tick();
+    expect([socket.writableEnded, socket.destroyed]).toEqual([ended, destroyed]);
+    expect(endings).toEqual(destroyed ? ['server closed'] : []);
   });
 });
 
