@@ -60,7 +60,7 @@ export class RequestReader {
       return clientEnded ? refused('the client closed before the request was complete') : NEED_MORE;
     }
     const { request } = result;
-    this.pending = this.pending.subarray(result.headBytes);
+    this.consume(result.headBytes);
     this.resume = START;
     this.request = request;
     this.body = startBody(request.body);
@@ -69,12 +69,17 @@ export class RequestReader {
     return this.readBody(request, clientEnded);
   }
 
+  /** Drops the first `count` bytes: what is left is usually nothing, and needs no new view. */
+  private consume(count: number): void {
+    this.pending = count === this.pending.length ? EMPTY : this.pending.subarray(count);
+  }
+
   /** Reads past the body: the request is whole once the body is consumed. */
   private readBody(request: Request, clientEnded: boolean): ReadOutcome {
     if (this.body.kind !== 'done') {
       const step = skipBody(this.body, this.pending, this.limits);
       if (step.kind === 'error') return { kind: 'refused', status: step.status, reason: step.reason };
-      this.pending = this.pending.subarray(step.consumed);
+      this.consume(step.consumed);
       this.body = step.state;
       if (this.body.kind !== 'done')
         return clientEnded ? refused('the client closed before the body was complete') : NEED_MORE;
