@@ -79,6 +79,7 @@ class StandInSocket extends EventEmitter {
     this.writes++;
     return true;
   }
+  setNoDelay() {}
   cork() {}
   uncork() {}
   isPaused() {

@@ -58,7 +58,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const descriptors = watchDescriptors(options, connections);
   let nextId = 1;
 
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     const peer = new SocketPeer(nextId++, socket);
     if (connections.size >= limits.maxConnections) return refuseOverCap(socket, peer, options, strategy.wire);
     observer.accepted(peer);

@@ -14,14 +14,23 @@ import { plainWire } from '../../../src/respond/wire';
 import { freshChunks } from '../../../src/net/send-body';
 import { Connection, type ConnectionContext } from '../../../src/net/connection';
 
+/** What a Connection asks of a socket beyond a Duplex: Nagle's algorithm turned off, recorded. */
+class StandInSocket extends Duplex {
+  noDelay = false;
+  setNoDelay(noDelay: boolean): this {
+    this.noDelay = noDelay;
+    return this;
+  }
+}
+
 /** A socket whose client reads nothing: every write stays queued, so 'finish' never comes. */
-class StalledClient extends Duplex {
+class StalledClient extends StandInSocket {
   override _read(): void {}
   override _write(): void {} // never calls back: the bytes never leave
 }
 
 /** A socket whose client takes every byte at once: nothing stays queued after a write. */
-class PromptClient extends Duplex {
+class PromptClient extends StandInSocket {
   override _read(): void {}
   override _write(_chunk: Buffer, _encoding: string, done: () => void): void {
     done();
@@ -38,7 +47,7 @@ const smallReply = (close = false): Reply => ({
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 interface Setup {
-  readonly socket: Duplex;
+  readonly socket: StandInSocket;
   readonly connection: Connection;
   readonly endings: Ending[];
   readonly headsSent: string[];
@@ -48,7 +57,7 @@ interface Setup {
 /** A connection over a stalled client, answering every request with `reply` (which may open files through the exchange's OpenFiles). */
 function connect(
   reply: (files: OpenFiles) => Reply | Promise<Reply>,
-  options: { fs?: FileSystem; observer?: Partial<Observer>; socket?: Duplex } = {},
+  options: { fs?: FileSystem; observer?: Partial<Observer>; socket?: StandInSocket } = {},
 ): Setup {
   const socket = options.socket ?? new StalledClient();
   const endings: Ending[] = [];
@@ -91,11 +100,11 @@ describe('a closing connection whose last bytes never leave', () => {
   it.each([
     [
       'after a Connection: close reply',
-      (s: Duplex) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      (s: StandInSocket) => s.push('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
     ],
     [
       'after the client half-closed',
-      (s: Duplex) => {
+      (s: StandInSocket) => {
         s.push('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
         s.push(null);
       },
@@ -135,6 +144,30 @@ describe("the client's last request (Connection: close), its reply written", () 
     await tick();
     expect([socket.writableEnded, socket.destroyed]).toEqual([ended, destroyed]);
     expect(endings).toEqual(destroyed ? ['server closed'] : []);
+  });
+});
+
+describe("Nagle's algorithm (TCP_NODELAY): turned off before a write that could wait for an ACK", () => {
+  const fileReply = (): Reply => ({
+    status: 200,
+    fields: [],
+    body: { kind: 'file', file: { fd: -1, pieces: [{ kind: 'bytes', bytes: Buffer.from('hello') }] } },
+    close: false,
+  });
+  const CLOSE = 'Connection: close\r\n';
+  it.each([
+    ['a reply that keeps the connection (another may follow it)', true, '', smallReply],
+    ["the client's last request, its reply in one write (close(2) sends it)", false, CLOSE, smallReply],
+    ["the client's last request, a file body (written after its head)", true, CLOSE, fileReply],
+    ["the client's last request after 100 Continue", true, `${CLOSE}Expect: 100-continue\r\n`, smallReply],
+  ])('%s → Nagle off: %s', async (_name, off, fields, reply) => {
+    const socket = new PromptClient();
+    connect(() => reply(), { socket });
+    socket.push(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n${fields}\r\n`);
+    await tick();
+    socket.push('a');
+    await tick();
+    expect(socket.noDelay).toBe(off);
   });
 });
 
