@@ -29,8 +29,10 @@ function ratioTarget(summary, { scenario, figure, other, atLeast, atMost, text }
 }
 
 /**
- * Issue 13: at least nginx's headline figure (req/s; MB/s for scenario 4), or, where wrk
- * was the ceiling in ours' or nginx's cell, at most nginx's CPU per request.
+ * Issue 13: at least nginx's headline figure (req/s; MB/s for scenario 4); where wrk was the
+ * ceiling in ours' or nginx's cell, at most nginx's CPU per request instead. There the rate is
+ * wrk's as much as the server's (two servers held at the same ceiling tie whatever each spends),
+ * so it proves nothing either way: CPU decides.
  */
 function nginxParityTarget(summary, scenario, figure) {
   const cells = summary[scenario];
@@ -43,7 +45,7 @@ function nginxParityTarget(summary, scenario, figure) {
     text: `scenario ${scenario} vs nginx (${unit}; CPU/req where wrk-bound)`,
     measured: rate === null ? 'n/a' : `${times(rate)} ${unit}${cpuText}`,
     limit: '≥ 1.00× (wrk-bound: CPU ≤ 1.00×)',
-    holds: rate === null ? null : rate >= 1 || (ceiling && cpu !== null && cpu <= 1),
+    holds: rate === null ? null : ceiling ? cpu !== null && cpu <= 1 : rate >= 1,
   };
 }
 
