@@ -23,7 +23,8 @@ const head = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConte
 const response = Buffer.concat([Buffer.from(head, 'latin1'), body]);
 
 net
-  .createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+  // Nagle off where a reply could follow a reply (keep-alive); a last reply in one write needs no setsockopt.
+  .createServer({ noDelay: !options.close, allowHalfOpen: true }, (socket) => {
     socket.on('data', () => (options.close ? writeAndClose(socket) : socket.write(response)));
     socket.on('end', () => socket.destroy());
     socket.on('error', () => {});
