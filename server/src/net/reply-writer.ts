@@ -57,7 +57,8 @@ export class ReplyWriter {
     if (this.socket.destroyed) return 'gone';
     const framing = { now: this.ctx.now(), connection, idleTimeout: this.ctx.idleTimeout };
     const body = withBody ? reply.body : undefined;
-    if (connection !== 'close' || (body !== undefined && body.kind !== 'bytes')) this.turnNagleOff();
+    const lastInOneWrite = connection === 'close' && (body === undefined || body.kind === 'bytes');
+    if (!lastInOneWrite) this.turnNagleOff();
     if (body?.kind === 'file') return this.stream(reply, framing, body.file);
     if (body?.kind === 'stream') return this.run(reply, framing, body.stream);
     this.write(this.ctx.wire.encode(reply, framing, body?.bytes));
