@@ -54,7 +54,7 @@ interface Setup {
   clock: number;
 }
 
-/** A connection over a stalled client, answering every request with `reply` (which may open files through the exchange's OpenFiles). */
+/** A connection over a stalled client (or `options.socket`), answering every request with `reply` (which may open files through the exchange's OpenFiles). */
 function connect(
   reply: (files: OpenFiles) => Reply | Promise<Reply>,
   options: { fs?: FileSystem; observer?: Partial<Observer>; socket?: StandInSocket } = {},
