@@ -4,7 +4,7 @@
  * ticks, the server's shutdown) becomes an event; `transition` (connection-state.ts) decides;
  * this file does what it says: answer a request, refuse one, end our side, or close.
  *
- * Requests are read and answered in one loop (`readRequests`) for as long as the state is idle
+ * Requests are read and answered in one loop (`answerBuffered`) for as long as the state is idle
  * or receiving. A reply that leaves at once (a small one, or the fast path's cached file) is
  * written at once and the loop goes round to the next buffered request; a reply that comes
  * later (the disk, a file streamed) ends the loop, and the loop starts again once it is out.
@@ -61,6 +61,8 @@ export class Connection {
   private readonly writer: ReplyWriter;
   /** The files the exchange in flight opened (a connection answers one request at a time): closed when it ends. */
   private readonly files: OpenFiles;
+  /** Reading from the socket is paused (regulateReading, the only one that pauses it): kept here, not asked of the socket every request. */
+  private readingPaused = false;
 
   constructor(
     private readonly socket: Socket,
@@ -107,7 +109,6 @@ export class Connection {
     this.ctx.observer.received(this.peer, chunk);
     this.reader.append(chunk);
     this.readRequests(this.ctx.now());
-    this.regulateReading(); // the buffer grew: a reply may be holding the requests behind it
   }
 
   /** An event from outside the reading loop: apply it, then read the requests it may have made ready. */
@@ -137,6 +138,14 @@ export class Connection {
       case 'none':
         break;
     }
+  }
+
+  /**
+   * What every event ends with: the requests it made ready are answered, then reading from the
+   * socket is paused or resumed to suit what is left in the buffer.
+   */
+  private readRequests(now: number): void {
+    this.answerBuffered(now);
     this.regulateReading();
   }
 
@@ -144,7 +153,7 @@ export class Connection {
    * While idle or receiving: the next request from the buffer, answered; again, until more bytes
    * are needed (a request has begun: the request timeout runs) or a reply is pending.
    */
-  private readRequests(now: number): void {
+  private answerBuffered(now: number): void {
     for (;;) {
       const { phase, clientEnded } = this.state;
       if (phase !== 'idle' && phase !== 'receiving') return;
@@ -182,17 +191,22 @@ export class Connection {
     } else this.send(out, reply);
   }
 
-  /** The reply, written; then the exchange's files closed, the log told, and the state moved on. */
+  /**
+   * The reply, written; then the exchange's files closed, the log told, and the state moved on.
+   * A reply that leaves at once is logged at the time its Date says: one reading of the clock.
+   */
   private send(out: Outgoing, reply: Reply): 'now' | 'later' {
     const sending = reply.close ? { ...out, keepAlive: false } : out;
-    const outcome = this.writeSafely(reply, sending);
+    const now = this.ctx.now();
+    const outcome = this.writeSafely(reply, sending, now);
     if (!(outcome instanceof Promise)) {
-      this.finish(outcome, sending, reply);
+      this.finish(outcome, sending, reply, now);
       return 'now';
     }
     const done = (o: Outcome): void => {
-      this.finish(o, sending, reply);
-      this.readRequests(this.ctx.now());
+      const later = this.ctx.now();
+      this.finish(o, sending, reply, later);
+      this.readRequests(later);
     };
     void outcome.then(done, (error: unknown) => done(this.writeFailed(error)));
     return 'later';
@@ -224,10 +238,10 @@ export class Connection {
   }
 
   /** A failure while writing leaves nothing to tell the client: the connection is cut. */
-  private writeSafely(reply: Reply, out: Outgoing): Outcome | Promise<Outcome> {
+  private writeSafely(reply: Reply, out: Outgoing, now: number): Outcome | Promise<Outcome> {
     const connection = !out.keepAlive ? 'close' : out.version === '1.0' ? 'keep-alive' : undefined;
     try {
-      return this.writer.send(reply, connection, out.method !== 'HEAD'); // a promise that fails is send's to catch
+      return this.writer.send(reply, connection, out.method !== 'HEAD', now); // a promise that fails is send's to catch
     } catch (error) {
       return this.writeFailed(error);
     }
@@ -239,9 +253,8 @@ export class Connection {
   }
 
   /** The reply is out: log it, then on to the next request, or close. Or it is not: cut. Either way, the exchange is over. */
-  private finish(outcome: Outcome, out: Outgoing, reply: Reply): void {
+  private finish(outcome: Outcome, out: Outgoing, reply: Reply, now: number): void {
     this.files.closeAll();
-    const now = this.ctx.now();
     switch (outcome) {
       case 'sent': {
         const { method, target, started } = out;
@@ -272,7 +285,9 @@ export class Connection {
    */
   private regulateReading(): void {
     const pause = shouldPause(this.state, this.reader.buffered, this.ctx.limits);
-    if (pause && !this.socket.isPaused()) this.socket.pause();
-    else if (!pause && this.socket.isPaused()) this.socket.resume();
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
   }
 }

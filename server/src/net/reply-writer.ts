@@ -51,11 +51,12 @@ export class ReplyWriter {
   /**
    * The reply's head, then its body unless `withBody` is false (HEAD: the same head, no body,
    * RFC 9110 §9.3.2). A reply the socket takes at once is done at once; one that streams a file,
-   * or fills the socket's buffer, is done when the client has taken it (or is gone).
+   * or fills the socket's buffer, is done when the client has taken it (or is gone). `now`: the
+   * clock for its Date, read by the connection, which logs the reply at the same time.
    */
-  send(reply: Reply, connection: Connection, withBody: boolean): Sent | Promise<Sent> {
+  send(reply: Reply, connection: Connection, withBody: boolean, now: number): Sent | Promise<Sent> {
     if (this.socket.destroyed) return 'gone';
-    const framing = { now: this.ctx.now(), connection, idleTimeout: this.ctx.idleTimeout };
+    const framing = { now, connection, idleTimeout: this.ctx.idleTimeout };
     const body = withBody ? reply.body : undefined;
     const lastInOneWrite = connection === 'close' && (body === undefined || body.kind === 'bytes');
     if (!lastInOneWrite) this.turnNagleOff();
@@ -79,6 +80,7 @@ export class ReplyWriter {
 
   /** 100 Continue (RFC 9110 §15.2.1): the client may send the body it holds back. */
   interim(status: 100): void {
+    if (this.socket.destroyed) return;
     this.turnNagleOff();
     this.write([Buffer.from(interimHead(status), 'latin1')]);
   }
@@ -134,11 +136,13 @@ export class ReplyWriter {
     this.socket.setNoDelay(true);
   }
 
-  /** The head first, as the trace shows it; several buffers leave in one writev. */
+  /**
+   * The head first, as the trace shows it; several buffers leave in one writev. Its callers have
+   * seen the socket open in the same turn (send, interim), so it is not asked again.
+   */
   private write(buffers: readonly Buffer[]): void {
-    const [head] = buffers;
+    const head = buffers[0];
     if (head !== undefined) this.ctx.observer.headSent(this.peer, head);
-    if (this.socket.destroyed) return;
     if (buffers.length === 1 && head !== undefined) {
       this.socket.write(head);
       return;

@@ -27,7 +27,8 @@ export class OpenFiles {
 
   /** Closes every descriptor of the exchange; a second call closes nothing. */
   closeAll(): void {
-    const fds = this.fds ?? [];
+    const { fds } = this;
+    if (fds === undefined) return; // the usual case on the fast path: nothing was opened
     this.fds = undefined;
     for (const fd of fds) this.fs.close(fd);
   }

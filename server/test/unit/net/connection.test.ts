@@ -5,7 +5,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { DEFAULT_LIMITS } from '../../../src/http/limits';
+import { DEFAULT_LIMITS, type Limits } from '../../../src/http/limits';
 import type { Reply } from '../../../src/http/message';
 import { type Ending, type Observer, quietObserver } from '../../../src/log/observer';
 import { type FileSystem, isFailure, nodeFileSystem } from '../../../src/resolve/file-system';
@@ -57,7 +57,12 @@ interface Setup {
 /** A connection over a stalled client (or `options.socket`), answering every request with `reply` (which may open files through the exchange's OpenFiles). */
 function connect(
   reply: (files: OpenFiles) => Reply | Promise<Reply>,
-  options: { fs?: FileSystem; observer?: Partial<Observer>; socket?: StandInSocket } = {},
+  options: {
+    fs?: FileSystem;
+    observer?: Partial<Observer>;
+    socket?: StandInSocket;
+    limits?: Partial<Limits>;
+  } = {},
 ): Setup {
   const socket = options.socket ?? new StalledClient();
   const endings: Ending[] = [];
@@ -76,7 +81,7 @@ function connect(
     connection: undefined as unknown as Connection,
   };
   const ctx: ConnectionContext = {
-    limits: { ...DEFAULT_LIMITS, sendTimeoutMs: SEND_TIMEOUT_MS },
+    limits: { ...DEFAULT_LIMITS, sendTimeoutMs: SEND_TIMEOUT_MS, ...options.limits },
     // At once when the reply is (as the fast path answers a cached file), later when it is a promise.
     answer: (_request, files) => {
       const made = reply(files);
@@ -235,5 +240,51 @@ describe('100 Continue', () => {
     socket.push('abc'); // the body: then the request is answered
     await tick();
     expect(headsSent[1]).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+});
+
+describe('backpressure on the way in: more than maxPipelinedBytes of requests behind a reply', () => {
+  const REQUEST = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+  /** A connection whose first reply waits until `release` is called; every later one is ready at once. */
+  function behindASlowReply(pipelined: number) {
+    let release = (): void => undefined;
+    const first = new Promise<Reply>((resolve) => (release = () => resolve(smallReply())));
+    let asked = 0;
+    const socket = new PromptClient();
+    connect(() => (asked++ === 0 ? first : smallReply()), {
+      socket,
+      limits: { maxPipelinedBytes: 2 * REQUEST.length },
+    });
+    // Counted from here: attaching its 'data' listener resumed the socket once already.
+    const calls = { pause: 0, resume: 0 };
+    socket.pause = function (this: PromptClient) {
+      calls.pause++;
+      return Duplex.prototype.pause.call(this) as PromptClient;
+    };
+    socket.resume = function (this: PromptClient) {
+      calls.resume++;
+      return Duplex.prototype.resume.call(this) as PromptClient;
+    };
+    socket.push(REQUEST.repeat(1 + pipelined));
+    return { socket, calls, release };
+  }
+
+  it.each([
+    ['two requests wait (at the limit): reading goes on', 2, 0],
+    ['three requests wait (over it): reading pauses, once', 3, 1],
+  ])('%s', async (_name, pipelined, pauses) => {
+    const { socket, calls } = behindASlowReply(pipelined);
+    await tick();
+    expect([socket.isPaused(), calls.pause]).toEqual([pauses > 0, pauses]);
+  });
+
+  it('resumes reading once the replies have caught up, once, and not again for every request', async () => {
+    const { socket, calls, release } = behindASlowReply(3);
+    await tick();
+    release();
+    await tick();
+    socket.push(REQUEST.repeat(3)); // answered at once: never over the limit
+    await tick();
+    expect([socket.isPaused(), calls]).toEqual([false, { pause: 1, resume: 1 }]);
   });
 });
