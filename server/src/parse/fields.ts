@@ -119,15 +119,17 @@ export function bodyFraming(
     if (version === '1.0') return parseError(400, 'Transfer-Encoding in an HTTP/1.0 request');
     return chunkedFraming(transferEncoding);
   }
-  if (contentLength === undefined) return { kind: 'none' };
+  if (contentLength === undefined) return NO_BODY;
   // Repeated lines or a list are fine only if every value is the same number (RFC 9112 §6.3 ¶5).
   const values = new Set(splitList(contentLength));
   const length = values.size === 1 ? parseDigits([...values][0] ?? '') : undefined;
   if (length === undefined) return parseError(400, `invalid Content-Length "${contentLength}"`);
   if (length > limits.maxBodyBytes)
     return parseError(413, `a ${length}-byte body is over the ${limits.maxBodyBytes}-byte limit`);
-  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+  return length === 0 ? NO_BODY : { kind: 'length', length };
 }
+
+const NO_BODY: BodyFraming = { kind: 'none' };
 
 function chunkedFraming(transferEncoding: string): BodyFraming | ParseError {
   const codings = splitList(transferEncoding).map((c) => trimOws(c.split(';')[0] ?? '').toLowerCase());
@@ -149,10 +151,12 @@ export function wantsKeepAlive(version: HttpVersion, fields: readonly Field[]): 
   return version === '1.1' || listHasToken(connection, 'keep-alive');
 }
 
+const NO_EXPECTATION = { continue: false } as const;
+
 /** RFC 9110 §10.1.1: 100-continue is the only expectation; any other → 417. */
 export function checkExpect(fields: readonly Field[]): { continue: boolean } | ParseError {
   const expect = fieldValue(fields, 'expect');
-  if (expect === undefined) return { continue: false };
+  if (expect === undefined) return NO_EXPECTATION;
   if (expect.toLowerCase() === '100-continue') return { continue: true };
   return parseError(417, `unsupported expectation "${expect}"`);
 }

@@ -56,7 +56,7 @@ function readRequestLine(bytes: Buffer, scanFrom: number, limits: Limits): LineR
   // RFC 9112 §2.2: ignore empty lines before the request line, but not without end.
   if (lineStart > limits.maxRequestLineBytes)
     return parseError(400, 'too many empty lines before the request line');
-  const lf = bytes.indexOf(LF, Math.max(lineStart, scanFrom));
+  const lf = indexOfLF(bytes, Math.max(lineStart, scanFrom));
   if (lf === -1) {
     if (!couldBeMethod(bytes, lineStart)) return parseError(400, 'method is not a token');
     // A CR at the very end may be the first half of the line's CRLF: it does not count yet.
@@ -98,11 +98,22 @@ function skipEmptyLines(bytes: Buffer): number {
   }
 }
 
+/**
+ * The index of the first LF at or after `from`, or -1. A loop, not `bytes.indexOf(LF)`: a line
+ * of a request head is tens of bytes, and a call into Buffer's native search costs more than
+ * looking at them. Parsing wrk's request went from 551 to 473 ns, a browser's (15 lines, 600
+ * bytes) from 2,464 to 2,384 ns (bench/README.md, "Scenario 1 won back").
+ */
+function indexOfLF(bytes: Buffer, from: number): number {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] === LF) return i;
+  return -1;
+}
+
 type BlankLine = { kind: 'found'; headEnd: number } | { kind: 'not-yet'; scanFrom: number };
 
 /** Finds the blank line that ends the head: an LF followed by LF or by CR LF. `from` must be at or before a line's LF. */
 function findBlankLine(bytes: Buffer, from: number): BlankLine {
-  for (let lf = bytes.indexOf(LF, from); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+  for (let lf = indexOfLF(bytes, from); lf !== -1; lf = indexOfLF(bytes, lf + 1)) {
     const next = bytes[lf + 1];
     if (next === LF) return { kind: 'found', headEnd: lf + 2 };
     if (next === CR && bytes[lf + 2] === LF) return { kind: 'found', headEnd: lf + 3 };

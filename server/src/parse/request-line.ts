@@ -38,6 +38,7 @@ export function parseRequestLine(line: string): RequestLine | ParseError {
 
 /** HTTP-version = "HTTP/" DIGIT "." DIGIT: HTTP/1.0 and HTTP/1.1; a later 1.x is answered as 1.1 (RFC 9110 §6.2); another major → 505. */
 function parseVersion(text: string): HttpVersion | ParseError {
+  if (text === 'HTTP/1.1') return '1.1'; // nearly every request: one comparison, before the general rule
   const major = text.charCodeAt(5);
   const minor = text.charCodeAt(7);
   if (
