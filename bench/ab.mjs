@@ -3,20 +3,27 @@
 // CPU 0, wrk on CPU 1), so a drift of the machine touches every build alike. For each round,
 // scenario and build: a fresh server, 1 s of warm-up, then `wrk -t1` for --duration seconds;
 // req/s and MB/s from wrk, the server's CPU from /proc/PID/stat. Prints the medians, the
-// spread, each build's ratio to the first, and how busy the rest of the machine was.
+// spread, each build's ratio to the first (of the medians, and the median of each round's CPU
+// ratio), and how busy the rest of the machine was.
+//
+// --together: in each round every build runs at once, each its own server on CPU 0 and its own
+// wrk on CPU 1, for the same seconds. On a VM whose speed changes from one minute to the next,
+// taking turns lets the change fall on one build and not the other; at once, it falls on both.
+// The servers then share a core, so a request costs more than alone (context switches, caches
+// shared): read the ratios, not the figures.
 //
 //   node bench/ab.mjs --build old=/path/to/old/server/dist/main.js --build new=server/dist/main.js \
 //                     [--build plain=server/dist/main.js:--no-cache] [--rounds 3] [--duration 5] \
-//                     [--scenarios s1,s2,s3,s4] [--node-flags="--max-semi-space-size=4 ..."]
+//                     [--scenarios s1,s2,s3,s4] [--node-flags="--max-semi-space-size=4 ..."] [--together]
 //
 // A build is NAME=MAIN_JS, optionally followed by :FLAG:FLAG... (extra server flags). Loopback
 // only; every process is stopped by its PID; every wrk run is bounded by `timeout`.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +33,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 's1,s2,s3' },
     // The Node flags every build runs with (the image's CMD has its own; none by default).
     'node-flags': { type: 'string', default: '' },
+    together: { type: 'boolean', default: false },
   },
 });
 const builds = (values.build ?? []).map((spec) => {
@@ -113,7 +121,9 @@ function stopServer(child) {
   });
 }
 
-function wrk(port, scenario, seconds) {
+const run = promisify(execFile);
+
+async function wrk(port, scenario, seconds) {
   const args = [
     '-c',
     '1',
@@ -126,7 +136,7 @@ function wrk(port, scenario, seconds) {
   ];
   if (scenario.close) args.push('-H', 'Connection: close');
   args.push(`http://127.0.0.1:${port}/${scenario.file}`);
-  const out = execFileSync('taskset', args).toString();
+  const out = (await run('taskset', args)).stdout;
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const transfer = /Transfer\/sec:\s+([\d.]+)([KMG]B)/.exec(out);
@@ -137,24 +147,26 @@ function wrk(port, scenario, seconds) {
   return { rate, requests, mb, errors };
 }
 
-async function measure(build, scenario) {
-  const { child, port } = await startServer(build);
+/** One round of a scenario for `group`: one build alone, or (--together) every build at once. */
+async function measure(group, scenario) {
+  const servers = await Promise.all(group.map(startServer));
   try {
-    wrk(port, scenario, 1); // warm-up: JIT, the cache
-    const cpuBefore = cpuSeconds(child.pid);
+    for (const { port } of servers) await wrk(port, scenario, 1); // warm-up: JIT, the cache
+    const cpuBefore = servers.map(({ child }) => cpuSeconds(child.pid));
     const machineBefore = machine();
-    const run = wrk(port, scenario, DURATION_S);
-    const cpu = cpuSeconds(child.pid) - cpuBefore;
+    const runs = await Promise.all(servers.map(({ port }) => wrk(port, scenario, DURATION_S)));
+    const cpus = servers.map(({ child }, i) => cpuSeconds(child.pid) - cpuBefore[i]);
     const machineAfter = machine();
     const busyCpus = (machineAfter.busy - machineBefore.busy) / TICK / DURATION_S; // in CPUs
-    return {
-      ...run,
-      cpuUsPerRequest: (cpu / run.requests) * 1e6,
-      serverCpus: cpu / DURATION_S,
-      otherCpus: busyCpus - cpu / DURATION_S,
-    };
+    const serversCpus = cpus.reduce((a, b) => a + b, 0) / DURATION_S;
+    return runs.map((r, i) => ({
+      ...r,
+      cpuUsPerRequest: (cpus[i] / r.requests) * 1e6,
+      serverCpus: cpus[i] / DURATION_S,
+      otherCpus: busyCpus - serversCpus,
+    }));
   } finally {
-    await stopServer(child);
+    await Promise.all(servers.map(({ child }) => stopServer(child)));
   }
 }
 
@@ -167,28 +179,33 @@ const results = {}; // scenario → build → runs
 process.stderr.write(`load before: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
 for (let round = 0; round < ROUNDS; round++) {
   for (const id of chosen) {
-    // The order rotates each round, so neither build always runs first.
+    // The order rotates each round, so neither build always runs first (or starts first, together).
     const order = builds.map((_, i) => builds[(i + round) % builds.length]);
-    for (const build of order) {
-      const run = await measure(build, SCENARIOS[id]);
-      ((results[id] ??= {})[build.name] ??= []).push(run);
-      process.stderr.write(
-        `round ${round + 1} ${id} ${build.name}: ${Math.round(run.rate)} req/s, ${run.cpuUsPerRequest.toFixed(1)} µs/req, other ${(run.otherCpus * 100).toFixed(0)} % of a CPU${run.errors ? `, ${run.errors}` : ''}\n`,
-      );
+    const groups = values.together ? [order] : order.map((build) => [build]);
+    for (const group of groups) {
+      for (const [i, run] of (await measure(group, SCENARIOS[id])).entries()) {
+        const build = group[i];
+        ((results[id] ??= {})[build.name] ??= []).push(run);
+        process.stderr.write(
+          `round ${round + 1} ${id} ${build.name}: ${Math.round(run.rate)} req/s, ${run.cpuUsPerRequest.toFixed(1)} µs/req, other ${(run.otherCpus * 100).toFixed(0)} % of a CPU${run.errors ? `, ${run.errors}` : ''}\n`,
+        );
+      }
     }
   }
 }
 process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
 fs.rmSync(site, { recursive: true, force: true });
 
+const how = values.together ? 'rounds, every build at once,' : 'alternating rounds';
 const lines = [
-  `A/B, ${ROUNDS} alternating rounds × ${DURATION_S} s, medians (min–max); node ${process.version}; server on CPU 0, wrk on CPU 1`,
+  `A/B, ${ROUNDS} ${how} × ${DURATION_S} s, medians (min–max); node ${process.version}; servers on CPU 0, wrk on CPU 1`,
   '',
-  '| scenario | build | req/s | MB/s | CPU µs/req | ÷ first (req/s) | other CPU % |',
-  '| --- | --- | --: | --: | --: | --: | --: |',
+  '| scenario | build | req/s | MB/s | CPU µs/req | ÷ first (req/s) | CPU ÷ first, each round (median) | other CPU % |',
+  '| --- | --- | --: | --: | --: | --: | --: | --: |',
 ];
 for (const id of chosen) {
-  const first = median(results[id][builds[0].name].map((r) => r.rate));
+  const firstRuns = results[id][builds[0].name];
+  const first = median(firstRuns.map((r) => r.rate));
   for (const { name } of builds) {
     const runs = results[id][name];
     const rates = runs.map((r) => r.rate);
@@ -198,7 +215,9 @@ for (const id of chosen) {
       `| ${id}: ${SCENARIOS[id].what} | ${name} | ${fmt(rates)} | ${fmt(runs.map((r) => r.mb))} | ${fmt(
         runs.map((r) => r.cpuUsPerRequest),
         1,
-      )} | ${(median(rates) / first).toFixed(3)} | ${median(runs.map((r) => r.otherCpus * 100)).toFixed(0)} |`,
+      )} | ${(median(rates) / first).toFixed(3)} | ${median(
+        runs.map((r, round) => r.cpuUsPerRequest / firstRuns[round].cpuUsPerRequest),
+      ).toFixed(3)} | ${median(runs.map((r) => r.otherCpus * 100)).toFixed(0)} |`,
     );
   }
 }
