@@ -220,6 +220,10 @@ async function rawHead(port, request) {
   });
 }
 
+if (['functions', 'mutable', 'touched'].includes(mode) && !fs.existsSync(SRC)) {
+  process.stderr.write(`code-metrics: ${dirArg} is not a checkout of the server (no server/src in it)\n`);
+  process.exit(2);
+}
 if (mode === 'functions') functions();
 else if (mode === 'mutable') mutable();
 else if (mode === 'touched') await touched();
