@@ -141,8 +141,9 @@ export class Connection {
   }
 
   /**
-   * What every event ends with: the requests it made ready are answered, then reading from the
-   * socket is paused or resumed to suit what is left in the buffer.
+   * What an event ends with (all but a cut and a socket error, after which nothing is read): the
+   * requests it made ready are answered, then reading from the socket is paused or resumed to
+   * suit what is left in the buffer.
    */
   private readRequests(now: number): void {
     this.answerBuffered(now);
