@@ -121,7 +121,7 @@ function stopServer(child) {
   });
 }
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
 
 async function wrk(port, scenario, seconds) {
   const args = [
@@ -136,7 +136,7 @@ async function wrk(port, scenario, seconds) {
   ];
   if (scenario.close) args.push('-H', 'Connection: close');
   args.push(`http://127.0.0.1:${port}/${scenario.file}`);
-  const out = (await run('taskset', args)).stdout;
+  const out = (await execFileAsync('taskset', args)).stdout;
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const transfer = /Transfer\/sec:\s+([\d.]+)([KMG]B)/.exec(out);
