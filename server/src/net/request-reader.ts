@@ -7,7 +7,7 @@ import type { Limits } from '../http/limits';
 import type { Request } from '../http/message';
 import type { ParseError } from '../parse/errors';
 import { type Resume, START, parseRequestHead } from '../parse/request-head';
-import { type BodyState, skipBody, startBody } from '../parse/request-body';
+import { BODY_DONE, type BodyState, skipBody, startBody } from '../parse/request-body';
 
 export type ReadOutcome =
   /** The whole request is read, body included: it can be answered. */
@@ -28,7 +28,7 @@ export class RequestReader {
   private pending: Buffer = EMPTY; // bytes received and not yet consumed
   private resume: Resume = START;
   private request: Request | undefined; // a parsed head whose body is still being read
-  private body: BodyState = { kind: 'done' };
+  private body: BodyState = BODY_DONE;
 
   constructor(
     private readonly limits: Limits,

@@ -31,6 +31,9 @@ export type BodyState =
   | { readonly kind: 'trailers'; readonly lines: number }
   | { readonly kind: 'done' };
 
+/** A body read to its end (or none at all): it holds nothing, so one object serves every request. */
+export const BODY_DONE: BodyState = { kind: 'done' };
+
 /** Where a chunked body stands: data bytes so far (`total`), and chunk-size line bytes spent on anything else (`overhead`). */
 type ChunkedSoFar = { readonly total: number; readonly overhead: number };
 
@@ -40,7 +43,7 @@ export type BodyStep =
 export function startBody(framing: BodyFraming): BodyState {
   switch (framing.kind) {
     case 'none':
-      return { kind: 'done' };
+      return BODY_DONE;
     case 'length':
       return { kind: 'length', remaining: framing.length };
     case 'chunked':
@@ -80,7 +83,7 @@ function advance(
       const next: BodyState =
         state.kind === 'length'
           ? remaining === 0
-            ? { kind: 'done' }
+            ? BODY_DONE
             : { kind: 'length', remaining }
           : remaining === 0
             ? { kind: 'chunk-end', total: state.total, overhead: state.overhead }
@@ -184,7 +187,7 @@ function trailerLine(lines: number, bytes: Buffer, offset: number, limits: Limit
   if (!line.complete) return NEED_MORE;
   const text = strictText(bytes, offset, line);
   if (typeof text !== 'string') return text;
-  if (text === '') return { kind: 'moved', state: { kind: 'done' }, offset: line.next };
+  if (text === '') return { kind: 'moved', state: BODY_DONE, offset: line.next };
   if (lines + 1 > limits.maxHeaderFields) return parseError(431, 'too many trailer fields');
   const field = parseFieldLine(text); // a trailer is a field line like any other (RFC 9112 §7.1.2)
   if ('status' in field) return field;
