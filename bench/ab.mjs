@@ -14,7 +14,10 @@
 //
 //   node bench/ab.mjs --build old=/path/to/old/server/dist/main.js --build new=server/dist/main.js \
 //                     [--build plain=server/dist/main.js:--no-cache] [--rounds 3] [--duration 5] \
-//                     [--scenarios s1,s2,s3,s4] [--node-flags="--max-semi-space-size=4 ..."] [--together]
+//                     [--scenarios s1,s2,s3,s4,s6] [--node-flags="--max-semi-space-size=4 ..."] [--together]
+//
+// s6 is bench/run's scenario 6: s1 beside 1,000 idle keep-alive connections, held for each
+// server by its own bench/idle-connections.mjs on CPU 1 from before the warm-up to the end.
 //
 // A build is NAME=MAIN_JS, optionally followed by :FLAG:FLAG... (extra server flags). Loopback
 // only; every process is stopped by its PID; every wrk run is bounded by `timeout`.
@@ -52,6 +55,13 @@ const SCENARIOS = {
   s2: { what: '1 KiB, Connection: close, 50 conns', file: '1k.bin', conns: 50, close: true },
   s3: { what: '64 KiB, keep-alive, 20 conns', file: '64k.bin', conns: 20, close: false },
   s4: { what: '10 MiB, keep-alive, 4 conns', file: '10m.bin', conns: 4, close: false },
+  s6: {
+    what: '1 KiB, keep-alive, 50 conns + 1000 idle',
+    file: '1k.bin',
+    conns: 50,
+    close: false,
+    idle: 1000,
+  },
 };
 const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
 const chosen = values.scenarios.split(',').filter((s) => s in SCENARIOS);
@@ -122,6 +132,38 @@ function stopServer(child) {
 }
 
 const execFileAsync = promisify(execFile);
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+
+/** Holds `count` idle keep-alive connections to `port` (bench/idle-connections.mjs); resolves once they are open. */
+async function holdIdle(port, scenario) {
+  const ready = path.join(site, `ready.${port}`);
+  const holder = spawn(
+    'taskset',
+    [
+      '-c',
+      '1',
+      process.execPath,
+      path.join(HERE, 'idle-connections.mjs'),
+      '--port',
+      String(port),
+      '--path',
+      `/${scenario.file}`,
+      '--count',
+      String(scenario.idle),
+      '--ready-file',
+      ready,
+      '--max-seconds',
+      String(DURATION_S + 60),
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 30_000;
+  while (!fs.existsSync(ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const open = fs.existsSync(ready) ? Number(fs.readFileSync(ready, 'utf8')) : 0;
+  if (open < scenario.idle)
+    process.stderr.write(`only ${open} of ${scenario.idle} idle connections opened\n`);
+  return holder;
+}
 
 async function wrk(port, scenario, seconds) {
   const args = [
@@ -150,6 +192,7 @@ async function wrk(port, scenario, seconds) {
 /** One round of a scenario for `group`: one build alone, or (--together) every build at once. */
 async function measure(group, scenario) {
   const servers = await Promise.all(group.map(startServer));
+  const holders = scenario.idle ? await Promise.all(servers.map(({ port }) => holdIdle(port, scenario))) : [];
   try {
     for (const { port } of servers) await wrk(port, scenario, 1); // warm-up: JIT, the cache
     const cpuBefore = servers.map(({ child }) => cpuSeconds(child.pid));
@@ -166,6 +209,7 @@ async function measure(group, scenario) {
       otherCpus: busyCpus - serversCpus,
     }));
   } finally {
+    await Promise.all(holders.map(stopServer));
     await Promise.all(servers.map(({ child }) => stopServer(child)));
   }
 }
