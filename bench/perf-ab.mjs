@@ -59,7 +59,8 @@ fs.writeFileSync(path.join(work, 'site', '1k.bin'), randomBytes(1024));
 function startServer(build) {
   const args = ['-c', '0', process.execPath, ...NODE_FLAGS, build.main, '--root', path.join(work, 'site')];
   args.push('--port', '0', '--host', '127.0.0.1', '--log-level', 'warn');
-  const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  // In the scratch directory: --perf-basic-prof has V8 write a log there (isolate-*-v8.log).
+  const child = spawn('taskset', args, { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no banner from ${build.name}`)), 10_000);
