@@ -133,10 +133,13 @@ function stopServer(child) {
 
 const execFileAsync = promisify(execFile);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
+/** Where the idle connections' holders say they are ready: beside the site, not in it. */
+const readyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-ready-'));
 
-/** Holds `count` idle keep-alive connections to `port` (bench/idle-connections.mjs); resolves once they are open. */
+/** Holds the scenario's idle keep-alive connections to `port` (bench/idle-connections.mjs); resolves once they are open. */
 async function holdIdle(port, scenario) {
-  const ready = path.join(site, `ready.${port}`);
+  const ready = path.join(readyDir, `ready.${port}`);
+  fs.rmSync(ready, { force: true }); // a port used again in a later round must not find the last one's file
   const holder = spawn(
     'taskset',
     [
@@ -239,6 +242,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
 fs.rmSync(site, { recursive: true, force: true });
+fs.rmSync(readyDir, { recursive: true, force: true });
 
 const how = values.together ? 'rounds, every build at once,' : 'alternating rounds';
 const lines = [
