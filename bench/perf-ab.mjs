@@ -21,7 +21,7 @@
 // Needs Linux, `perf` (Debian: linux-perf) allowed to sample a CPU (root, or
 // kernel.perf_event_paranoid ≤ 0), `wrk` and `taskset`. Loopback only; every process is
 // stopped by its PID, wrk and perf are bounded by `timeout`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +42,14 @@ if (!values.old || !values.new) {
   process.stderr.write('usage: node bench/perf-ab.mjs --old OLD/main.js --new NEW/main.js [--seconds N]\n');
   process.exit(2);
 }
+for (const tool of ['perf', 'wrk', 'taskset']) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    process.stderr.write(
+      `perf-ab: ${tool} is not installed (Debian: apt-get install linux-perf wrk util-linux)\n`,
+    );
+    process.exit(2);
+  }
+}
 const SECONDS = Number(values.seconds);
 const SAMPLE_HZ = 4000;
 const SAMPLE_US = 1e6 / SAMPLE_HZ;
@@ -51,9 +59,21 @@ const builds = [
   { name: 'new', main: path.resolve(values.new) },
 ];
 
+for (const { name, main } of builds) {
+  if (!fs.existsSync(main)) {
+    process.stderr.write(
+      `perf-ab: --${name}: no such file: ${main} (build it first: npx tsc -p tsconfig.build.json)\n`,
+    );
+    process.exit(2);
+  }
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-ab-'));
 fs.mkdirSync(path.join(work, 'site'));
 fs.writeFileSync(path.join(work, 'site', '1k.bin'), randomBytes(1024));
+
+/** Every server process started, stopped by its PID at the end whatever happened. */
+const started = [];
 
 /** Starts a build on CPU 0 on a free port; resolves once its banner names the port. */
 function startServer(build) {
@@ -61,9 +81,14 @@ function startServer(build) {
   args.push('--port', '0', '--host', '127.0.0.1', '--log-level', 'warn');
   // In the scratch directory: --perf-basic-prof has V8 write a log there (isolate-*-v8.log).
   const child = spawn('taskset', args, { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no banner from ${build.name}`)), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${build.name} exited (status ${code}) before its banner`));
+    });
     child.stdout.on('data', (d) => {
       out += d;
       const port = /running at http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
@@ -185,18 +210,28 @@ function functionLines(server, functions) {
   ];
 }
 
-const servers = await Promise.all(builds.map(startServer));
 try {
+  const servers = await Promise.all(builds.map(startServer));
   await Promise.all(servers.map((s) => wrk(s.port, 2))); // warm-up: the JIT, the cache
   const file = path.join(work, 'perf.data');
   const perf = startPerf(file, SECONDS);
   await new Promise((resolve) => setTimeout(resolve, 500)); // perf is sampling before the load starts
   const requests = await Promise.all(servers.map((s) => wrk(s.port, SECONDS)));
   await perf.stop();
-  servers.forEach((s, i) => (s.requests = requests[i]));
-  process.stdout.write(`${report(servers, await countSamples(file, servers))}\n`);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(
+      'perf-ab: perf recorded nothing: run as root, or set kernel.perf_event_paranoid to 0 or less\n',
+    );
+    process.exitCode = 1;
+  } else {
+    servers.forEach((s, i) => (s.requests = requests[i]));
+    process.stdout.write(`${report(servers, await countSamples(file, servers))}\n`);
+  }
+} catch (error) {
+  process.stderr.write(`perf-ab: ${error.message}\n`);
+  process.exitCode = 1;
 } finally {
-  for (const { child } of servers) child.kill('SIGTERM');
+  for (const child of started) child.kill('SIGTERM');
   fs.rmSync(work, { recursive: true, force: true });
-  for (const pid of servers.map((s) => s.pid)) fs.rmSync(`/tmp/perf-${pid}.map`, { force: true });
+  for (const { pid } of started) fs.rmSync(`/tmp/perf-${pid}.map`, { force: true });
 }
