@@ -218,6 +218,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 500)); // perf is sampling before the load starts
   const requests = await Promise.all(servers.map((s) => wrk(s.port, SECONDS)));
   await perf.stop();
+  if (!requests.every((n) => n > 0)) throw new Error(`wrk completed no request (${requests.join(', ')})`);
   if (!fs.existsSync(file)) {
     process.stderr.write(
       'perf-ab: perf recorded nothing: run as root, or set kernel.perf_event_paranoid to 0 or less\n',
