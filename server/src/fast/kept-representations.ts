@@ -120,15 +120,16 @@ export class KeptRepresentations implements Representations {
 
   /** A kept exchange with a note is kept too (the same note, the same object); any other gets its note anew. */
   noted(exchange: Exchange, note: string): Exchange {
-    if (!this.prepared.isKept(exchange)) return withNote(exchange, note);
+    // Only a kept exchange has notes kept, so one found here needs no look at whether it is kept:
+    // 3 % of our JavaScript a cached GET (bench/README.md, "Three lookups and a clock read fewer").
     let byNote = this.notes.get(exchange);
+    const known = byNote?.get(note);
+    if (known !== undefined) return known;
+    if (!this.prepared.isKept(exchange)) return withNote(exchange, note);
     if (byNote === undefined) this.notes.set(exchange, (byNote = new Map()));
-    let noted = byNote.get(note);
-    if (noted === undefined) {
-      noted = withNote(exchange, note);
-      if (byNote.size < REMEMBERED_NOTES) byNote.set(note, noted);
-      this.prepared.keepExchange(noted);
-    }
+    const noted = withNote(exchange, note);
+    if (byNote.size < REMEMBERED_NOTES) byNote.set(note, noted);
+    this.prepared.keepExchange(noted);
     return noted;
   }
 
