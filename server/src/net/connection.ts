@@ -180,25 +180,26 @@ export class Connection {
   }
 
   /**
-   * Writes the reply once it is ready. What is done later ends with `readRequests`: the loop
-   * stopped while the state was responding, and must start again (each step here is one trip
-   * through the microtask queue at most: a 64 KiB reply waits for the socket to drain).
+   * Writes the reply once it is ready. A reply ready at once leaves in the same turn as the bytes
+   * that asked for it, so it keeps the clock read when they arrived: its Date and its log line say
+   * that time (one reading of the clock a request, 48 ns saved: bench/README.md, "Three lookups
+   * and a clock read fewer"). What is done later reads the clock again, and ends with
+   * `readRequests`: the loop stopped while the state was responding, and must start again (each
+   * step here is one trip through the microtask queue at most: a 64 KiB reply waits for the
+   * socket to drain).
    */
   private deliver(out: Outgoing, reply: Reply | Promise<Reply>): void {
     if (reply instanceof Promise) {
       void reply.then((ready) => {
-        if (this.send(out, ready) === 'now') this.readRequests(this.ctx.now());
+        const now = this.ctx.now();
+        if (this.send(out, ready, now) === 'now') this.readRequests(now);
       });
-    } else this.send(out, reply);
+    } else this.send(out, reply, out.started);
   }
 
-  /**
-   * The reply, written; then the exchange's files closed, the log told, and the state moved on.
-   * A reply that leaves at once is logged at the time its Date says: one reading of the clock.
-   */
-  private send(out: Outgoing, reply: Reply): 'now' | 'later' {
+  /** The reply, written at `now`; then the exchange's files closed, the log told, and the state moved on. */
+  private send(out: Outgoing, reply: Reply, now: number): 'now' | 'later' {
     const sending = reply.close ? { ...out, keepAlive: false } : out;
-    const now = this.ctx.now();
     const outcome = this.writeSafely(reply, sending, now);
     if (!(outcome instanceof Promise)) {
       this.finish(outcome, sending, reply, now);
