@@ -115,6 +115,21 @@ describe('malformed requests', () => {
   });
 });
 
+describe("each request's Host is checked, on a connection that sent a valid one before (RFC 9112 §3.2)", () => {
+  const first = 'GET /nums.txt HTTP/1.1\r\nHost: x\r\n\r\n';
+  it.each([
+    ['the same Host', 'Host: x', [200, 200]],
+    ['another valid Host', 'Host: y:8080', [200, 200]],
+    ['an invalid Host', 'Host: x y', [200, 400]],
+    ['the same Host twice', 'Host: x\r\nHost: x', [200, 400]],
+    ['no Host', '', [200, 400]],
+  ])('a GET with Host: x, then one with %s → %p', async (_name, host, statuses) => {
+    const second = `GET /nums.txt HTTP/1.1\r\n${host === '' ? '' : `${host}\r\n`}Connection: close\r\n\r\n`;
+    const responses = parseResponses((await send(first + second)).bytes);
+    expect(responses.map((r) => r.status)).toEqual(statuses);
+  });
+});
+
 describe('line endings and target forms', () => {
   it('accepts bare LF line endings (RFC 9112 §2.2), as a student typing into nc sends', async () => {
     const res = onlyResponse(await send('GET /nums.txt HTTP/1.1\nHost: x\nConnection: close\n\n'));
