@@ -20,7 +20,8 @@
 // server by its own bench/idle-connections.mjs on CPU 1 from before the warm-up to the end.
 //
 // A build is NAME=MAIN_JS, optionally followed by :FLAG:FLAG... (extra server flags). Loopback
-// only; every process is stopped by its PID; every wrk run is bounded by `timeout`.
+// only; every process is stopped by its PID, when a build fails to start or on Ctrl-C too;
+// every wrk run is bounded by `timeout`.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -48,6 +49,14 @@ if (builds.length < 2) {
   process.stderr.write('usage: node bench/ab.mjs --build NAME=MAIN_JS[:FLAG...] --build ... [--rounds N]\n');
   process.exit(2);
 }
+for (const { name, main } of builds) {
+  if (!fs.existsSync(main)) {
+    process.stderr.write(
+      `ab: build ${name}: no such file: ${main} (build it first: npx tsc -p tsconfig.build.json)\n`,
+    );
+    process.exit(2);
+  }
+}
 const ROUNDS = Number(values.rounds);
 const DURATION_S = Number(values.duration);
 const SCENARIOS = {
@@ -66,6 +75,14 @@ const SCENARIOS = {
 const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
 const chosen = values.scenarios.split(',').filter((s) => s in SCENARIOS);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** Every server and holder running now: whatever happens (a failure, Ctrl-C), each is stopped by its PID. */
+const running = new Set();
+function track(child) {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
 
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-site-'));
 fs.writeFileSync(path.join(site, '1k.bin'), randomBytes(1024));
@@ -89,29 +106,35 @@ function machine() {
 }
 
 function startServer(build) {
-  const child = spawn(
-    'taskset',
-    [
-      '-c',
-      '0',
-      process.execPath,
-      ...NODE_FLAGS,
-      build.main,
-      '--root',
-      site,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'warn',
-      ...build.flags,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn(
+      'taskset',
+      [
+        '-c',
+        '0',
+        process.execPath,
+        ...NODE_FLAGS,
+        build.main,
+        '--root',
+        site,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--log-level',
+        'warn',
+        ...build.flags,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no banner from ${build.name}: ${out}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no banner from ${build.name} in 10 s`)), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${build.name} exited (status ${code}) before its banner`));
+    });
     child.stdout.on('data', (d) => {
       out += d;
       const port = /running at http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
@@ -125,6 +148,7 @@ function startServer(build) {
 
 function stopServer(child) {
   return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -140,25 +164,27 @@ const readyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-ready-'));
 async function holdIdle(port, scenario) {
   const ready = path.join(readyDir, `ready.${port}`);
   fs.rmSync(ready, { force: true }); // a port used again in a later round must not find the last one's file
-  const holder = spawn(
-    'taskset',
-    [
-      '-c',
-      '1',
-      process.execPath,
-      path.join(HERE, 'idle-connections.mjs'),
-      '--port',
-      String(port),
-      '--path',
-      `/${scenario.file}`,
-      '--count',
-      String(scenario.idle),
-      '--ready-file',
-      ready,
-      '--max-seconds',
-      String(DURATION_S + 60),
-    ],
-    { stdio: 'ignore' },
+  const holder = track(
+    spawn(
+      'taskset',
+      [
+        '-c',
+        '1',
+        process.execPath,
+        path.join(HERE, 'idle-connections.mjs'),
+        '--port',
+        String(port),
+        '--path',
+        `/${scenario.file}`,
+        '--count',
+        String(scenario.idle),
+        '--ready-file',
+        ready,
+        '--max-seconds',
+        String(DURATION_S + 60),
+      ],
+      { stdio: 'ignore' },
+    ),
   );
   const deadline = Date.now() + 30_000;
   while (!fs.existsSync(ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -181,7 +207,9 @@ async function wrk(port, scenario, seconds) {
   ];
   if (scenario.close) args.push('-H', 'Connection: close');
   args.push(`http://127.0.0.1:${port}/${scenario.file}`);
-  const out = (await execFileAsync('taskset', args)).stdout;
+  const load = execFileAsync('taskset', args);
+  track(load.child);
+  const out = (await load).stdout;
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const transfer = /Transfer\/sec:\s+([\d.]+)([KMG]B)/.exec(out);
@@ -194,7 +222,13 @@ async function wrk(port, scenario, seconds) {
 
 /** One round of a scenario for `group`: one build alone, or (--together) every build at once. */
 async function measure(group, scenario) {
-  const servers = await Promise.all(group.map(startServer));
+  const starts = await Promise.allSettled(group.map(startServer));
+  const servers = starts.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+  const failed = starts.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map(({ child }) => stopServer(child)));
+    throw failed.reason;
+  }
   const holders = scenario.idle ? await Promise.all(servers.map(({ port }) => holdIdle(port, scenario))) : [];
   try {
     for (const { port } of servers) await wrk(port, scenario, 1); // warm-up: JIT, the cache
@@ -222,27 +256,52 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Stops every process still running and removes the scratch folders: at the end, on a failure, on Ctrl-C. */
+async function cleanUp() {
+  await Promise.all([...running].map(stopServer));
+  fs.rmSync(site, { recursive: true, force: true });
+  fs.rmSync(readyDir, { recursive: true, force: true });
+}
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    process.stderr.write(`ab: ${signal}: stopping the servers\n`);
+    void cleanUp().then(() => process.exit(code));
+  });
+}
+
 const results = {}; // scenario → build → runs
 process.stderr.write(`load before: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const id of chosen) {
-    // The order rotates each round, so neither build always runs first (or starts first, together).
-    const order = builds.map((_, i) => builds[(i + round) % builds.length]);
-    const groups = values.together ? [order] : order.map((build) => [build]);
-    for (const group of groups) {
-      for (const [i, run] of (await measure(group, SCENARIOS[id])).entries()) {
-        const build = group[i];
-        ((results[id] ??= {})[build.name] ??= []).push(run);
-        process.stderr.write(
-          `round ${round + 1} ${id} ${build.name}: ${Math.round(run.rate)} req/s, ${run.cpuUsPerRequest.toFixed(1)} µs/req, other ${(run.otherCpus * 100).toFixed(0)} % of a CPU${run.errors ? `, ${run.errors}` : ''}\n`,
-        );
-      }
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const id of chosen) await runRound(round, id);
+  }
+} catch (error) {
+  process.stderr.write(`ab: ${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
+if (process.exitCode === 1) process.exit(1);
+process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
+
+/** One round of one scenario: every build alone in turn, or (--together) all at once. */
+async function runRound(round, id) {
+  // The order rotates each round, so neither build always runs first (or starts first, together).
+  const order = builds.map((_, i) => builds[(i + round) % builds.length]);
+  const groups = values.together ? [order] : order.map((build) => [build]);
+  for (const group of groups) {
+    for (const [i, run] of (await measure(group, SCENARIOS[id])).entries()) {
+      const build = group[i];
+      ((results[id] ??= {})[build.name] ??= []).push(run);
+      process.stderr.write(
+        `round ${round + 1} ${id} ${build.name}: ${Math.round(run.rate)} req/s, ${run.cpuUsPerRequest.toFixed(1)} µs/req, other ${(run.otherCpus * 100).toFixed(0)} % of a CPU${run.errors ? `, ${run.errors}` : ''}\n`,
+      );
     }
   }
 }
-process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
-fs.rmSync(site, { recursive: true, force: true });
-fs.rmSync(readyDir, { recursive: true, force: true });
 
 const how = values.together ? 'rounds, every build at once,' : 'alternating rounds';
 const lines = [
