@@ -46,8 +46,13 @@ export interface Exchange {
   readonly file?: Representation;
 }
 
-/** What answers a request: `handleRequest` on the plain path, always later (it waits for the disk); the fast path's answer may come at once. */
-export type Answer = (request: Request, files: OpenFiles) => Exchange | Promise<Exchange>;
+/**
+ * What answers a request: `handleRequest` on the plain path, always later (it waits for the disk);
+ * the fast path's answer may come at once. `now`: the time the connection read when the request's
+ * bytes arrived, ms; the fast path's cache compares it with a copy's age instead of reading the
+ * clock again (fast/cached-site.ts). The plain path, which asks the disk, has no use for it.
+ */
+export type Answer = (request: Request, files: OpenFiles, now: number) => Exchange | Promise<Exchange>;
 
 export interface HandlerOptions {
   readonly site: Site;

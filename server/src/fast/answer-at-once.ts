@@ -36,9 +36,9 @@ export class AnswerAtOnce {
     private readonly prepared: PreparedReplies,
   ) {}
 
-  readonly answer: Answer = (request, files) => {
+  readonly answer: Answer = (request, files, now) => {
     const target = readsAFile(request.method) ? this.resolve(request.pathAndQuery) : undefined;
-    const copy = target?.kind === 'path' ? this.site.findNow(target) : undefined;
+    const copy = target?.kind === 'path' ? this.site.findNow(target, now) : undefined;
     if (target?.kind !== 'path' || copy === undefined) return handleRequest(request, this.options, files);
     return this.fromCache(request, target, copy);
   };

@@ -121,7 +121,7 @@ export class KeptRepresentations implements Representations {
   /** A kept exchange with a note is kept too (the same note, the same object); any other gets its note anew. */
   noted(exchange: Exchange, note: string): Exchange {
     // Only a kept exchange has notes kept, so one found here needs no look at whether it is kept:
-    // 3 % of our JavaScript a cached GET (bench/README.md, "Three lookups and a clock read fewer").
+    // 3 % of our JavaScript a cached GET (bench/README.md, "Two lookups and two clock reads fewer").
     let byNote = this.notes.get(exchange);
     const known = byNote?.get(note);
     if (known !== undefined) return known;

@@ -50,7 +50,7 @@ export class WireMemo implements Wire {
   encode(reply: Reply, framing: WireFraming, body: Buffer | undefined): readonly Buffer[] {
     this.turnTo(framing.now);
     // Only a reply worth keeping is ever in the map, so one found there needs no second lookup: 3 %
-    // of our JavaScript a cached GET (bench/README.md, "Three lookups and a clock read fewer").
+    // of our JavaScript a cached GET (bench/README.md, "Two lookups and two clock reads fewer").
     const made = this.thisSecond.get(reply);
     const keep = made !== undefined || this.worthKeeping(reply);
     const join = body !== undefined && body.length <= (keep ? KEPT_JOIN_LIMIT_BYTES : JOIN_LIMIT_BYTES);

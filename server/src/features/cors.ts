@@ -72,10 +72,10 @@ export function preflightReply(preflight: Preflight): Reply {
 }
 
 export function corsLayer(): Layer {
-  return (inner) => (request, files) => {
+  return (inner) => (request, files, now) => {
     const preflight = preflightOf(request);
     if (preflight !== undefined) return preflightExchange(preflight);
-    return after(inner(request, files), (exchange) =>
+    return after(inner(request, files, now), (exchange) =>
       noted({ ...exchange, reply: withFields(exchange.reply, EVERY_REPLY) }, EVERY_REPLY_NOTE),
     );
   };

@@ -85,8 +85,8 @@ export function fieldValueProblem(value: string): string | undefined {
 export function headersLayer(fields: FieldList): Layer {
   const names = new Set(fields.map(([name]) => name.toLowerCase()));
   const note = `headers: ${fields.map(([name]) => name).join(', ')} set by --header, in place of the server's own`;
-  return (inner) => (request, files) =>
-    after(inner(request, files), (exchange) =>
+  return (inner) => (request, files, now) =>
+    after(inner(request, files, now), (exchange) =>
       noted({ ...exchange, reply: replacingFields(exchange.reply, names, fields) }, note),
     );
 }

@@ -46,9 +46,9 @@ export const health: Endpoint = () => HEALTH;
 export const LAB_ENDPOINTS: Readonly<Record<string, Endpoint>> = { health };
 
 export function labLayer(endpoints: Readonly<Record<string, Endpoint>> = LAB_ENDPOINTS): Layer {
-  return (inner) => (request, files) => {
+  return (inner) => (request, files, now) => {
     const name = labPath(request.pathAndQuery);
-    if (name === undefined || !readsAFile(request.method)) return inner(request, files);
+    if (name === undefined || !readsAFile(request.method)) return inner(request, files, now);
     const endpoint = Object.prototype.hasOwnProperty.call(endpoints, name) ? endpoints[name] : undefined;
     return endpoint?.(request) ?? reserved();
   };

@@ -40,14 +40,14 @@ export function spaDecision(request: Request, steps: Steps): SpaDecision {
 }
 
 export function spaLayer(): Layer {
-  return (inner) => (request, files) =>
-    after(inner(request, files), (missed) => {
+  return (inner) => (request, files, now) =>
+    after(inner(request, files, now), (missed) => {
       const decision = spaDecision(request, missed.steps);
       if (decision === 'keep') return missed;
       const path = missed.steps.target?.kind === 'path' ? `/${missed.steps.target.path}` : request.target;
       if (decision === 'keep, varies with Accept')
         return noted(varies(missed), `spa: nothing at ${path}, but Accept does not take text/html → 404`);
-      const fallback = inner({ ...request, pathAndQuery: FALLBACK_PAGE }, files);
+      const fallback = inner({ ...request, pathAndQuery: FALLBACK_PAGE }, files, now);
       return after(fallback, (page) => fallenBack(page, missed, path));
     });
 }

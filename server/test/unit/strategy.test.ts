@@ -39,7 +39,7 @@ describe('createStrategy', () => {
   ])('the %s path answers a GET of a file with its bytes', async (_name, cache) => {
     const strategy = createStrategy(cache, OPTIONS);
     const files = new OpenFiles(nodeFileSystem);
-    const { reply } = await strategy.answer(GET, files);
+    const { reply } = await strategy.answer(GET, files, Date.now());
     files.closeAll();
     strategy.close();
     expect(reply.status).toBe(200);
@@ -58,28 +58,28 @@ describe('layers: features wrapped around the answer at start-up', () => {
     const named =
       (name: string): Layer =>
       (inner) =>
-      async (request, files) => {
+      async (request, files, now) => {
         seen.push(`${name} in`);
-        const exchange = await inner(request, files);
+        const exchange = await inner(request, files, now);
         seen.push(`${name} out: ${exchange.reply.status}`);
         return exchange;
       };
     const strategy = createStrategy(false, OPTIONS, withLayers(named('outer'), named('inner')));
-    await strategy.answer(GET, new OpenFiles(nodeFileSystem));
+    await strategy.answer(GET, new OpenFiles(nodeFileSystem), Date.now());
     expect(seen).toEqual(['outer in', 'inner in', 'inner out: 200', 'outer out: 200']);
   });
 
   it('may answer a request themselves, and the path inside never sees it', async () => {
-    const health: Layer = (inner) => (request, files) =>
+    const health: Layer = (inner) => (request, files, now) =>
       request.pathAndQuery === '/__lab/health'
         ? ({ reply: optionsReply(), steps: {} } satisfies Exchange)
-        : inner(request, files);
+        : inner(request, files, now);
     const strategy = createStrategy(true, OPTIONS, withLayers(health));
     const files = new OpenFiles(nodeFileSystem);
     const probe = requestOf(head('GET /__lab/health HTTP/1.1', 'Host: a'));
-    const answered = await strategy.answer(probe, files);
+    const answered = await strategy.answer(probe, files, Date.now());
     expect([answered.reply.status, files.count]).toEqual([204, 0]);
-    expect((await strategy.answer(GET, files)).reply.status).toBe(200);
+    expect((await strategy.answer(GET, files, Date.now())).reply.status).toBe(200);
     files.closeAll();
     strategy.close();
   });

@@ -62,8 +62,8 @@ export function compressionLayer(options: CompressionOptions): (inner: Answer) =
   const compression = { ...options, running };
   // No closure for an answer that is already there (the fast path's): a request without
   // Accept-Encoding then allocates nothing more than it did without compression (bench/inprocess-ab.mjs alloc).
-  return (inner) => (request, files) => {
-    const answered = inner(request, files);
+  return (inner) => (request, files, now) => {
+    const answered = inner(request, files, now);
     if (answered instanceof Promise) return answered.then((e) => negotiate(compression, request, e, files));
     return negotiate(compression, request, answered, files);
   };

@@ -24,8 +24,8 @@ export function listingFormat(accept: string | undefined): ListingFormat {
 }
 
 export function listingsAsDataLayer(): Layer {
-  return (inner: Answer) => (request, files) =>
-    after(inner(request, files), (exchange): Exchange => {
+  return (inner: Answer) => (request, files, now) =>
+    after(inner(request, files, now), (exchange): Exchange => {
       const { found, target } = exchange.steps;
       if (found?.kind !== 'listing' || target?.kind !== 'path') return exchange;
       const accept = fieldValue(request.fields, 'accept');

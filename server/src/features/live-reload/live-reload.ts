@@ -100,9 +100,9 @@ export class LiveReload {
     this.watcher.start();
   }
 
-  readonly layer: Layer = (inner) => (request: Request, files: OpenFiles) => {
+  readonly layer: Layer = (inner) => (request: Request, files: OpenFiles, now: number) => {
     if (isEndpoint(request.pathAndQuery)) return this.endpoint(request);
-    return after(inner(request, files), (exchange) => this.inPage(request, exchange));
+    return after(inner(request, files, now), (exchange) => this.inPage(request, exchange));
   };
 
   /** Open streams, watched folders: for tests and the trace. */

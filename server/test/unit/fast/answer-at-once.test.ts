@@ -5,6 +5,7 @@
  */
 import { AnswerAtOnce } from '../../../src/fast/answer-at-once';
 import { CachedSite } from '../../../src/fast/cached-site';
+import { TRUST_MS } from '../../../src/fast/file-cache';
 import { PreparedReplies } from '../../../src/fast/prepared-replies';
 import { type Exchange, type HandlerOptions, handleRequest } from '../../../src/handle-request';
 import { nodeFileSystem } from '../../../src/resolve/file-system';
@@ -42,7 +43,7 @@ beforeEach(async () => {
   files = new OpenFiles(nodeFileSystem);
   // Twice, awaited: read from disk, then confirmed by a stat; from then on the cache vouches for it.
   for (const target of ['/nums.txt', '/dir/'])
-    for (let i = 0; i < 2; i++) await fast.answer(get(target), files);
+    for (let i = 0; i < 2; i++) await fast.answer(get(target), files, clock);
   files.closeAll();
 });
 afterEach(() => site.close());
@@ -73,7 +74,7 @@ describe('a file the cache vouches for: answered at once, and as the plain path 
     ['two ranges → 206 multipart', () => get('/nums.txt', 'Range: bytes=0-1,5-6')],
     ['no range overlaps → 416', () => get('/nums.txt', 'Range: bytes=10-')],
   ])('%s', async (_name, request) => {
-    const answered = fast.answer(request(), files);
+    const answered = fast.answer(request(), files, clock);
     if (answered instanceof Promise) throw new Error('answered later, not at once');
     expect(answered.steps.found).toMatchObject({ cached: 'trusted' });
     expect(said(answered)).toEqual(await plainSays(request()));
@@ -82,19 +83,19 @@ describe('a file the cache vouches for: answered at once, and as the plain path 
 
 describe('what is prepared once per cached copy', () => {
   it('a plain GET: the very same exchange every time (reply and steps)', () => {
-    expect(fast.answer(get('/nums.txt'), files)).toBe(fast.answer(get('/nums.txt'), files));
+    expect(fast.answer(get('/nums.txt'), files, clock)).toBe(fast.answer(get('/nums.txt'), files, clock));
   });
 
   it('a 304: the very same reply, every browser reload', () => {
-    const first = fast.answer(get('/nums.txt', `If-None-Match: ${etag()}`), files);
-    const again = fast.answer(get('/nums.txt', `If-None-Match: ${etag()}`), files);
+    const first = fast.answer(get('/nums.txt', `If-None-Match: ${etag()}`), files, clock);
+    const again = fast.answer(get('/nums.txt', `If-None-Match: ${etag()}`), files, clock);
     if (first instanceof Promise || again instanceof Promise) throw new Error('answered later');
     expect(again.reply).toBe(first.reply);
     expect(prepared.has(first.reply)).toBe(true);
   });
 
   it('a range: built for the request, and not kept', () => {
-    const ranged = fast.answer(get('/nums.txt', 'Range: bytes=2-4'), files);
+    const ranged = fast.answer(get('/nums.txt', 'Range: bytes=2-4'), files, clock);
     if (ranged instanceof Promise) throw new Error('answered later');
     expect(prepared.has(ranged.reply)).toBe(false);
   });
@@ -107,15 +108,26 @@ describe('everything else takes the plain path, later', () => {
     ['a refused target', () => get('/../x'), 400],
     ['a file not cached yet', () => get('/missing.txt'), 404],
   ])('%s', async (_name, request, status) => {
-    const answered = fast.answer(request(), files);
+    const answered = fast.answer(request(), files, clock);
     expect(answered).toBeInstanceOf(Promise);
     expect((await answered).reply.status).toBe(status);
   });
 
   it('a file whose trust has lapsed (a stat must confirm it first)', async () => {
     clock += 60_000;
-    const answered = fast.answer(get('/nums.txt'), files);
+    const answered = fast.answer(get('/nums.txt'), files, clock);
     expect(answered).toBeInstanceOf(Promise);
     expect((await answered).steps.found).toMatchObject({ cached: 'revalidated' });
+  });
+
+  // The connection's reading of the clock decides, not a reading of the cache's own: the cache's
+  // clock stands still here, and only the time the answer is given moves.
+  it.each([
+    ['arrived now: trusted, at once', 0, false],
+    [`arrived ${TRUST_MS} ms after the stat: lapsed, later`, TRUST_MS, true],
+  ])('a cached file that %s', async (_name, later, lapsed) => {
+    const answered = fast.answer(get('/nums.txt'), files, clock + later);
+    expect(answered instanceof Promise).toBe(lapsed);
+    expect((await answered).reply.status).toBe(200);
   });
 });

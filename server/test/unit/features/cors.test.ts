@@ -122,7 +122,7 @@ describe('corsLayer', () => {
   ])(
     '%s: the answer inside, at once, with Allow-Origin * and Expose-Headers *, no Vary',
     (_name, request) => {
-      const answered = answer(request, files) as Exchange;
+      const answered = answer(request, files, Date.now()) as Exchange;
       expect(inner).toHaveBeenCalledTimes(1);
       expect(answered.reply.fields).toEqual([
         ['Allow', 'GET, HEAD, OPTIONS'],
@@ -145,6 +145,7 @@ describe('corsLayer', () => {
     const answered = answer(
       ask('OPTIONS', ORIGIN, `Access-Control-Request-Method: ${method}`),
       files,
+      Date.now(),
     ) as Exchange;
     expect(inner).not.toHaveBeenCalled();
     expect(answered.reply.status).toBe(204);

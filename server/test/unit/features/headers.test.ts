@@ -81,7 +81,7 @@ describe('headersLayer', () => {
   ]);
 
   it('adds its fields, replacing the one of the same name the server set, whatever its case', () => {
-    const answered = layer(() => exchange)(request, files) as Exchange;
+    const answered = layer(() => exchange)(request, files, Date.now()) as Exchange;
     expect(answered.reply.fields).toEqual([
       ['Content-Type', 'text/plain'],
       ['cache-control', 'max-age=60'],
@@ -98,7 +98,7 @@ describe('headersLayer', () => {
     ['an answer that is ready stays ready (no promise)', () => exchange, false],
     ['an answer that comes later comes later', () => Promise.resolve(exchange), true],
   ])('%s', async (_name, inner, later) => {
-    const answered = layer(inner)(request, files);
+    const answered = layer(inner)(request, files, Date.now());
     expect(answered instanceof Promise).toBe(later);
     expect((await answered).reply.fields).toContainEqual(['Link', '</a>']);
   });

@@ -36,7 +36,8 @@ describe('labLayer', () => {
   const site: Exchange = { reply: optionsReply(), steps: {} };
   const inner = jest.fn(() => site);
   const answer = labLayer()(inner);
-  const ask = (line: string): Exchange => answer(requestOf(head(line, 'Host: a')), files) as Exchange;
+  const ask = (line: string): Exchange =>
+    answer(requestOf(head(line, 'Host: a')), files, Date.now()) as Exchange;
 
   beforeEach(() => inner.mockClear());
 
@@ -85,8 +86,14 @@ describe('labLayer', () => {
   it('answers the endpoints it is given, by name', () => {
     const live: Exchange = { reply: optionsReply(), steps: { notes: ['live'] } };
     const withLive = labLayer({ 'live-reload': () => live })(inner);
-    expect(withLive(requestOf(head('GET /__lab/live-reload HTTP/1.1', 'Host: a')), files)).toBe(live);
-    const health = withLive(requestOf(head('GET /__lab/health HTTP/1.1', 'Host: a')), files) as Exchange;
+    expect(withLive(requestOf(head('GET /__lab/live-reload HTTP/1.1', 'Host: a')), files, Date.now())).toBe(
+      live,
+    );
+    const health = withLive(
+      requestOf(head('GET /__lab/health HTTP/1.1', 'Host: a')),
+      files,
+      Date.now(),
+    ) as Exchange;
     expect(health.reply.status).toBe(404);
   });
 });

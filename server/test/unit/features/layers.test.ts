@@ -56,7 +56,11 @@ describe('featureLayers', () => {
     const bottom: Answer = () => missing;
     const answer = layersOf(settings).reduceRight((inner, layer) => layer(inner), bottom);
     const files = new OpenFiles(nodeFileSystem);
-    const { reply, steps } = await answer(requestOf(head('GET /__lab/x HTTP/1.1', 'Host: a')), files);
+    const { reply, steps } = await answer(
+      requestOf(head('GET /__lab/x HTTP/1.1', 'Host: a')),
+      files,
+      Date.now(),
+    );
     expect(reply.fields.filter(([name]) => name.startsWith('Access-Control'))).toEqual([
       ['Access-Control-Expose-Headers', '*'],
       ['Access-Control-Allow-Origin', 'https://mine.example'],

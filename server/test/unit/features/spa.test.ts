@@ -113,7 +113,7 @@ describe('spaLayer', () => {
       asked.push(request.pathAndQuery);
       return request.pathAndQuery === '/index.html' ? page : missed(request);
     });
-    const answered = await answer(ask('GET /settings?tab=1 HTTP/1.1', HTML), files);
+    const answered = await answer(ask('GET /settings?tab=1 HTTP/1.1', HTML), files, Date.now());
     expect(asked).toEqual(['/settings?tab=1', '/index.html']);
     expect(answered.reply.fields).toEqual([...page.reply.fields, ['Vary', 'Accept']]);
     expect(answered.steps.notes).toEqual([
@@ -134,7 +134,7 @@ describe('spaLayer', () => {
     ],
   ])('%s', (_name, accept, note) => {
     const answer = spaLayer()((request) => missed(request));
-    const answered = answer(ask('GET /settings HTTP/1.1', accept), files) as Exchange;
+    const answered = answer(ask('GET /settings HTTP/1.1', accept), files, Date.now()) as Exchange;
     expect(answered.reply.status).toBe(404);
     expect(answered.reply.fields).toContainEqual(['Vary', 'Accept']);
     expect(answered.steps.notes).toEqual([note]);
@@ -142,6 +142,6 @@ describe('spaLayer', () => {
 
   it('leaves every other answer as it is, at once', () => {
     const other: Exchange = { reply: errorReply(404), steps: {} };
-    expect(spaLayer()(() => other)(ask('GET /app.js HTTP/1.1'), files)).toBe(other);
+    expect(spaLayer()(() => other)(ask('GET /app.js HTTP/1.1'), files, Date.now())).toBe(other);
   });
 });
