@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { startBuild } from './lib/server-process.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -106,44 +107,7 @@ function machine() {
 }
 
 function startServer(build) {
-  const child = track(
-    spawn(
-      'taskset',
-      [
-        '-c',
-        '0',
-        process.execPath,
-        ...NODE_FLAGS,
-        build.main,
-        '--root',
-        site,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--log-level',
-        'warn',
-        ...build.flags,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    ),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no banner from ${build.name} in 10 s`)), 10_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${build.name} exited (status ${code}) before its banner`));
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const port = /running at http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port) });
-      }
-    });
-  });
+  return startBuild({ ...build, nodeFlags: NODE_FLAGS, root: site, extra: build.flags, onSpawn: track });
 }
 
 function stopServer(child) {

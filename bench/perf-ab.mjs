@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startBuild } from './lib/server-process.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -76,27 +77,16 @@ fs.writeFileSync(path.join(work, 'site', '1k.bin'), randomBytes(1024));
 const started = [];
 
 /** Starts a build on CPU 0 on a free port; resolves once its banner names the port. */
-function startServer(build) {
-  const args = ['-c', '0', process.execPath, ...NODE_FLAGS, build.main, '--root', path.join(work, 'site')];
-  args.push('--port', '0', '--host', '127.0.0.1', '--log-level', 'warn');
+async function startServer(build) {
   // In the scratch directory: --perf-basic-prof has V8 write a log there (isolate-*-v8.log).
-  const child = spawn('taskset', args, { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
-  started.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no banner from ${build.name}`)), 10_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${build.name} exited (status ${code}) before its banner`));
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const port = /running at http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
-      if (port === undefined) return;
-      clearTimeout(timer);
-      resolve({ ...build, child, pid: String(child.pid), port });
-    });
+  const { child, port } = await startBuild({
+    ...build,
+    nodeFlags: NODE_FLAGS,
+    root: path.join(work, 'site'),
+    cwd: work,
+    onSpawn: (c) => started.push(c),
   });
+  return { ...build, child, pid: String(child.pid), port };
 }
 
 /** Runs wrk on CPU 1 for `seconds` against a server; resolves with the requests it completed. */
