@@ -244,11 +244,10 @@ try {
   }
 } catch (error) {
   process.stderr.write(`ab: ${error.message}\n`);
-  process.exitCode = 1;
-} finally {
   await cleanUp();
+  process.exit(1);
 }
-if (process.exitCode === 1) process.exit(1);
+await cleanUp();
 process.stderr.write(`load after: ${fs.readFileSync('/proc/loadavg', 'utf8')}`);
 
 /** One round of one scenario: every build alone in turn, or (--together) all at once. */
