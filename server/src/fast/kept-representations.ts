@@ -105,12 +105,13 @@ export class KeptRepresentations implements Representations {
     });
   }
 
-  /** A trusted cached file at once; a sibling known absent at once (for TRUST_MS); else the cached site. */
+  /** A trusted cached file at once; a sibling known absent at once (for TRUST_MS); else the cached site. One reading of the clock for both. */
   find(target: ResolvedTarget, files: OpenFiles): Found | Promise<Found> {
-    const now = this.site.findNow(target);
-    if (now !== undefined) return now;
+    const now = this.options.now();
+    const trusted = this.site.findNow(target, now);
+    if (trusted !== undefined) return trusted;
     const absentSince = this.absent.get(target.path);
-    if (absentSince !== undefined && this.options.now() - absentSince < TRUST_MS) return ABSENT;
+    if (absentSince !== undefined && now - absentSince < TRUST_MS) return ABSENT;
     return this.site.find(target, files).then((found) => {
       if (found.kind === 'refused' && found.status === 404) this.rememberAbsent(target.path);
       else this.absent.delete(target.path);
