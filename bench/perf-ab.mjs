@@ -73,7 +73,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-ab-'));
 fs.mkdirSync(path.join(work, 'site'));
 fs.writeFileSync(path.join(work, 'site', '1k.bin'), randomBytes(1024));
 
-/** Every server process started, stopped by its PID at the end whatever happened. */
+/** Every process started (the servers, each wrk, perf), stopped by its PID at the end whatever happened (Ctrl-C too). */
 const started = [];
 
 /** Starts a build on CPU 0 on a free port; resolves once its banner names the port. */
@@ -93,6 +93,7 @@ async function startServer(build) {
 function wrk(port, seconds) {
   const args = ['-c', '1', 'timeout', String(seconds + 10), 'wrk', '-t1', '-c50', `-d${seconds}s`];
   const child = spawn('taskset', [...args, `http://127.0.0.1:${port}/1k.bin`], { stdio: 'pipe' });
+  started.push(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((resolve) =>
@@ -106,6 +107,7 @@ function startPerf(file, seconds) {
   const child = spawn('timeout', [...args, '-C', '0', '-o', file, '--', 'sleep', String(seconds + 5)], {
     stdio: 'ignore',
   });
+  started.push(child);
   return { stop: () => new Promise((resolve) => child.once('exit', resolve).kill('SIGINT')) };
 }
 
@@ -200,6 +202,23 @@ function functionLines(server, functions) {
   ];
 }
 
+/** Stops every process started and removes the scratch files: at the end, on a failure, on Ctrl-C. */
+function cleanUp() {
+  for (const child of started) child.kill('SIGTERM');
+  fs.rmSync(work, { recursive: true, force: true });
+  for (const { pid } of started) fs.rmSync(`/tmp/perf-${pid}.map`, { force: true });
+}
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    process.stderr.write(`perf-ab: ${signal}: stopping the servers\n`);
+    cleanUp();
+    process.exit(code);
+  });
+}
+
 try {
   const servers = await Promise.all(builds.map(startServer));
   await Promise.all(servers.map((s) => wrk(s.port, 2))); // warm-up: the JIT, the cache
@@ -222,7 +241,5 @@ try {
   process.stderr.write(`perf-ab: ${error.message}\n`);
   process.exitCode = 1;
 } finally {
-  for (const child of started) child.kill('SIGTERM');
-  fs.rmSync(work, { recursive: true, force: true });
-  for (const { pid } of started) fs.rmSync(`/tmp/perf-${pid}.map`, { force: true });
+  cleanUp();
 }
